@@ -1,0 +1,291 @@
+"""The runner: execute the notebook DAG with papermill and publish atomically.
+
+Why it is built this way:
+
+* **Atomic publish.** Everything is written into ``.build/stage`` (a copy of the
+  current outputs); ``data/processed``, ``figures`` and ``report`` are replaced
+  only when every notebook and the render succeeded. A failed or interrupted
+  run leaves the published outputs exactly as they were, and keeps the failed
+  executed notebook in ``.build/failed`` for inspection.
+* **Incremental.** Each notebook has a content key (its source, parameters,
+  inputs, the shared package and the pinned environment). A notebook whose key
+  is unchanged is skipped; a changed one reruns, and so does everything
+  downstream of it, because their inputs' hashes change.
+* **Deterministic.** Executed notebooks are stripped of timestamps, durations,
+  absolute paths and random ids before they are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import PipelineError
+from .pipeline import NotebookStep, Pipeline, load_pipeline
+
+PUBLISHED = ("data/processed", "figures", "report")
+ENV_FILES = ("requirements.txt", "pyproject.toml")
+
+
+def _hash_bytes(*chunks: bytes) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(hashlib.sha256(chunk).digest())
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def environment_key(root: Path) -> str:
+    """What every notebook depends on besides its declared inputs: code and pins."""
+    files = sorted((root / "src" / "kzmv").rglob("*.py")) + [root / f for f in ENV_FILES]
+    return _hash_bytes(
+        *(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() for f in files if f.is_file())
+    )
+
+
+def _resolve_input(spec: str, root: Path, stage: Path) -> list[tuple[str, str]]:
+    """``(name, content hash)`` pairs for one declared input."""
+    if spec.startswith("raw:"):
+        from .sources import load_manifest
+
+        manifest = load_manifest(root / "data" / "sources.yml")
+        wanted = spec.removeprefix("raw:")
+        ids = list(manifest) if wanted == "*" else [wanted]
+        return [(f"raw:{i}", manifest[i].sha256) for i in ids]
+    base = stage if spec.startswith(PUBLISHED) else root
+    return [(spec, _file_hash(base / spec))]
+
+
+def step_key(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path, env_key: str) -> str:
+    parts = [
+        step.name.encode(),
+        (root / step.path).read_bytes(),
+        json.dumps(params, sort_keys=True).encode(),
+        env_key.encode(),
+    ]
+    for spec in step.inputs:
+        for name, digest in _resolve_input(spec, root, stage):
+            parts.append(f"{name}={digest}".encode())
+    return _hash_bytes(*parts)
+
+
+def clean_executed(nb: Any) -> Any:
+    """Strip what differs between two runs of the same notebook on the same inputs."""
+    meta = nb.metadata
+    pm = meta.get("papermill", {})
+    meta["papermill"] = {k: pm[k] for k in ("parameters", "default_parameters") if k in pm}
+    meta.pop("widgets", None)
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+        elif not cell.get("id"):
+            cell["id"] = f"cell-{index}"
+    return nb
+
+
+@dataclass
+class BuildResult:
+    ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rendered: bool = False
+    seconds: float = 0.0
+
+
+def _copy_published(root: Path, stage: Path) -> None:
+    if stage.exists():
+        shutil.rmtree(stage)
+    for rel in PUBLISHED:
+        src = root / rel
+        if src.exists():
+            shutil.copytree(src, stage / rel)
+        else:
+            (stage / rel).mkdir(parents=True)
+
+
+def _publish(root: Path, stage: Path, build_dir: Path) -> None:
+    """Swap the staged outputs in, one rename per folder."""
+    old = build_dir / "old"
+    if old.exists():
+        shutil.rmtree(old)
+    old.mkdir(parents=True)
+    for rel in PUBLISHED:
+        target = root / rel
+        if target.exists():
+            (old / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(target, old / rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / rel, target)
+    shutil.rmtree(old)
+    shutil.rmtree(stage)
+
+
+def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path, failed_dir: Path) -> None:
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    out = stage / "report" / "notebooks" / f"{step.name}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(root / step.path),
+            str(out),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str((root / step.path).parent),
+        )
+    except PapermillExecutionError as exc:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        kept = failed_dir / f"{step.name}.ipynb"
+        shutil.copyfile(out, kept)
+        # a PipelineError already speaks to the user; anything else is a bug worth naming
+        reason = exc.evalue.strip() if exc.ename == "PipelineError" else f"{exc.ename}: {exc.evalue}"
+        raise PipelineError(
+            f"notebook {step.name} failed in cell {exc.cell_index} (execution count {exc.exec_count}):\n"
+            f"{reason}\nThe failed notebook is kept at {kept.relative_to(root)}"
+        ) from None
+    nb = nbformat.read(out, as_version=4)
+    nbformat.write(clean_executed(nb), out)
+
+
+def build(
+    overrides: dict[str, dict[str, Any]] | None = None,
+    only: list[str] | None = None,
+    force: bool = False,
+    jobs: int = 2,
+    log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+) -> BuildResult:
+    """Run what changed, render the report, publish. Raise PipelineError on failure."""
+    started = time.perf_counter()
+    root = paths.project_root()
+    pipeline: Pipeline = load_pipeline(root / "pipeline.yml")
+    overrides = overrides or {}
+    for name in overrides:
+        pipeline.step(name)
+    params = {s.name: s.resolve(overrides.get(s.name, {})) for s in pipeline.notebooks}
+    selected = set(pipeline.order()) if only is None else pipeline.downstream({pipeline.step(n).name for n in only})
+
+    build_dir = root / ".build"
+    stage = build_dir / "stage"
+    cache_path = build_dir / "cache.json"
+    cache: dict[str, str] = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
+    env_key = environment_key(root)
+    result = BuildResult()
+
+    # Fast path: nothing changed since the last successful build.
+    keys_now = {s.name: step_key(s, params[s.name], root, root, env_key) for s in pipeline.notebooks}
+    render_key_now = _render_key(root, root, env_key)
+    if (
+        not force
+        and all(cache.get(n) == k for n, k in keys_now.items())
+        and cache.get("__render__") == render_key_now
+        and (root / "report" / "index.html").is_file()
+    ):
+        result.skipped = pipeline.order()
+        result.seconds = time.perf_counter() - started
+        log(f"Nothing to do: all {len(result.skipped)} notebooks and the report are up to date.")
+        return result
+
+    from .sources import verify_all
+
+    verify_all()
+    _copy_published(root, stage)
+    os.environ["KZMV_OUTPUT_ROOT"] = str(stage)
+    os.environ["KZMV_PROJECT_ROOT"] = str(root)
+    new_cache = dict(cache)
+    try:
+        _run_dag(
+            pipeline, params, selected, force, root, stage, build_dir, env_key, cache, new_cache, result, jobs, log
+        )
+        render_key = _render_key(root, stage, env_key)
+        if (
+            force
+            or cache.get("__render__") != render_key
+            or not (root / "report" / "index.html").is_file()
+            or result.ran
+        ):
+            from .report import render_report
+
+            render_report(pipeline, stage, root)
+            result.rendered = True
+        new_cache["__render__"] = _render_key(root, stage, env_key)
+        _publish(root, stage, build_dir)
+    except KeyboardInterrupt:
+        raise PipelineError("interrupted: the published outputs were left as they were") from None
+    finally:
+        os.environ.pop("KZMV_OUTPUT_ROOT", None)
+    # keys are recomputed against the published outputs so the next run can skip
+    for s in pipeline.notebooks:
+        if s.name in new_cache:
+            new_cache[s.name] = step_key(s, params[s.name], root, root, env_key)
+    cache_path.write_text(json.dumps(new_cache, indent=1, sort_keys=True))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _render_key(root: Path, base: Path, env_key: str) -> str:
+    nbs = sorted((base / "report" / "notebooks").glob("*.ipynb"))
+    extras = [root / "pipeline.yml", root / "data" / "sources.yml", root / "data" / "dictionary.yml"]
+    return _hash_bytes(env_key.encode(), *(p.read_bytes() for p in nbs + [e for e in extras if e.is_file()]))
+
+
+def _run_dag(
+    pipeline, params, selected, force, root, stage, build_dir, env_key, cache, new_cache, result, jobs, log
+) -> None:
+    from tqdm import tqdm
+
+    deps = pipeline.dependencies()
+    order = pipeline.order()
+    done: set[str] = set()
+    running: dict[Future, str] = {}
+    failed_dir = build_dir / "failed"
+    bar = tqdm(total=len(order), desc="notebooks", unit="nb", file=sys.stderr, disable=None)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pending = list(order)
+        while pending or running:
+            for name in list(pending):
+                if not deps[name] <= done:
+                    continue
+                pending.remove(name)
+                step = pipeline.step(name)
+                key = step_key(step, params[name], root, stage, env_key)
+                executed = stage / "report" / "notebooks" / f"{name}.ipynb"
+                if name not in selected or (not force and cache.get(name) == key and executed.is_file()):
+                    result.skipped.append(name)
+                    done.add(name)
+                    bar.update(1)
+                    continue
+                new_cache.pop(name, None)
+                log(f"running {name} ({step.title})")
+                running[pool.submit(_execute, step, params[name], root, stage, failed_dir)] = name
+            if not running:
+                continue
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                name = running.pop(future)
+                error = future.exception()
+                if error is not None:
+                    for other in running:
+                        other.cancel()
+                    raise error
+                done.add(name)
+                result.ran.append(name)
+                new_cache[name] = "ran"
+                bar.update(1)
+    bar.close()

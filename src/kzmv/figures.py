@@ -1,0 +1,148 @@
+"""The house style for every chart, and deterministic saving.
+
+One style for the whole report (as in the World Bank's SDG Atlas): a title that
+states the finding, a subtitle with the units, a source line, and one colour
+per partner group from Paul Tol's colour-blind-safe "muted" scheme, used
+identically in every figure. Files are written without dates or software
+versions and with a fixed SVG hash salt, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from . import paths
+
+# Paul Tol's muted palette (colour-blind safe); grey for everything else.
+GROUP_COLOURS: dict[str, str] = {
+    "Russia": "#882255",
+    "China": "#CC6677",
+    "EU-27": "#332288",
+    "Central Asia": "#117733",
+    "Turkey": "#44AA99",
+    "USA": "#88CCEE",
+    "UK": "#999933",
+    "Other": "#BBBBBB",
+}
+# Secondary colours for series that are not partner groups (flows, measures).
+FLOW_COLOURS: dict[str, str] = {"exports": "#332288", "imports": "#DDCC77", "turnover": "#117733"}
+INK = "#222222"
+MUTED_INK = "#555555"
+
+WIDTH_IN = 9.0  # at 100 px per inch this fills the report's 900 px column
+DPI_PNG = 150
+
+
+def apply_style() -> None:
+    """Set matplotlib's parameters for the house style (idempotent)."""
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "kzmv",
+            "svg.fonttype": "path",
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "axes.edgecolor": MUTED_INK,
+            "axes.labelcolor": INK,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "axes.axisbelow": True,
+            "grid.color": "#dddddd",
+            "grid.linewidth": 0.6,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "legend.frameon": False,
+            "figure.dpi": 100,
+            "savefig.dpi": DPI_PNG,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class FigureText:
+    """The words around a chart: what it shows, in what units, from where."""
+
+    title: str  # the finding, as a sentence
+    subtitle: str  # what is plotted, with units
+    source: str  # "Source: ..." line
+    alt: str  # alternative text: the finding and what the chart shows
+    note: str = ""
+
+
+def new_figure(height_in: float = 5.2, nrows: int = 1, ncols: int = 1, **kwargs):
+    """A figure at report width with room reserved for title, subtitle and source line."""
+    apply_style()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH_IN, height_in), layout="constrained", **kwargs)
+    return fig, axes
+
+
+def decorate(fig: Figure, text: FigureText) -> Figure:
+    """Put title, subtitle, note and source line on ``fig`` in the house layout."""
+    height = fig.get_figheight()
+    title = textwrap.fill(text.title, 75)
+    subtitle = textwrap.fill(text.subtitle, 100)
+    footer = textwrap.fill(" ".join(t for t in (text.note, text.source) if t), 120)
+    title_lines = title.count("\n") + 1
+    sub_lines = subtitle.count("\n") + 1
+    foot_lines = footer.count("\n") + 1
+    top_in = 0.12 + 0.24 * title_lines + 0.19 * sub_lines + 0.1
+    bottom_in = 0.1 + 0.16 * foot_lines + 0.05
+    fig.get_layout_engine().set(rect=(0, bottom_in / height, 1, 1 - (top_in + bottom_in) / height))
+    y = 1 - 0.1 / height
+    fig.text(0.01, y, title, ha="left", va="top", fontsize=13, fontweight="bold", color=INK)
+    y -= 0.24 * title_lines / height
+    fig.text(0.01, y, subtitle, ha="left", va="top", fontsize=10, color=MUTED_INK)
+    fig.text(0.01, 0.08 / height, footer, ha="left", va="bottom", fontsize=8, color=MUTED_INK)
+    return fig
+
+
+def save(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
+    """Write ``name``.svg and ``name``.png without volatile metadata."""
+    folder = folder or paths.figures_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    svg, png = folder / f"{name}.svg", folder / f"{name}.png"
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(png, format="png", metadata={"Software": None}, dpi=DPI_PNG)
+    return svg, png
+
+
+def figure_html(svg: Path, name: str, text: FigureText) -> str:
+    """A ``<figure>`` with the SVG embedded, alt text, caption and source line."""
+    data = base64.b64encode(svg.read_bytes()).decode("ascii")
+    esc = html.escape
+    note = f" {esc(text.note)}" if text.note else ""
+    return (
+        f'<figure class="kzmv-figure" id="fig-{esc(name)}">'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{esc(text.alt)}" width="900">'
+        f'<figcaption><span class="fig-label">Figure</span> <strong>{esc(text.title)}</strong> '
+        f"{esc(text.subtitle)}.{note} {esc(text.source)} "
+        f'Download: <a href="../figures/{esc(name)}.svg">SVG</a>, '
+        f'<a href="../figures/{esc(name)}.png">PNG</a>.</figcaption></figure>'
+    )
+
+
+def publish(fig: Figure, name: str, text: FigureText) -> None:
+    """Decorate, save and display a figure in a notebook, then close it.
+
+    The notebook shows exactly the saved SVG, so the report and ``figures/``
+    can never disagree.
+    """
+    from IPython.display import HTML, display
+
+    decorate(fig, text)
+    svg, _ = save(fig, name)
+    plt.close(fig)
+    display(HTML(figure_html(svg, name, text)), metadata={"kzmv": {"figure": name, "alt": text.alt}})

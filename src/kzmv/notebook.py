@@ -1,0 +1,42 @@
+"""Small helpers that notebooks call to speak and to record values.
+
+``say`` renders Markdown built from computed values, so no number is typed into
+prose. ``record`` leaves a named value in the executed notebook, where the
+tests (papermill runs with other parameters) read it back.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RECORD_MIME = "application/vnd.kzmv.record+json"
+
+
+def say(markdown: str) -> None:
+    """Display Markdown (built with f-strings from computed values)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown))
+
+
+def record(name: str, value: Any) -> None:
+    """Record a JSON-serialisable value under ``name`` in the notebook's outputs."""
+    from IPython.display import display
+
+    json.dumps(value)  # fail early on something that cannot be recorded
+    display({RECORD_MIME: {"name": name, "value": value}, "text/plain": f"{name} = {value!r}"}, raw=True)
+
+
+def recorded(notebook: Path) -> dict[str, Any]:
+    """All values recorded in an executed notebook, by name."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    values: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RECORD_MIME in data:
+                item = data[RECORD_MIME]
+                values[item["name"]] = item["value"]
+    return values

@@ -1,0 +1,74 @@
+"""Writing processed tables, each documented in ``data/dictionary.yml``.
+
+A processed CSV is only written if the dictionary describes exactly its columns,
+so ``data/processed`` can never hold an undocumented table or column. Writing is
+deterministic (fixed float format, ``\\n`` line ends, empty cells for missing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from . import paths
+from .errors import PipelineError
+
+
+def dictionary_path() -> Path:
+    return paths.project_root() / "data" / "dictionary.yml"
+
+
+def load_dictionary(path: Path | None = None) -> dict[str, Any]:
+    """``{table: {description, sources, columns: {name: {type, unit, meaning}}}}``."""
+    path = path or dictionary_path()
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return doc["tables"]
+
+
+def dictionary_frame(tables: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The dictionary as one flat table: ``table, column, type, unit, meaning, source``."""
+    tables = tables if tables is not None else load_dictionary()
+    rows = [
+        {
+            "table": f"{table}.csv",
+            "column": column,
+            "type": spec["type"],
+            "unit": spec.get("unit", ""),
+            "meaning": spec["meaning"],
+            "source": ", ".join(entry["sources"]),
+        }
+        for table, entry in tables.items()
+        for column, spec in entry["columns"].items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Deterministic CSV: no index, ``\\n`` line ends, up to 6 significant decimals."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    return path
+
+
+def write_table(frame: pd.DataFrame, name: str, folder: Path | None = None) -> Path:
+    """Write ``data/processed/<name>.csv`` after checking it against the dictionary."""
+    tables = load_dictionary()
+    if name not in tables:
+        raise PipelineError(f"processed table '{name}' is not described in data/dictionary.yml")
+    documented = list(tables[name]["columns"])
+    if list(frame.columns) != documented:
+        raise PipelineError(
+            f"processed table '{name}': columns {list(frame.columns)} differ from data/dictionary.yml {documented}"
+        )
+    return write_csv(frame, (folder or paths.processed_dir()) / f"{name}.csv")
+
+
+def read_table(name: str, folder: Path | None = None) -> pd.DataFrame:
+    """Read a processed table written by an upstream notebook."""
+    path = (folder or paths.processed_dir()) / f"{name}.csv"
+    if not path.is_file():
+        raise PipelineError(f"processed table {path} is missing: run the notebook that writes it first")
+    return pd.read_csv(path)
