@@ -134,6 +134,26 @@ def _publish(root: Path, stage: Path, build_dir: Path) -> None:
     shutil.rmtree(stage)
 
 
+def _describe_cell(executed: Path) -> str:
+    """Name the failing cell as the author knows it: its number in the source notebook and first line.
+
+    Papermill adds two cells to the executed notebook (an error banner at the top
+    and the injected parameters), so both are discounted.
+    """
+    import nbformat
+
+    number = 0
+    for cell in nbformat.read(executed, as_version=4).cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue
+        number += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first_line = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            return f"cell {number} (`{first_line[:60]}`)"
+    return "an unknown cell"
+
+
 def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path, failed_dir: Path) -> None:
     import nbformat
     import papermill
@@ -157,7 +177,7 @@ def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path
         # a PipelineError already speaks to the user; anything else is a bug worth naming
         reason = exc.evalue.strip() if exc.ename == "PipelineError" else f"{exc.ename}: {exc.evalue}"
         raise PipelineError(
-            f"notebook {step.name} failed in cell {exc.cell_index} (execution count {exc.exec_count}):\n"
+            f"notebook {step.name} failed in {_describe_cell(kept)}:\n"
             f"{reason}\nThe failed notebook is kept at {kept.relative_to(root)}"
         ) from None
     nb = nbformat.read(out, as_version=4)
@@ -206,6 +226,7 @@ def build(
 
     verify_all()
     _copy_published(root, stage)
+    saved_env = {k: os.environ.get(k) for k in ("KZMV_OUTPUT_ROOT", "KZMV_PROJECT_ROOT")}
     os.environ["KZMV_OUTPUT_ROOT"] = str(stage)
     os.environ["KZMV_PROJECT_ROOT"] = str(root)
     new_cache = dict(cache)
@@ -229,7 +250,11 @@ def build(
     except KeyboardInterrupt:
         raise PipelineError("interrupted: the published outputs were left as they were") from None
     finally:
-        os.environ.pop("KZMV_OUTPUT_ROOT", None)
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     # keys are recomputed against the published outputs so the next run can skip
     for s in pipeline.notebooks:
         if s.name in new_cache:

@@ -1,0 +1,91 @@
+"""Shared fixtures: the project root, and running a notebook in isolation."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point every kernel (nbval's included) at a throwaway copy of the outputs.
+
+    nbval re-executes the committed notebooks, which write tables and figures;
+    they must never overwrite the published outputs while the tests run.
+    """
+    config.addinivalue_line("markers", "slow: builds the whole report (about a minute)")
+    scratch = Path(tempfile.mkdtemp(prefix="kzmv-tests-"))
+    (scratch / "data").mkdir()
+    shutil.copytree(ROOT / "data" / "processed", scratch / "data" / "processed")
+    shutil.copytree(ROOT / "figures", scratch / "figures")
+    os.environ["KZMV_OUTPUT_ROOT"] = str(scratch)
+    config._kzmv_published = _published_digests()  # type: ignore[attr-defined]
+
+
+def _published_digests() -> dict[str, str]:
+    return {
+        p.relative_to(ROOT).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for rel in ("data/processed", "figures", "report")
+        for p in sorted((ROOT / rel).rglob("*"))
+        if p.is_file()
+    }
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any test wrote into the published outputs."""
+    before = getattr(session.config, "_kzmv_published", None)
+    if before is not None and _published_digests() != before:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print("\nERROR: the test run modified published outputs (data/processed, figures or report)")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture
+def isolated_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary output root holding a copy of the published processed data and figures."""
+    out = tmp_path / "out"
+    (out / "data").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "processed", out / "data" / "processed")
+    shutil.copytree(ROOT / "figures", out / "figures")
+    monkeypatch.setenv("KZMV_OUTPUT_ROOT", str(out))
+    return out
+
+
+@pytest.fixture
+def run_notebook(isolated_outputs: Path, tmp_path: Path) -> Callable[..., dict[str, Any]]:
+    """Execute ``notebooks/<name>.ipynb`` with papermill and return what it recorded.
+
+    Outputs go to an isolated copy, so the published outputs are never touched.
+    """
+    import papermill
+
+    from kzmv.notebook import recorded
+
+    def run(name: str, **parameters: Any) -> dict[str, Any]:
+        executed = tmp_path / f"{name}.executed.ipynb"
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / f"{name}.ipynb"),
+            str(executed),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(ROOT / "notebooks"),
+        )
+        values = recorded(executed)
+        values["__outputs__"] = isolated_outputs
+        return values
+
+    assert os.environ["KZMV_OUTPUT_ROOT"] == str(isolated_outputs)
+    return run
