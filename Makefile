@@ -9,7 +9,7 @@ PARAMS ?=
 PARAM_FLAGS := $(foreach p,$(PARAMS),-p $(p))
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab data clean lint lock env-files bench
+.PHONY: help report test lab data clean lint lock env-files bench venv
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,3 +55,7 @@ env-files: $(STAMP) ## regenerate environment.yml from requirements.in and requi
 clean: ## remove the venv, fetched raw data and build caches (committed outputs stay)
 	rm -rf $(VENV) data/raw .build .pytest_cache test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+bench: $(STAMP) ## measure the floor, a cold build, a no-op rebuild and incremental rebuilds
+	$(BIN)/python -m kzmv.cli data
+	$(BIN)/python -m kzmv.bench
