@@ -1,0 +1,105 @@
+"""Failures end to end: bad raw data, Ctrl-C, and hostile strings never hurt published outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kzmv.figures import FigureText, figure_html
+
+ROOT = Path(__file__).resolve().parents[1]
+PANEL = "trade/kaz_trade_by_partner_2000_2025_wits_bns_panel.csv"
+
+
+def _digests(base: Path) -> dict[str, str]:
+    return {
+        p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for rel in ("figures", "report", "data/processed")
+        for p in sorted((base / rel).rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """The project with its published outputs, without venv, caches or git."""
+    skip = {".venv", ".build", ".git", "test-artifacts", ".pytest_cache", ".ruff_cache", "raw", "__pycache__"}
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=lambda d, names: [n for n in names if n in skip])
+    return copy
+
+
+def _env(copy: Path, raw: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KZMV_")}
+    env.update({"KZMV_PROJECT_ROOT": str(copy), "KZMV_RAW_DIR": str(raw), "KZMV_RAW_MIRROR": str(raw)})
+    return env
+
+
+def test_bad_raw_data_stops_the_build_with_one_message(project_copy: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    panel = raw / PANEL
+    panel.write_bytes(panel.read_bytes().replace(b"\nCHN,2024,", b"\nXYZ,2024,", 1))
+    manifest_path = project_copy / "data" / "sources.yml"
+    manifest = yaml.safe_load(manifest_path.read_text())
+    for entry in manifest["sources"]:
+        if entry["path"] == PANEL:  # a user updating a raw file updates its manifest entry too
+            entry["sha256"] = hashlib.sha256(panel.read_bytes()).hexdigest()
+    manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
+    before = _digests(project_copy)
+    result = subprocess.run(
+        [sys.executable, "-m", "kzmv.cli", "report", "--force"],
+        capture_output=True,
+        text=True,
+        env=_env(project_copy, raw),
+        cwd=project_copy,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert "notebook 00_data_prep failed in cell" in result.stderr
+    assert "column 'iso3': expected a known ISO 3166-1 alpha-3 code, found 'XYZ'" in result.stderr
+    assert PANEL.split("/")[-1] in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _digests(project_copy) == before, "a failed run must leave published outputs as they were"
+
+
+def test_ctrl_c_leaves_published_outputs_untouched(project_copy: Path) -> None:
+    before = _digests(project_copy)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kzmv.cli", "report", "--force"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(project_copy, ROOT / "data" / "raw"),
+        cwd=project_copy,
+        start_new_session=True,
+    )
+    stage = project_copy / ".build" / "stage" / "report" / "notebooks"
+    deadline = time.monotonic() + 60
+    while not stage.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)  # let a kernel start
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode != 0
+    assert "interrupted" in err and "Traceback" not in err
+    assert _digests(project_copy) == before
+
+
+def test_figure_captions_and_alt_text_escape_data_strings(tmp_path: Path) -> None:
+    svg = tmp_path / "x.svg"
+    svg.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    text = FigureText(title='<img src=x onerror="alert(1)">', subtitle="a & b", source="Source: <b>", alt='"quoted"')
+    page = figure_html(svg, "x", text)
+    assert "<img src=x" not in page and "&lt;img src=x" in page
+    assert 'alt="&quot;quoted&quot;"' in page and "a &amp; b" in page
