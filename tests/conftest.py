@@ -22,6 +22,8 @@ def pytest_configure(config: pytest.Config) -> None:
     they must never overwrite the published outputs while the tests run.
     """
     config.addinivalue_line("markers", "slow: builds the whole report (about a minute)")
+    if getattr(config.option, "sanitize_with", None):  # nbval opens it lazily: make it cwd-proof
+        config.option.sanitize_with = str(ROOT / "tests" / "nbval_sanitize.cfg")
     scratch = Path(tempfile.mkdtemp(prefix="kzmv-tests-"))
     (scratch / "data").mkdir()
     shutil.copytree(ROOT / "data" / "processed", scratch / "data" / "processed")

@@ -73,7 +73,7 @@ def test_success_publishes_then_a_rerun_skips(toy: Path) -> None:
     assert first.ran == ["toy"] and first.rendered
     assert (toy / "figures" / "toy.txt").read_text() == "value=1"
     assert (toy / "data" / "processed" / "t.csv").read_text() == "a\n1\n", "untouched outputs survive"
-    assert '<h1 id="toy">Toy</h1>' in (toy / "report" / "index.html").read_text()
+    assert '<h2 id="toy">Toy</h2>' in (toy / "report" / "index.html").read_text()
     second = build(log=lambda m: None)
     assert second.ran == [] and second.skipped == ["toy"] and not second.rendered
 

@@ -168,7 +168,9 @@ def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path
             parameters=params,
             kernel_name="python3",
             progress_bar=False,
-            cwd=str((root / step.path).parent),
+            # the kernel's working folder, set without os.chdir: papermill's own `cwd`
+            # changes the whole process's folder, which races when notebooks run side by side
+            resources={"metadata": {"path": str((root / step.path).parent)}},
         )
     except PapermillExecutionError as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,14 @@ class ParameterSpec(BaseModel):
                 f"parameter {notebook}.{name}: expected {kind.__name__} (like the default "
                 f"{self.default!r}), got {type(value).__name__} {value!r}"
             )
-        if self.choices is not None and value not in self.choices:
+        if self.choices is not None and isinstance(value, list):
+            wrong = [v for v in value if v not in self.choices]
+            if wrong:
+                raise PipelineError(
+                    f"parameter {notebook}.{name}: {', '.join(map(repr, wrong))} not among the valid choices "
+                    f"{', '.join(map(repr, self.choices))}"
+                )
+        elif self.choices is not None and value not in self.choices:
             raise PipelineError(
                 f"parameter {notebook}.{name}: {value!r} is not one of the valid choices "
                 f"{', '.join(map(repr, self.choices))}"
@@ -168,7 +175,7 @@ def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
             value = yaml.safe_load(raw)
         except yaml.YAMLError:
             value = raw
-        if isinstance(value, (dict, list)) or value is None:
-            value = raw
+        if isinstance(value, dict) or value is None:
+            value = raw  # mappings are no parameter type here: keep the text as a string
         result.setdefault(notebook, {})[name] = value
     return result

@@ -48,6 +48,10 @@ class _Renderer:
         self.trusted = MarkdownIt("commonmark", {"html": True}).enable("table")
         self.data = MarkdownIt("commonmark", {"html": False}).enable("table")
 
+    @staticmethod
+    def _closing(tokens: list, start: int) -> int:
+        return next(j for j in range(start + 1, len(tokens)) if tokens[j].type == "heading_close")
+
     def markdown(self, text: str, trusted: bool) -> str:
         md = self.trusted if trusted else self.data
         tokens = md.parse(text)
@@ -62,6 +66,9 @@ class _Renderer:
                 self.used.add(anchor)
                 token.attrSet("id", anchor)
                 level = int(token.tag[1])
+                # the report has one <h1>, its title: a notebook's "#" chapter heading becomes <h2>
+                shifted = f"h{min(level + 1, 6)}"
+                token.tag = tokens[self._closing(tokens, i)].tag = shifted
                 if level <= 3:
                     self.headings.append(Heading(level, title, anchor))
         return md.renderer.render(tokens, md.options, {})
@@ -123,7 +130,7 @@ def render_report(pipeline: Pipeline, stage: Path, root: Path) -> Path:
     """Write ``report/index.html`` in ``stage`` from the executed notebooks there."""
     r = _Renderer()
     chapters = []
-    for name in pipeline.order():
+    for name in (step.name for step in pipeline.notebooks):  # chapters in the order pipeline.yml lists them
         executed = stage / "report" / "notebooks" / f"{name}.ipynb"
         nb = nbformat.read(executed, as_version=4)
         chapters.append({"name": name, "title": pipeline.step(name).title, "blocks": notebook_sections(nb, r, name)})

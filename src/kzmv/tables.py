@@ -53,8 +53,12 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_table(frame: pd.DataFrame, name: str, folder: Path | None = None) -> Path:
-    """Write ``data/processed/<name>.csv`` after checking it against the dictionary."""
+def write_table(frame: pd.DataFrame, name: str, folder: Path | None = None) -> None:
+    """Write ``data/processed/<name>.csv`` after checking it against the dictionary.
+
+    Returns nothing on purpose: as the last line of a notebook cell, a returned
+    path would be displayed, leaking an absolute path into the executed notebook.
+    """
     tables = load_dictionary()
     if name not in tables:
         raise PipelineError(f"processed table '{name}' is not described in data/dictionary.yml")
@@ -63,7 +67,7 @@ def write_table(frame: pd.DataFrame, name: str, folder: Path | None = None) -> P
         raise PipelineError(
             f"processed table '{name}': columns {list(frame.columns)} differ from data/dictionary.yml {documented}"
         )
-    return write_csv(frame, (folder or paths.processed_dir()) / f"{name}.csv")
+    write_csv(frame, (folder or paths.processed_dir()) / f"{name}.csv")
 
 
 def read_table(name: str, folder: Path | None = None) -> pd.DataFrame:
