@@ -146,3 +146,28 @@ def publish(fig: Figure, name: str, text: FigureText) -> None:
     svg, _ = save(fig, name)
     plt.close(fig)
     display(HTML(figure_html(svg, name, text)), metadata={"kzmv": {"figure": name, "alt": text.alt}})
+
+
+def mark_events(ax, positions: list[float], labels: list[str] | None = None, colour: str = MUTED_INK) -> None:
+    """Dashed vertical lines at ``positions`` (x in data units), labelled at the top of ``ax``.
+
+    Shared so that every chapter marks events (``kzmv.events``) the same way.
+    Labels are stacked one line lower each, since key events often fall weeks
+    apart and would otherwise overprint; pass ``labels=None`` for lines only
+    (e.g. in a lower panel).
+    """
+    for i, x in enumerate(positions):
+        ax.axvline(x, color=colour, linestyle="--", linewidth=0.8, zorder=1.5)
+        if labels:
+            ax.annotate(
+                labels[i],
+                xy=(x, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -2 - 11 * i),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=8,
+                color=colour,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
+            )
