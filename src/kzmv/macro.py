@@ -1,0 +1,233 @@
+"""The macro setting: GDP, growth, inflation, openness and the tenge, for Kazakhstan and neighbours.
+
+Pure functions on DataFrames. Sources are kept side by side rather than
+blended: where the World Bank and the IMF disagree (CPI inflation in 2024:
+4.86% against 8.68%), both values stay in the table under their own ``source``
+and the disagreement is shown. IMF values after the last actual year (2023 for
+Kazakhstan in the April 2025 WEO) carry ``status`` "IMF estimate or
+projection", and OWID's copy of the WEO growth series uses its observation
+column where it has one and the forecast column only otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import pycountry
+
+MACRO_COLUMNS = ["year", "iso3", "country", "indicator", "source", "unit", "value", "status"]
+OBSERVED = "observation"
+PROJECTED = "IMF estimate or projection"
+
+GDP_USD = "GDP, current prices"
+GDP_KZT = "GDP, current prices (tenge)"
+GROWTH = "Real GDP growth"
+CPI = "CPI inflation, annual average"
+TRADE = "Trade, share of GDP"
+RATE = "Exchange rate implied by IMF GDP (NGDP / NGDPD)"
+
+WB = "World Bank WDI"
+IMF = "IMF WEO April 2025"
+IMF_OWID = "IMF WEO April 2025 via Our World in Data"
+WB_OWID = "World Bank WDI via Our World in Data"
+
+GROWTH_OBS = "Gross domestic product, constant prices - Percent change - Observations"
+GROWTH_FCST = "Gross domestic product, constant prices - Percent change - Forecasts"
+
+
+def country_name(iso3: str, groups: pd.DataFrame | None = None) -> str:
+    """The report's English name for a country (``groups.csv`` first, then ISO)."""
+    if groups is not None:
+        hit = groups.loc[groups["iso3"] == iso3, "name"]
+        if not hit.empty:
+            return str(hit.iloc[0])
+    country = pycountry.countries.get(alpha_3=iso3)
+    return getattr(country, "common_name", None) or getattr(country, "name", iso3)
+
+
+def _frame(year: Any, iso3: Any, indicator: str, source: str, unit: str, value: Any, status: Any) -> pd.DataFrame:
+    """Rows of the macro table; ``iso3`` and ``status`` are a scalar or one value per row."""
+
+    def column(x: Any) -> Any:
+        return x if isinstance(x, str) else pd.Series(x).to_numpy()
+
+    out = pd.DataFrame({"year": pd.Series(year).astype("int64").to_numpy(), "value": column(value)})
+    out["iso3"], out["status"] = column(iso3), column(status)
+    out["indicator"], out["source"], out["unit"] = indicator, source, unit
+    return out
+
+
+def imf_status(weo: pd.DataFrame) -> pd.Series:
+    """The table's two statuses from the WEO's own ("actual" or estimate/projection)."""
+    return weo["status"].map(lambda s: OBSERVED if s == "actual" else PROJECTED)
+
+
+def imf_series(weo: pd.DataFrame, code: str) -> pd.Series:
+    """One WEO subject for Kazakhstan, by year."""
+    rows = weo[weo["weo_subject_code"] == code]
+    return rows.set_index(rows["year"].astype("int64"))["value"].sort_index()
+
+
+def implied_rate(weo: pd.DataFrame) -> pd.Series:
+    """Tenge per US dollar implied by GDP in tenge over GDP in dollars (a GDP-weighted average rate)."""
+    return (imf_series(weo, "NGDP") / imf_series(weo, "NGDPD")).dropna()
+
+
+def _country_rows(
+    frame: pd.DataFrame, code_col: str, year_col: str, value_col: str, countries: Sequence[str]
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    rows = frame[frame[code_col].isin(list(countries))]
+    return rows[year_col], rows[code_col], rows[value_col]
+
+
+def macro_indicators(
+    weo: pd.DataFrame,
+    wb_gdp: pd.DataFrame,
+    wb_cpi: pd.DataFrame,
+    owid_trade: pd.DataFrame,
+    owid_growth: pd.DataFrame,
+    countries: Sequence[str],
+    groups: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Kazakhstan and ``countries`` in one tidy table: ``year, iso3, country, indicator, source, unit, value, status``.
+
+    Kazakhstan's growth comes from the WEO file itself; OWID's copy of the same
+    WEO vintage is used for the other countries (it is not an independent
+    source, see :func:`growth_copy_gap`). Kazakhstan's GDP in tenge and the
+    implied exchange rate exist only in the WEO file.
+    """
+    everyone = ["KAZ", *[c for c in countries if c != "KAZ"]]
+    status = imf_status(weo)
+    frames = []
+    for code, indicator, unit in (
+        ("NGDPD", GDP_USD, "USD billion"),
+        ("NGDP", GDP_KZT, "KZT billion"),
+        ("NGDP_RPCH", GROWTH, "percent"),
+        ("PCPIPCH", CPI, "percent"),
+    ):
+        rows = weo[weo["weo_subject_code"] == code]
+        frames.append(_frame(rows["year"], "KAZ", indicator, IMF, unit, rows["value"], status[rows.index]))
+    rate = implied_rate(weo)
+    weo_status = weo[weo["weo_subject_code"] == "NGDP"].set_index("year")["status"]
+    rate_status = [OBSERVED if weo_status.get(y) == "actual" else PROJECTED for y in rate.index]
+    frames.append(_frame(rate.index, "KAZ", RATE, IMF, "KZT per USD", rate.to_numpy(), rate_status))
+    year, iso, value = _country_rows(wb_gdp, "Country Code", "Year", "Value", everyone)
+    frames.append(_frame(year, iso, GDP_USD, WB, "USD billion", value / 1e9, OBSERVED))
+    year, iso, value = _country_rows(wb_cpi, "Country Code", "Year", "Inflation", everyone)
+    frames.append(_frame(year, iso, CPI, WB, "percent", value, OBSERVED))
+    year, iso, value = _country_rows(owid_trade, "Code", "Year", "Trade (% of GDP)", everyone)
+    frames.append(_frame(year, iso, TRADE, WB_OWID, "percent of GDP", value, OBSERVED))
+    others = owid_growth[owid_growth["Code"].isin(everyone[1:])]
+    observed = others[GROWTH_OBS].notna()
+    value = others[GROWTH_OBS].where(observed, others[GROWTH_FCST])
+    state = observed.map({True: OBSERVED, False: PROJECTED})
+    keep = value.notna()
+    frames.append(
+        _frame(others["Year"][keep], others["Code"][keep], GROWTH, IMF_OWID, "percent", value[keep], state[keep])
+    )
+    out = pd.concat(frames, ignore_index=True)
+    for frame_iso in list(out["iso3"].unique()):
+        out.loc[out["iso3"] == frame_iso, "country"] = country_name(frame_iso, groups)
+    order = {c: i for i, c in enumerate(everyone)}
+    out = out.sort_values(
+        ["indicator", "source", "iso3", "year"], key=lambda s: s.map(order) if s.name == "iso3" else s
+    )
+    return out[MACRO_COLUMNS].reset_index(drop=True)
+
+
+def series(macro: pd.DataFrame, indicator: str, source: str, iso3: str = "KAZ") -> pd.Series:
+    """One indicator from one source for one country, by year."""
+    rows = macro[(macro["indicator"] == indicator) & (macro["source"] == source) & (macro["iso3"] == iso3)]
+    return rows.set_index("year")["value"].sort_index()
+
+
+def status_of(macro: pd.DataFrame, indicator: str, source: str, iso3: str = "KAZ") -> pd.Series:
+    """Observation or estimate, by year, for one indicator, source and country."""
+    rows = macro[(macro["indicator"] == indicator) & (macro["source"] == source) & (macro["iso3"] == iso3)]
+    return rows.set_index("year")["status"].sort_index()
+
+
+def source_gap(macro: pd.DataFrame, indicator: str, a: str = WB, b: str = IMF, iso3: str = "KAZ") -> pd.DataFrame:
+    """Two sources for one indicator, by year, with the difference (b - a) where both exist."""
+    out = pd.DataFrame({a: series(macro, indicator, a, iso3), b: series(macro, indicator, b, iso3)})
+    out["difference"] = out[b] - out[a]
+    out.index.name = "year"
+    return out
+
+
+def growth_copy_gap(weo: pd.DataFrame, owid_growth: pd.DataFrame) -> float:
+    """Largest absolute gap between the WEO file's growth for Kazakhstan and OWID's copy of it."""
+    kaz = owid_growth[owid_growth["Code"] == "KAZ"].set_index("Year")
+    copy = kaz[GROWTH_OBS].fillna(kaz[GROWTH_FCST])
+    copy.index = copy.index.astype("int64")
+    weo_growth = imf_series(weo, "NGDP_RPCH")
+    both = pd.concat([weo_growth, copy], axis=1, keys=["weo", "owid"]).dropna()
+    return float((both["weo"] - both["owid"]).abs().max())
+
+
+RATE_COLUMNS = ["year", "official_kzt_per_usd", "kind", "label", "implied_kzt_per_usd", "difference_pct"]
+
+
+def exchange_rate_check(page: pd.DataFrame, weo: pd.DataFrame) -> pd.DataFrame:
+    """Each transcribed official rate next to the IMF-implied annual rate.
+
+    Only annual averages (indicator "... average exchange rate ...") are
+    comparable with an annual GDP-weighted rate; single-day and monthly rates
+    from the 2015 float and April 2024 are kept with ``kind`` "point rate" and
+    no difference computed.
+    """
+    implied = implied_rate(weo)
+    annual = page["indicator"].str.contains(r"average exchange rate", regex=True)
+    out = pd.DataFrame(
+        {
+            "year": page["year"].astype("int64"),
+            "official_kzt_per_usd": page["value"],
+            "kind": annual.map({True: "annual average", False: "point rate"}),
+            "label": page["indicator"],
+        }
+    )
+    out["implied_kzt_per_usd"] = out["year"].map(implied)
+    diff = 100 * (out["implied_kzt_per_usd"] / out["official_kzt_per_usd"] - 1)
+    out["difference_pct"] = diff.where(annual)
+    return out[RATE_COLUMNS].sort_values(["year", "kind"], kind="stable").reset_index(drop=True)
+
+
+def window(values: pd.Series, first: int, last: int) -> pd.Series:
+    """A by-year series restricted to ``first <= year <= last``."""
+    return values[(values.index >= first) & (values.index <= last)]
+
+
+def mean_growth(macro: pd.DataFrame, iso3: str, first: int, last: int) -> float:
+    """Average annual real growth over ``first``..``last`` (geometric), or NaN if a year is missing.
+
+    The growth series for Kazakhstan comes from the WEO file, for others from OWID's copy.
+    """
+    source = IMF if iso3 == "KAZ" else IMF_OWID
+    values = window(series(macro, GROWTH, source, iso3), first, last)
+    if len(values.dropna()) != last - first + 1:
+        return float("nan")
+    return float(100 * ((1 + values / 100).prod() ** (1 / len(values)) - 1))
+
+
+def comparison(
+    macro: pd.DataFrame, countries: Sequence[str], first: int, last: int, groups: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per country: average growth, latest CPI and trade share, with their years."""
+    rows = []
+    for iso3 in ["KAZ", *countries]:
+        cpi = window(series(macro, CPI, WB, iso3), first, last).dropna()
+        trade = window(series(macro, TRADE, WB_OWID, iso3), first, last).dropna()
+        rows.append(
+            {
+                "iso3": iso3,
+                "country": country_name(iso3, groups),
+                "mean_growth_pct": mean_growth(macro, iso3, first, last),
+                "cpi_year": int(cpi.index[-1]) if len(cpi) else None,
+                "cpi_pct": float(cpi.iloc[-1]) if len(cpi) else float("nan"),
+                "trade_year": int(trade.index[-1]) if len(trade) else None,
+                "trade_pct_gdp": float(trade.iloc[-1]) if len(trade) else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
