@@ -83,6 +83,7 @@ def run_notebook(isolated_outputs: Path, tmp_path: Path) -> Callable[..., dict[s
             parameters=parameters,
             kernel_name="python3",
             progress_bar=False,
+            start_timeout=180,  # a busy 2-core machine can be slow to start a kernel
             cwd=str(ROOT / "notebooks"),
         )
         values = recorded(executed)

@@ -57,7 +57,7 @@ def test_bad_raw_data_stops_the_build_with_one_message(project_copy: Path, tmp_p
     manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
     before = _digests(project_copy)
     result = subprocess.run(
-        [sys.executable, "-m", "kzmv.cli", "report", "--force"],
+        [sys.executable, "-m", "kzmv.cli", "report", "--force", "--only", "00_data_prep"],
         capture_output=True,
         text=True,
         env=_env(project_copy, raw),
@@ -76,7 +76,7 @@ def test_bad_raw_data_stops_the_build_with_one_message(project_copy: Path, tmp_p
 def test_ctrl_c_leaves_published_outputs_untouched(project_copy: Path) -> None:
     before = _digests(project_copy)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kzmv.cli", "report", "--force"],
+        [sys.executable, "-m", "kzmv.cli", "report", "--force", "--only", "00_data_prep"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

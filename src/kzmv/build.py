@@ -168,6 +168,7 @@ def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path
             parameters=params,
             kernel_name="python3",
             progress_bar=False,
+            start_timeout=180,  # two kernels starting at once on a busy 2-core machine can be slow
             # the kernel's working folder, set without os.chdir: papermill's own `cwd`
             # changes the whole process's folder, which races when notebooks run side by side
             resources={"metadata": {"path": str((root / step.path).parent)}},
