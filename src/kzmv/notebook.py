@@ -40,3 +40,16 @@ def recorded(notebook: Path) -> dict[str, Any]:
                 item = data[RECORD_MIME]
                 values[item["name"]] = item["value"]
     return values
+
+
+def show_table(frame: Any, digits: int | None = None) -> None:
+    """Display a table for readers: no index, nothing truncated, missing shown as a dash.
+
+    pandas' default display cuts long text to fifty characters, prints the
+    row index and shows NaN; a report table should do none of these. Cell
+    text is HTML-escaped, so data strings cannot inject markup.
+    """
+    from IPython.display import HTML, display
+
+    shown = frame.round(digits) if digits is not None else frame
+    display(HTML(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="kzmv-table")))

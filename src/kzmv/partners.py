@@ -63,3 +63,9 @@ def group_order(present: pd.Series | list[str]) -> list[str]:
     """Groups in house order, restricted to those present."""
     present_set = set(present)
     return [g for g in GROUPS if g in present_set]
+
+
+def group_sizes(groups: pd.DataFrame) -> pd.DataFrame:
+    """How many partner countries each group holds, in house order."""
+    counts = groups.groupby("group").size().reindex(list(GROUPS), fill_value=0)
+    return counts.rename_axis("group").reset_index(name="partner countries")
