@@ -7,17 +7,17 @@ import pandas as pd
 
 from .figures import INK, MUTED_INK, FigureText, new_figure, publish
 
-# Event categories in legend order, coloured from Paul Tol's muted scheme (colour-blind safe);
-# an unknown category is drawn in grey rather than failing the chart.
-CATEGORY_COLOURS: dict[str, str] = {
-    "war": "#882255",
-    "security": "#CC6677",
-    "politics": "#DDCC77",
-    "diplomacy": "#332288",
-    "energy": "#117733",
-    "migration": "#88CCEE",
+# Event categories in legend order, told apart by marker shape, not colour: the house
+# colours belong to partner groups, and a "war" dot in Russia's colour would read as a claim.
+CATEGORY_MARKERS: dict[str, str] = {
+    "war": "X",
+    "security": "s",
+    "politics": "D",
+    "diplomacy": "o",
+    "energy": "^",
+    "migration": "v",
 }
-OTHER_COLOUR = "#BBBBBB"
+OTHER_MARKER = "."
 SOURCE_SEEDS = (
     "Source: events named in Avdaliani (Jamestown Foundation, 2023); Wahlang (MP-IDSA, 2023); Briefing Paper (2025/26)."
 )
@@ -31,13 +31,14 @@ def timeline_title(events: pd.DataFrame) -> str:
 
 
 def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> None:
-    """One row per event, oldest at the top: a dot at its date, coloured by category."""
+    """One row per event, oldest at the top: a marker at its date, shaped by category."""
     ordered = events.sort_values("date", kind="stable").reset_index(drop=True)
     fig, ax = new_figure(height_in=0.3 * len(ordered) + 2.6)
     rows = range(len(ordered))[::-1]
-    colours = [CATEGORY_COLOURS.get(c, OTHER_COLOUR) for c in ordered["category"]]
     ax.hlines(list(rows), ordered["date"].min(), ordered["date"], color="#dddddd", linewidth=0.6, zorder=1)
-    ax.scatter(ordered["date"], list(rows), c=colours, s=42, zorder=3, edgecolors="white", linewidths=0.6)
+    for row, event in zip(rows, ordered.itertuples(), strict=True):
+        marker = CATEGORY_MARKERS.get(event.category, OTHER_MARKER)
+        ax.scatter([event.date], [row], marker=marker, c=INK, s=46, zorder=3, edgecolors="white", linewidths=0.6)
     ax.set_yticks(list(rows), [f"{r.short_label} ({r.date:%b %Y})" for r in ordered.itertuples()], fontsize=8.5)
     ax.tick_params(axis="y", length=0, colors=INK)
     years = range(ordered["date"].dt.year.min(), ordered["date"].dt.year.max() + 2)
@@ -45,10 +46,10 @@ def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> N
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.grid(axis="y", visible=False)
-    present = [c for c in CATEGORY_COLOURS if c in set(ordered["category"])]
-    present += sorted(set(ordered["category"]) - set(CATEGORY_COLOURS))
+    present = [c for c in CATEGORY_MARKERS if c in set(ordered["category"])]
+    present += sorted(set(ordered["category"]) - set(CATEGORY_MARKERS))
     for category in present:
-        ax.scatter([], [], c=CATEGORY_COLOURS.get(category, OTHER_COLOUR), s=36, label=category)
+        ax.scatter([], [], marker=CATEGORY_MARKERS.get(category, OTHER_MARKER), c=INK, s=36, label=category)
     ax.legend(loc="upper right", fontsize=8, labelcolor=MUTED_INK, ncols=len(present))
     ax.margins(y=0.04)
     first, last = ordered["date"].min(), ordered["date"].max()
