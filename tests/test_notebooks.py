@@ -43,3 +43,11 @@ def test_every_step_has_an_executed_notebook(step) -> None:
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     text = executed.read_text()
     assert "start_time" not in text and str(ROOT) not in text, "no timestamps or absolute paths in executed notebooks"
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: s.name)
+def test_committed_outputs_come_from_the_default_parameters(step) -> None:  # noqa: ANN001
+    """What JupyterLab runs (the notebook's defaults) is what the committed report shows."""
+    executed = nbformat.read(ROOT / "report" / "notebooks" / f"{step.name}.ipynb", as_version=4)
+    used = executed.metadata.get("papermill", {}).get("parameters", {})
+    assert used == {name: spec.default for name, spec in step.parameters.items()}
