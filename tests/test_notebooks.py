@@ -46,7 +46,7 @@ def test_every_step_has_an_executed_notebook(step) -> None:
 
 
 @pytest.mark.parametrize("step", STEPS, ids=lambda s: s.name)
-def test_committed_outputs_come_from_the_default_parameters(step) -> None:  # noqa: ANN001
+def test_committed_outputs_come_from_the_default_parameters(step) -> None:
     """What JupyterLab runs (the notebook's defaults) is what the committed report shows."""
     executed = nbformat.read(ROOT / "report" / "notebooks" / f"{step.name}.ipynb", as_version=4)
     used = executed.metadata.get("papermill", {}).get("parameters", {})

@@ -53,3 +53,8 @@ def test_published_report_is_self_contained_and_its_toc_links_resolve() -> None:
     assert figures and all(
         'alt="' in f and "data:image/svg+xml;base64," in f and re.search(r"Sources?:", f) for f in figures
     )
+
+
+def test_report_stays_under_five_megabytes() -> None:
+    """One file readers can e-mail: the README promises under 5 MB."""
+    assert (ROOT / "report" / "index.html").stat().st_size < 5 * 1024 * 1024

@@ -104,6 +104,7 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)
     rendered: bool = False
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per notebook run, and the render
 
 
 def _copy_published(root: Path, stage: Path) -> None:
@@ -154,8 +155,11 @@ def _describe_cell(executed: Path) -> str:
     return "an unknown cell"
 
 
-def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path, failed_dir: Path) -> None:
+def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path, failed_dir: Path) -> float:
+    """Run one notebook into the stage; return its wall-clock seconds."""
     import nbformat
+
+    started = time.perf_counter()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -185,6 +189,7 @@ def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path
         ) from None
     nb = nbformat.read(out, as_version=4)
     nbformat.write(clean_executed(nb), out)
+    return time.perf_counter() - started
 
 
 def build(
@@ -246,7 +251,9 @@ def build(
         ):
             from .report import render_report
 
+            render_started = time.perf_counter()
             render_report(pipeline, stage, root)
+            result.timings["render"] = time.perf_counter() - render_started
             result.rendered = True
         new_cache["__render__"] = _render_key(root, stage, env_key)
         _publish(root, stage, build_dir)
@@ -263,6 +270,7 @@ def build(
         if s.name in new_cache:
             new_cache[s.name] = step_key(s, params[s.name], root, root, env_key)
     cache_path.write_text(json.dumps(new_cache, indent=1, sort_keys=True))
+    (build_dir / "timings.json").write_text(json.dumps({k: round(v, 2) for k, v in result.timings.items()}, indent=1))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -314,6 +322,7 @@ def _run_dag(
                     raise error
                 done.add(name)
                 result.ran.append(name)
+                result.timings[name] = future.result()
                 new_cache[name] = "ran"
                 bar.update(1)
     bar.close()

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import paths
 from .errors import PipelineError
+from .yamlio import load_yaml
 
 LEDGER_COLUMNS: list[str] = [
     "claim_id",
@@ -339,7 +340,7 @@ def load_register(path: Path | None = None, documents: set[str] | None = None) -
     """Read and validate ``data/claims.yml``; ids are unique and sources are known documents."""
     path = path or register_path()
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_yaml(path)
     except FileNotFoundError:
         raise PipelineError(f"{path}: the claims register is missing") from None
     except yaml.YAMLError as exc:

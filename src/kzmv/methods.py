@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from . import paths
 from .errors import PipelineError
 from .sources import Source
+from .yamlio import load_yaml
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -89,7 +90,7 @@ def load_bibliography(path: Path | None = None, manifest: dict[str, Source] | No
     """Read ``data/bibliography.yml``; with ``manifest``, check every source has exactly one publisher."""
     path = path or bibliography_path()
     try:
-        bib = Bibliography.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        bib = Bibliography.model_validate(load_yaml(path))
     except FileNotFoundError:
         raise PipelineError(f"{path}: the bibliography is missing") from None
     except (yaml.YAMLError, ValidationError) as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 RECORD_MIME = "application/vnd.kzmv.record+json"
+SUMMARY_KEY = "kzmv-summary"
 
 
 def say(markdown: str) -> None:
@@ -19,6 +20,13 @@ def say(markdown: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(markdown))
+
+
+def summary(markdown: str) -> None:
+    """Display Markdown that the report lifts to its top, under "Key findings"."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown), metadata={SUMMARY_KEY: True})
 
 
 def record(name: str, value: Any) -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from . import paths
 from .errors import PipelineError
+from .yamlio import load_yaml
 
 
 class ParameterSpec(BaseModel):
@@ -151,7 +152,7 @@ class Pipeline(BaseModel):
 def load_pipeline(path: Path | None = None) -> Pipeline:
     path = path or paths.project_root() / "pipeline.yml"
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_yaml(path)
         pipeline = Pipeline.model_validate(doc)
     except (yaml.YAMLError, ValidationError, PipelineError) as exc:
         raise PipelineError(f"{path}: {exc}") from None

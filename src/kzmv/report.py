@@ -22,7 +22,7 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from . import __version__
-from .notebook import RECORD_MIME
+from .notebook import RECORD_MIME, SUMMARY_KEY
 from .pipeline import Pipeline
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -44,6 +44,7 @@ class _Renderer:
 
     def __init__(self) -> None:
         self.headings: list[Heading] = []
+        self.summary: list[str] = []  # Markdown the notebooks flagged for the top of the report
         self.used: set[str] = set()
         self.trusted = MarkdownIt("commonmark", {"html": True}).enable("table")
         self.data = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -92,6 +93,8 @@ def _outputs_html(cell: Any, r: _Renderer) -> list[str]:
             continue
         if "text/html" in data:
             parts.append(f'<div class="output">{data["text/html"]}</div>')
+        elif "text/markdown" in data and output.get("metadata", {}).get(SUMMARY_KEY):
+            r.summary.append(r.markdown(data["text/markdown"], trusted=False))
         elif "text/markdown" in data:
             parts.append(f'<div class="prose">{r.markdown(data["text/markdown"], trusted=False)}</div>')
         elif "image/svg+xml" in data:
@@ -144,6 +147,7 @@ def render_report(pipeline: Pipeline, stage: Path, root: Path) -> Path:
         version=__version__,
         chapters=chapters,
         headings=r.headings,
+        summary=r.summary,
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
     )
     out = stage / "report" / "index.html"

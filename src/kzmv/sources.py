@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import paths
 from .errors import PipelineError
+from .yamlio import load_yaml
 
 
 class Source(BaseModel):
@@ -48,7 +49,7 @@ def load_manifest(path: Path | None = None) -> dict[str, Source]:
     """Read and validate ``data/sources.yml``; ids are unique keys."""
     path = path or paths.manifest_path()
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_yaml(path)
     except FileNotFoundError:
         raise PipelineError(f"{path}: the data manifest is missing") from None
     except yaml.YAMLError as exc:

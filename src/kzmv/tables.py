@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from . import paths
 from .errors import PipelineError
+from .yamlio import load_yaml
 
 
 def dictionary_path() -> Path:
@@ -24,7 +24,7 @@ def dictionary_path() -> Path:
 def load_dictionary(path: Path | None = None) -> dict[str, Any]:
     """``{table: {description, sources, columns: {name: {type, unit, meaning}}}}``."""
     path = path or dictionary_path()
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path)
     return doc["tables"]
 
 
