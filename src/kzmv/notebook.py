@@ -13,6 +13,7 @@ from typing import Any
 
 RECORD_MIME = "application/vnd.kzmv.record+json"
 SUMMARY_KEY = "kzmv-summary"
+DATA_NOTE_KEY = "kzmv-data-note"
 
 
 def say(markdown: str) -> None:
@@ -27,6 +28,13 @@ def summary(markdown: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(markdown), metadata={SUMMARY_KEY: True})
+
+
+def data_note(text: str) -> None:
+    """Display the "date of the data" line, which the report shows in its title block."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text), metadata={DATA_NOTE_KEY: True})
 
 
 def record(name: str, value: Any) -> None:

@@ -31,3 +31,44 @@ def inventory(raw: dict[str, pd.DataFrame], manifest: dict[str, Source]) -> pd.D
             }
         )
     return pd.DataFrame(rows)
+
+
+def _periods(frame: pd.DataFrame) -> tuple[str, str]:
+    """First and last period a raw table covers (Kazakhstan's rows where the table has many countries)."""
+    for code in ("Code", "Country Code", "iso3"):
+        if code in frame.columns and frame[code].eq("KAZ").any() and frame[code].nunique() > 1:
+            frame = frame[frame[code] == "KAZ"]
+    if "month" in frame.columns:
+        months = pd.to_datetime(frame["month"]).dropna()
+        return f"{months.min():%Y-%m}", f"{months.max():%Y-%m}"
+    year_col = next((c for c in ("year", "Year") if c in frame.columns), None)
+    if year_col is not None:
+        years = frame[year_col].dropna().astype(int)
+    else:  # wiiw's wide tables: one column per year, "_2003" ...
+        filled = [c for c in frame.columns if c.startswith("_") and frame[c].notna().any()]
+        years = pd.Series([int(c[1:]) for c in filled])
+    return str(years.min()), str(years.max())
+
+
+def coverage(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """``source, first, last``: the periods each raw file actually holds (not what its title says)."""
+    rows = [dict(zip(("source", "first", "last"), (sid, *_periods(frame)), strict=True)) for sid, frame in raw.items()]
+    return pd.DataFrame(rows)
+
+
+def data_note(cover: pd.DataFrame, preliminary_years: frozenset[int]) -> str:
+    """The "date of the data" line of the report's title block, from what the files hold."""
+    last = cover.set_index("source")["last"]
+    trade_last = int(last["trade_partner_panel"])
+    prelim = " (preliminary)" if trade_last in preliminary_years else ""
+    totals, goods = (pd.Timestamp(last[s] + "-01") for s in ("trade_monthly_totals", "exports_by_commodity_monthly"))
+    monthly = (
+        f"monthly trade and exports by commodity to {totals:%B %Y}"
+        if totals == goods
+        else f"monthly trade to {totals:%B %Y}, exports by commodity to {goods:%B %Y}"
+    )
+    return (
+        f"Partner trade to {trade_last}{prelim}; {monthly}; "
+        f"FDI by partner to {last['fdi_by_partner_wiiw']}; IMF WEO April 2025 vintage. "
+        "Every raw file is verified by its SHA-256 checksum (data/sources.yml)."
+    )

@@ -22,7 +22,7 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from . import __version__
-from .notebook import RECORD_MIME, SUMMARY_KEY
+from .notebook import DATA_NOTE_KEY, RECORD_MIME, SUMMARY_KEY
 from .pipeline import Pipeline
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -45,6 +45,7 @@ class _Renderer:
     def __init__(self) -> None:
         self.headings: list[Heading] = []
         self.summary: list[str] = []  # Markdown the notebooks flagged for the top of the report
+        self.data_note: str | None = None  # the title block's "date of the data", computed by a notebook
         self.used: set[str] = set()
         self.trusted = MarkdownIt("commonmark", {"html": True}).enable("table")
         self.data = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -93,6 +94,9 @@ def _outputs_html(cell: Any, r: _Renderer) -> list[str]:
             continue
         if "text/html" in data:
             parts.append(f'<div class="output">{data["text/html"]}</div>')
+        elif "text/markdown" in data and output.get("metadata", {}).get(DATA_NOTE_KEY):
+            r.data_note = data["text/markdown"]
+            parts.append(f'<div class="prose">{r.markdown(data["text/markdown"], trusted=False)}</div>')
         elif "text/markdown" in data and output.get("metadata", {}).get(SUMMARY_KEY):
             r.summary.append(r.markdown(data["text/markdown"], trusted=False))
         elif "text/markdown" in data:
@@ -148,6 +152,7 @@ def render_report(pipeline: Pipeline, stage: Path, root: Path) -> Path:
         chapters=chapters,
         headings=r.headings,
         summary=r.summary,
+        data_note=r.data_note or pipeline.report["data_note"],
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
     )
     out = stage / "report" / "index.html"

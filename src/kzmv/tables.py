@@ -46,11 +46,15 @@ def dictionary_frame(tables: dict[str, Any] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Deterministic CSV: no index, ``\\n`` line ends, up to 6 significant decimals."""
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Deterministic CSV: no index, ``\\n`` line ends, floats to 10 significant digits.
+
+    Ten digits keep every value the sources publish (USD million to two
+    decimals up to hundreds of billions) while hiding binary noise such as
+    0.30000000000000004. Returns nothing, so a notebook never displays a path.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
-    return path
+    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
 def write_table(frame: pd.DataFrame, name: str, folder: Path | None = None) -> None:
@@ -76,3 +80,8 @@ def read_table(name: str, folder: Path | None = None) -> pd.DataFrame:
     if not path.is_file():
         raise PipelineError(f"processed table {path} is missing: run the notebook that writes it first")
     return pd.read_csv(path)
+
+
+def processed_path(name: str, folder: Path | None = None) -> Path:
+    """Where ``data/processed/<name>.csv`` lives in the current output root."""
+    return (folder or paths.processed_dir()) / f"{name}.csv"
