@@ -115,6 +115,9 @@ def save(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path
     folder.mkdir(parents=True, exist_ok=True)
     svg, png = folder / f"{name}.svg", folder / f"{name}.png"
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    # The layout solved for the SVG holds for the PNG too (sizes are in inches and points);
+    # freezing it skips a second constrained-layout pass, about a sixth of a figure's cost.
+    fig.set_layout_engine("none")
     fig.savefig(png, format="png", metadata={"Software": None}, dpi=DPI_PNG)
     return svg, png
 
