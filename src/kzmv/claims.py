@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import paths
 from .errors import PipelineError
-from .yamlio import load_yaml
+from .yamlio import first_error, load_yaml_list
 
 LEDGER_COLUMNS: list[str] = [
     "claim_id",
@@ -339,24 +338,15 @@ def register_path() -> Path:
 def load_register(path: Path | None = None, documents: set[str] | None = None) -> list[Claim]:
     """Read and validate ``data/claims.yml``; ids are unique and sources are known documents."""
     path = path or register_path()
-    try:
-        doc = load_yaml(path)
-    except FileNotFoundError:
-        raise PipelineError(f"{path}: the claims register is missing") from None
-    except yaml.YAMLError as exc:
-        raise PipelineError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("claims"), list):
-        raise PipelineError(f"{path}: expected a top-level 'claims' list")
     register: list[Claim] = []
     seen: set[str] = set()
-    for i, entry in enumerate(doc["claims"], start=1):
+    for i, entry in enumerate(load_yaml_list(path, "claims", "the claims register"), start=1):
         label = entry.get("claim_id", "?") if isinstance(entry, dict) else "?"
         try:
             claim = Claim.model_validate(entry)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or "(claim)"
-            raise PipelineError(f"{path}: claim #{i} ({label}), field '{field}': {first['msg']}") from None
+            field, message = first_error(exc)
+            raise PipelineError(f"{path}: claim #{i} ({label}), field '{field or '(claim)'}': {message}") from None
         if claim.claim_id in seen:
             raise PipelineError(f"{path}: claim id '{claim.claim_id}' appears twice")
         if documents is not None and claim.source not in documents:

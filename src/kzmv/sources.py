@@ -16,12 +16,11 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import paths
 from .errors import PipelineError
-from .yamlio import load_yaml
+from .yamlio import first_error, load_yaml_list
 
 
 class Source(BaseModel):
@@ -48,24 +47,15 @@ class Source(BaseModel):
 def load_manifest(path: Path | None = None) -> dict[str, Source]:
     """Read and validate ``data/sources.yml``; ids are unique keys."""
     path = path or paths.manifest_path()
-    try:
-        doc = load_yaml(path)
-    except FileNotFoundError:
-        raise PipelineError(f"{path}: the data manifest is missing") from None
-    except yaml.YAMLError as exc:
-        raise PipelineError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
-        raise PipelineError(f"{path}: expected a top-level 'sources' list")
     manifest: dict[str, Source] = {}
-    for i, entry in enumerate(doc["sources"], start=1):
+    for i, entry in enumerate(load_yaml_list(path, "sources", "the data manifest"), start=1):
         try:
             source = Source.model_validate(entry)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"])
+            field, message = first_error(exc)
             raise PipelineError(
                 f"{path}: source #{i} ({entry.get('id', '?') if isinstance(entry, dict) else '?'}), "
-                f"field '{field}': {first['msg']}"
+                f"field '{field}': {message}"
             ) from None
         if source.id in manifest:
             raise PipelineError(f"{path}: source id '{source.id}' appears twice")

@@ -21,3 +21,27 @@ except AttributeError:  # PyYAML built without libyaml
 def load_yaml(path: Path) -> Any:
     """Parse a YAML file with a safe loader (C-accelerated where available)."""
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+
+
+def load_yaml_list(path: Path, key: str, what: str) -> list[Any]:
+    """The list under ``key`` in a YAML file, or a PipelineError naming the file and the problem.
+
+    ``what`` names the file for a person ("the data manifest", "the claims register").
+    """
+    from .errors import PipelineError
+
+    try:
+        doc = load_yaml(path)
+    except FileNotFoundError:
+        raise PipelineError(f"{path}: {what} is missing") from None
+    except yaml.YAMLError as exc:
+        raise PipelineError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        raise PipelineError(f"{path}: expected a top-level '{key}' list")
+    return doc[key]
+
+
+def first_error(exc: Any) -> tuple[str, str]:
+    """``(field, message)`` of a pydantic ValidationError's first problem, for a one-line message."""
+    first = exc.errors()[0]
+    return ".".join(str(p) for p in first["loc"]), first["msg"]
