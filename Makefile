@@ -35,7 +35,7 @@ test: $(STAMP) ## run the whole test suite: unit tests, notebook runs, nbval on 
 
 lab: $(STAMP) ## open JupyterLab on the notebooks with the project's environment
 	$(BIN)/python -m kzmv.cli data
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(STAMP) ## ruff on the package, tests and tools
 	$(BIN)/ruff check src tests tools
