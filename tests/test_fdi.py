@@ -11,19 +11,10 @@ from kzmv import fdi
 from kzmv.errors import PipelineError
 from kzmv.loading import read_raw
 from kzmv.partners import load_groups
+from kzmv.schemas import WIIW_PARTNER_LABELS
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
-LABELS = [
-    "Tree Level 1",
-    "Country-Code",
-    "Country",
-    "Direction",
-    "Partner-Code",
-    "Partner",
-    "Unit",
-    "Footnotes",
-    "Sources",
-]
+LABELS = WIIW_PARTNER_LABELS
 
 
 def _wiiw(rows: list[tuple[str, str, str, list[float]]], years: tuple[int, ...] = (2020, 2021)) -> pd.DataFrame:

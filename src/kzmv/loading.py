@@ -108,7 +108,6 @@ def read_raw_file(path: Path, spec: RawSpec) -> pd.DataFrame:
             io.StringIO(text),
             dtype=str,
             na_values=list(spec.na_values),
-            keep_default_na=spec.keep_default_na,
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise PipelineError(f"{path}: cannot be parsed as CSV ({exc})") from None

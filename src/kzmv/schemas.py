@@ -7,7 +7,7 @@ caught at the door with a precise message rather than deep inside an analysis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandera.pandas as pa
 import pycountry
@@ -41,10 +41,6 @@ class RawSpec:
 
     schema: pa.DataFrameSchema
     na_values: tuple[str, ...] = ()
-    # wide tables carry one value column per year, named with this prefix
-    year_columns: tuple[str, int, int] | None = None
-    keep_default_na: bool = True
-    notes: dict[str, str] = field(default_factory=dict)
 
 
 def _page_figures(country_col: str, year_hi: int = 2030) -> pa.DataFrameSchema:
@@ -62,6 +58,16 @@ def _page_figures(country_col: str, year_hi: int = 2030) -> pa.DataFrameSchema:
         },
         strict=True,
     )
+
+
+# The label columns of wiiw's two wide tables (the year columns "_2000" ... follow them).
+WIIW_PARTNER_LABELS: list[str] = [
+    "Tree Level 1", "Country-Code", "Country", "Direction", "Partner-Code", "Partner", "Unit", "Footnotes", "Sources",
+]  # fmt: skip
+WIIW_ACTIVITY_LABELS: list[str] = [
+    "Tree Level 1", "Country-Code", "Country", "Direction", "Classification", "Digit", "Industry/Product", "Unit",
+    "Footnotes", "Sources",
+]  # fmt: skip
 
 
 def _wiiw(label_cols: list[str], first: int, last: int) -> pa.DataFrameSchema:
@@ -147,43 +153,12 @@ RAW_SPECS: dict[str, RawSpec] = {
         )
     ),
     "fdi_by_partner_wiiw": RawSpec(
-        _wiiw(
-            [
-                "Tree Level 1",
-                "Country-Code",
-                "Country",
-                "Direction",
-                "Partner-Code",
-                "Partner",
-                "Unit",
-                "Footnotes",
-                "Sources",
-            ],
-            2003,
-            2021,
-        ),
+        _wiiw(WIIW_PARTNER_LABELS, 2003, 2021),
         na_values=(".",),
-        year_columns=("_", 2003, 2021),
     ),
     "fdi_by_activity_wiiw": RawSpec(
-        _wiiw(
-            [
-                "Tree Level 1",
-                "Country-Code",
-                "Country",
-                "Direction",
-                "Classification",
-                "Digit",
-                "Industry/Product",
-                "Unit",
-                "Footnotes",
-                "Sources",
-            ],
-            2000,
-            2021,
-        ),
+        _wiiw(WIIW_ACTIVITY_LABELS, 2000, 2021),
         na_values=(".",),
-        year_columns=("_", 2000, 2021),
     ),
     "fdi_page_figures": RawSpec(_page_figures("country")),
     "fdi_by_country_page_figures": RawSpec(_page_figures("country_or_commodity")),
