@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -11,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from kzmv.build import output_digests
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,22 +30,13 @@ def pytest_configure(config: pytest.Config) -> None:
     shutil.copytree(ROOT / "data" / "processed", scratch / "data" / "processed")
     shutil.copytree(ROOT / "figures", scratch / "figures")
     os.environ["KZMV_OUTPUT_ROOT"] = str(scratch)
-    config._kzmv_published = _published_digests()  # type: ignore[attr-defined]
-
-
-def _published_digests() -> dict[str, str]:
-    return {
-        p.relative_to(ROOT).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for rel in ("data/processed", "figures", "report")
-        for p in sorted((ROOT / rel).rglob("*"))
-        if p.is_file()
-    }
+    config._kzmv_published = output_digests(ROOT)  # type: ignore[attr-defined]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if any test wrote into the published outputs."""
     before = getattr(session.config, "_kzmv_published", None)
-    if before is not None and _published_digests() != before:
+    if before is not None and output_digests(ROOT) != before:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print("\nERROR: the test run modified published outputs (data/processed, figures or report)")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kzmv.build import build, clean_executed
+from kzmv.build import build, clean_executed, output_digests
 from kzmv.errors import PipelineError
 
 WRITE_FIGURE = """from kzmv import paths
@@ -59,15 +59,6 @@ def toy(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return proj
 
 
-def _snapshot(proj: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(proj).as_posix(): p.read_bytes()
-        for rel in ("figures", "report", "data/processed")
-        for p in sorted((proj / rel).rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_success_publishes_then_a_rerun_skips(toy: Path) -> None:
     first = build(log=lambda m: None)
     assert first.ran == ["toy"] and first.rendered
@@ -87,7 +78,7 @@ def test_a_changed_parameter_reruns(toy: Path) -> None:
 
 def test_a_failing_cell_leaves_published_outputs_untouched(toy: Path) -> None:
     _notebook(toy / "notebooks" / "toy.ipynb", WRITE_FIGURE + "raise ValueError('boom in the toy')")
-    before = _snapshot(toy)
+    before = output_digests(toy)
     with pytest.raises(PipelineError) as err:
         build(log=lambda m: None)
     message = str(err.value)
@@ -96,7 +87,7 @@ def test_a_failing_cell_leaves_published_outputs_untouched(toy: Path) -> None:
         and "ValueError: boom in the toy" in message
     )
     assert (toy / ".build" / "failed" / "toy.ipynb").is_file(), "the failed notebook is kept for inspection"
-    assert _snapshot(toy) == before
+    assert output_digests(toy) == before
 
 
 def test_a_pipeline_error_in_a_notebook_is_shown_as_its_message(toy: Path) -> None:

@@ -14,28 +14,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kzmv.build import copy_project, output_digests
 from kzmv.figures import FigureText, figure_html
 
 ROOT = Path(__file__).resolve().parents[1]
 PANEL = "trade/kaz_trade_by_partner_2000_2025_wits_bns_panel.csv"
 
 
-def _digests(base: Path) -> dict[str, str]:
-    return {
-        p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for rel in ("figures", "report", "data/processed")
-        for p in sorted((base / rel).rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """The project with its published outputs, without venv, caches or git."""
-    skip = {".venv", ".build", ".git", "test-artifacts", ".pytest_cache", ".ruff_cache", "raw", "__pycache__"}
-    copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=lambda d, names: [n for n in names if n in skip])
-    return copy
+    return copy_project(ROOT, tmp_path / "project", with_outputs=True)
 
 
 def _env(copy: Path, raw: Path) -> dict[str, str]:
@@ -55,7 +44,7 @@ def test_bad_raw_data_stops_the_build_with_one_message(project_copy: Path, tmp_p
         if entry["path"] == PANEL:  # a user updating a raw file updates its manifest entry too
             entry["sha256"] = hashlib.sha256(panel.read_bytes()).hexdigest()
     manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
-    before = _digests(project_copy)
+    before = output_digests(project_copy)
     result = subprocess.run(
         [sys.executable, "-m", "kzmv.cli", "report", "--force", "--only", "00_data_prep"],
         capture_output=True,
@@ -70,11 +59,11 @@ def test_bad_raw_data_stops_the_build_with_one_message(project_copy: Path, tmp_p
     assert "column 'iso3': expected a known ISO 3166-1 alpha-3 code, found 'XYZ'" in result.stderr
     assert PANEL.split("/")[-1] in result.stderr
     assert "Traceback" not in result.stderr
-    assert _digests(project_copy) == before, "a failed run must leave published outputs as they were"
+    assert output_digests(project_copy) == before, "a failed run must leave published outputs as they were"
 
 
 def test_ctrl_c_leaves_published_outputs_untouched(project_copy: Path) -> None:
-    before = _digests(project_copy)
+    before = output_digests(project_copy)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kzmv.cli", "report", "--force", "--only", "00_data_prep"],
         stdout=subprocess.PIPE,
@@ -93,7 +82,7 @@ def test_ctrl_c_leaves_published_outputs_untouched(project_copy: Path) -> None:
     _, err = proc.communicate(timeout=120)
     assert proc.returncode != 0
     assert "interrupted" in err and "Traceback" not in err
-    assert _digests(project_copy) == before
+    assert output_digests(project_copy) == before
 
 
 def test_figure_captions_and_alt_text_escape_data_strings(tmp_path: Path) -> None:

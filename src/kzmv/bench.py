@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,23 +20,10 @@ from pathlib import Path
 import nbformat
 
 from . import paths
-from .build import PUBLISHED
+from .build import copy_project
 from .pipeline import load_pipeline
 
 TRIVIAL = "import pandas\nimport seaborn\n"
-
-
-def _copy_project(root: Path, dest: Path) -> Path:
-    """The project without its outputs, caches or venv: what a cold build starts from."""
-    skip = {".venv", ".build", ".git", "test-artifacts", ".pytest_cache", ".ruff_cache", "data", *PUBLISHED}
-    shutil.copytree(
-        root, dest, ignore=lambda d, names: [n for n in names if (Path(d) == root and n in skip) or n == "__pycache__"]
-    )
-    (dest / "data").mkdir()
-    for item in (root / "data").iterdir():
-        if item.is_file():
-            shutil.copy(item, dest / "data" / item.name)
-    return dest
 
 
 def _timed(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -69,7 +55,7 @@ def main() -> None:
     n = len(load_pipeline(root / "pipeline.yml").notebooks)
     with tempfile.TemporaryDirectory(prefix="kzmv-bench-") as tmp:
         work = Path(tmp)
-        project = _copy_project(root, work / "project")
+        project = copy_project(root, work / "project")
         env = {**os.environ, "KZMV_PROJECT_ROOT": str(project), "KZMV_RAW_DIR": str(paths.raw_dir())}
         env.pop("KZMV_OUTPUT_ROOT", None)
         report = [sys.executable, "-m", "kzmv.cli", "report"]

@@ -37,6 +37,34 @@ PUBLISHED = ("data/processed", "figures", "report")
 ENV_FILES = ("requirements.txt", "pyproject.toml")
 
 
+CACHES = frozenset({".venv", ".build", ".git", "test-artifacts", ".pytest_cache", ".ruff_cache", "__pycache__"})
+
+
+def output_digests(base: Path) -> dict[str, str]:
+    """sha256 of every published output under ``base``, by relative path: what "unchanged" means."""
+    return {
+        p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for rel in PUBLISHED
+        for p in sorted((base / rel).rglob("*"))
+        if p.is_file()
+    }
+
+
+def copy_project(root: Path, dest: Path, with_outputs: bool = False) -> Path:
+    """Copy the project's sources (never the fetched raw data, venv or caches) to ``dest``.
+
+    Without outputs the copy is what a cold build starts from; with them, what a
+    user's checkout looks like before a rebuild.
+    """
+    skipped = {root / "data" / "raw"} | ({root / rel for rel in PUBLISHED} if not with_outputs else set())
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if n in CACHES or Path(folder) / n in skipped]
+
+    shutil.copytree(root, dest, ignore=ignore)
+    return dest
+
+
 def _hash_bytes(*chunks: bytes) -> str:
     digest = hashlib.sha256()
     for chunk in chunks:
