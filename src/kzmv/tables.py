@@ -71,12 +71,12 @@ def write_table(frame: pd.DataFrame, name: str, folder: Path | None = None) -> N
         raise PipelineError(
             f"processed table '{name}': columns {list(frame.columns)} differ from data/dictionary.yml {documented}"
         )
-    write_csv(frame, (folder or paths.processed_dir()) / f"{name}.csv")
+    write_csv(frame, processed_path(name, folder))
 
 
 def read_table(name: str, folder: Path | None = None) -> pd.DataFrame:
     """Read a processed table written by an upstream notebook."""
-    path = (folder or paths.processed_dir()) / f"{name}.csv"
+    path = processed_path(name, folder)
     if not path.is_file():
         raise PipelineError(f"processed table {path} is missing: run the notebook that writes it first")
     return pd.read_csv(path)
