@@ -17,6 +17,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -84,15 +85,27 @@ def environment_key(root: Path) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _manifest_checksums(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
+    """Source id -> sha256 from the manifest, parsed once per version of the file.
+
+    Every ``raw:`` input of every notebook needs it, several times per build;
+    the file's mtime and size in the cache key make an edited manifest reload.
+    """
+    from .sources import load_manifest
+
+    return {sid: source.sha256 for sid, source in load_manifest(path).items()}
+
+
 def _resolve_input(spec: str, root: Path, stage: Path) -> list[tuple[str, str]]:
     """``(name, content hash)`` pairs for one declared input."""
     if spec.startswith("raw:"):
-        from .sources import load_manifest
-
-        manifest = load_manifest(root / "data" / "sources.yml")
+        path = root / "data" / "sources.yml"
+        info = path.stat()
+        checksums = _manifest_checksums(path, info.st_mtime_ns, info.st_size)
         wanted = spec.removeprefix("raw:")
-        ids = list(manifest) if wanted == "*" else [wanted]
-        return [(f"raw:{i}", manifest[i].sha256) for i in ids]
+        ids = list(checksums) if wanted == "*" else [wanted]
+        return [(f"raw:{i}", checksums[i]) for i in ids]
     base = stage if spec.startswith(PUBLISHED) else root
     return [(spec, _file_hash(base / spec))]
 
