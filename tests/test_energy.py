@@ -87,17 +87,21 @@ def _monthly(months: pd.DatetimeIndex, values: dict[str, float]) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+# One month's exports by item, thousand USD: crude is half of the total, oil and gas 55%.
+MONTHLY_VALUES = {
+    "TOTAL": 1000.0,
+    "CRUDE_OIL": 500.0,
+    "PETROLEUM_PRODUCTS": 20.0,
+    "NATURAL_GAS": 20.0,
+    "LPG": 10.0,
+    "COAL": 5.0,
+}
+
+
 def test_export_shares_only_for_complete_years() -> None:
     full = pd.date_range("2023-01-01", "2023-12-01", freq="MS")
     gap = pd.date_range("2022-01-01", "2022-12-01", freq="MS").drop(pd.Timestamp("2022-09-01"))
-    values = {
-        "TOTAL": 1000.0,
-        "CRUDE_OIL": 500.0,
-        "PETROLEUM_PRODUCTS": 20.0,
-        "NATURAL_GAS": 20.0,
-        "LPG": 10.0,
-        "COAL": 5.0,
-    }
+    values = MONTHLY_VALUES
     table = energy.export_structure(pd.concat([_monthly(full, values), _monthly(gap, values)], ignore_index=True))
     assert list(table.columns) == energy.STRUCTURE_COLUMNS
     one = table.set_index(["year", "item_code"])
@@ -113,14 +117,7 @@ def test_export_shares_only_for_complete_years() -> None:
 
 def test_a_missing_item_month_makes_the_derived_group_incomplete() -> None:
     months = pd.date_range("2023-01-01", "2023-12-01", freq="MS")
-    values = {
-        "TOTAL": 1000.0,
-        "CRUDE_OIL": 500.0,
-        "PETROLEUM_PRODUCTS": 20.0,
-        "NATURAL_GAS": 20.0,
-        "LPG": 10.0,
-        "COAL": 5.0,
-    }
+    values = MONTHLY_VALUES
     frame = _monthly(months, values)
     frame.loc[(frame["item_code"] == "LPG") & (frame["month"] == months[3]), "value_usd_thousand"] = float("nan")
     table = energy.export_structure(frame).set_index(["year", "item_code"])
