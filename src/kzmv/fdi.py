@@ -235,6 +235,21 @@ def world_total(aggregates: pd.DataFrame, measure: str) -> pd.Series:
     return world.set_index("year")["value"]
 
 
+def world_totals(aggregates: pd.DataFrame) -> pd.Series:
+    """wiiw's World total for every measure and year, indexed by ``(measure, year)``.
+
+    For dividing many rows at once by a join, rather than looking the total up row by row.
+    """
+    world = aggregates[aggregates["code"] == "WORLD"]
+    return world.set_index(["measure", "year"])["value"].rename("world")
+
+
+def _share_of_world_pct(frame: pd.DataFrame, aggregates: pd.DataFrame) -> pd.Series:
+    """``100 * value / World`` for each ``(measure, year)`` row of ``frame``; missing where World is."""
+    world = frame[["measure", "year"]].join(world_totals(aggregates), on=["measure", "year"])["world"]
+    return 100 * frame["value"] / world
+
+
 GROUP_TABLE_COLUMNS = [
     "year",
     "group",
@@ -283,11 +298,7 @@ def fdi_by_group(by_partner: pd.DataFrame, aggregates: pd.DataFrame) -> pd.DataF
         total = pd.DataFrame({"measure": measure, "year": world.index, "group": WORLD, "value": world.to_numpy()})
         frames += [rest, total]
     out = pd.concat(frames, ignore_index=True)
-    denominators = {m: world_total(aggregates, m) for m in out["measure"].unique()}
-    out["share_of_world_pct"] = [
-        100 * v / denominators[m].get(y, float("nan"))
-        for m, y, v in zip(out["measure"], out["year"], out["value"], strict=True)
-    ]
+    out["share_of_world_pct"] = _share_of_world_pct(out, aggregates)
     out["unit"] = UNIT
     order = {g: i for i, g in enumerate([*GROUPS, NOT_ALLOCATED, WORLD])}
     out = out.sort_values(["measure", "year", "group"], key=lambda s: s.map(order) if s.name == "group" else s)
@@ -316,9 +327,7 @@ def wiiw_share_gap(wiiw: pd.DataFrame, by_partner: pd.DataFrame, aggregates: pd.
     theirs = wiiw_long(pcts, "Partner")
     theirs = theirs[~theirs["Partner-Code"].isin(list(AGGREGATE_CODES))]
     theirs = theirs.assign(partner_iso3=theirs["Partner-Code"].map(partner_iso3))
-    ours = by_partner.copy()
-    ours["world"] = [world_total(aggregates, m).get(y) for m, y in zip(ours["measure"], ours["year"], strict=True)]
-    ours["share"] = 100 * ours["value"] / ours["world"]
+    ours = by_partner.assign(share=_share_of_world_pct(by_partner, aggregates))
     both = ours.merge(theirs[["year", "partner_iso3", "measure", "value"]], on=["year", "partner_iso3", "measure"])
     return float((both["share"] - both["value_y"]).abs().max())
 
