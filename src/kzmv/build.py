@@ -21,11 +21,12 @@ import functools
 import hashlib
 import json
 import os
+import queue
 import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,9 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)
     rendered: bool = False
     seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per notebook run, and the render
+    # per notebook, seconds from the build's start to: kernel booting, kernel warm, go-ahead, done;
+    # and the render's duration
+    timings: dict[str, Any] = field(default_factory=dict)
 
 
 def _copy_published(root: Path, stage: Path) -> None:
@@ -196,28 +199,63 @@ def _describe_cell(executed: Path) -> str:
     return "an unknown cell"
 
 
-def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path, failed_dir: Path) -> float:
-    """Run one notebook into the stage; return its wall-clock seconds."""
-    import nbformat
+def _execute(
+    step: NotebookStep,
+    params: dict[str, Any],
+    root: Path,
+    stage: Path,
+    failed_dir: Path,
+    gate: Any,
+    on_warm: Callable[[], None],
+) -> dict[str, float] | None:
+    """Boot the notebook's kernel, wait at ``gate``, run the notebook into the stage.
 
-    started = time.perf_counter()
+    Returns when (``time.perf_counter()``) the kernel started booting, was warm
+    (the notebook's imports done), was let go and finished; or None if the gate
+    said the notebook is not needed.
+    """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .warmstart import ENGINE_NAME, NotNeededError, imported_modules
+
+    source = root / step.path
     out = stage / "report" / "notebooks" / f"{step.name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    marks: dict[str, float] = {}
+
+    def warm() -> None:
+        if "warm" not in marks:
+            marks["warm"] = time.perf_counter()
+            on_warm()
+
     try:
         papermill.execute_notebook(
-            str(root / step.path),
+            str(source),
             str(out),
             parameters=params,
             kernel_name="python3",
+            engine_name=ENGINE_NAME,
+            gate=gate,
+            warm_modules=imported_modules(nbformat.read(source, as_version=4)),
+            on_warm=warm,
             progress_bar=False,
-            start_timeout=180,  # two kernels starting at once on a busy 2-core machine can be slow
+            # papermill otherwise rewrites (and re-validates) the whole executed notebook
+            # twice per cell, in this process, where two notebooks share one GIL; it still
+            # writes the notebook once at the end, and on a failure before raising
+            request_save_on_cell_execute=False,
+            # the notebook has written its files and its outputs are in hand by now; a graceful
+            # shutdown would only add a few tenths of a second of polling per notebook
+            shutdown_kernel="immediate",
+            start_timeout=180,  # kernels starting side by side on a busy 2-core machine can be slow
             # the kernel's working folder, set without os.chdir: papermill's own `cwd`
             # changes the whole process's folder, which races when notebooks run side by side
-            resources={"metadata": {"path": str((root / step.path).parent)}},
+            resources={"metadata": {"path": str(source.parent)}},
         )
+    except NotNeededError:
+        return None
     except PapermillExecutionError as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)
         kept = failed_dir / f"{step.name}.ipynb"
@@ -228,9 +266,11 @@ def _execute(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path
             f"notebook {step.name} failed in {_describe_cell(kept)}:\n"
             f"{reason}\nThe failed notebook is kept at {kept.relative_to(root)}"
         ) from None
+    finally:
+        warm()  # the runner counts this kernel as booted even if it never got that far
     nb = nbformat.read(out, as_version=4)
     nbformat.write(clean_executed(nb), out)
-    return time.perf_counter() - started
+    return {"boot": started, "warm": marks["warm"], "go": gate.opened_at or marks["warm"], "end": time.perf_counter()}
 
 
 def build(
@@ -239,8 +279,13 @@ def build(
     force: bool = False,
     jobs: int = 2,
     log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+    raw_verified: bool = False,
 ) -> BuildResult:
-    """Run what changed, render the report, publish. Raise PipelineError on failure."""
+    """Run what changed, render the report, publish. Raise PipelineError on failure.
+
+    ``raw_verified`` says the caller has just fetched and checksummed the raw
+    files (as ``kzmv report`` does), so they are not hashed a second time.
+    """
     started = time.perf_counter()
     root = paths.project_root()
     pipeline: Pipeline = load_pipeline(root / "pipeline.yml")
@@ -271,9 +316,10 @@ def build(
         log(f"Nothing to do: all {len(result.skipped)} notebooks and the report are up to date.")
         return result
 
-    from .sources import verify_all
+    if not raw_verified:
+        from .sources import verify_all
 
-    verify_all()
+        verify_all()
     _copy_published(root, stage)
     saved_env = {k: os.environ.get(k) for k in ("KZMV_OUTPUT_ROOT", "KZMV_PROJECT_ROOT")}
     os.environ["KZMV_OUTPUT_ROOT"] = str(stage)
@@ -311,9 +357,16 @@ def build(
         if s.name in new_cache:
             new_cache[s.name] = step_key(s, params[s.name], root, root, env_key)
     cache_path.write_text(json.dumps(new_cache, indent=1, sort_keys=True))
-    (build_dir / "timings.json").write_text(json.dumps({k: round(v, 2) for k, v in result.timings.items()}, indent=1))
+    for name, marks in result.timings.items():
+        if isinstance(marks, dict):
+            result.timings[name] = {k: v - started for k, v in marks.items()}
+    (build_dir / "timings.json").write_text(json.dumps(_rounded(result.timings), indent=1))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _rounded(timings: dict[str, Any]) -> dict[str, Any]:
+    return {k: _rounded(v) if isinstance(v, dict) else round(v, 2) for k, v in timings.items()}
 
 
 def _render_key(root: Path, base: Path, env_key: str) -> str:
@@ -322,48 +375,117 @@ def _render_key(root: Path, base: Path, env_key: str) -> str:
     return _hash_bytes(env_key.encode(), *(p.read_bytes() for p in nbs + [e for e in extras if e.is_file()]))
 
 
+def _likely_to_run(pipeline: Pipeline, params, selected, force, root, stage, env_key, cache) -> set[str]:
+    """The notebooks that will probably run: changed now, or downstream of one that will.
+
+    Only these get a kernel started ahead of their inputs. A notebook downstream
+    of a change may still be skipped, if its inputs come out byte-identical; its
+    warm kernel is then shut down unused.
+    """
+    deps = pipeline.dependencies()
+    likely: set[str] = set()
+    for name in pipeline.order():
+        if name not in selected:
+            continue
+        executed = stage / "report" / "notebooks" / f"{name}.ipynb"
+        key = step_key(pipeline.step(name), params[name], root, stage, env_key)
+        if force or cache.get(name) != key or not executed.is_file() or deps[name] & likely:
+            likely.add(name)
+    return likely
+
+
 def _run_dag(
     pipeline, params, selected, force, root, stage, build_dir, env_key, cache, new_cache, result, jobs, log
 ) -> None:
+    """Run the notebooks that changed, at most ``jobs`` at a time, each as soon as its inputs are ready.
+
+    Kernels of the notebooks likely to run boot ahead of their inputs, ``jobs``
+    at a time and in topological order (so the notebooks that can start first
+    get their kernels first), then wait at a gate. A notebook's gate opens when
+    every notebook it reads from has finished and a run slot is free; it opens
+    to "skip" instead if its inputs came out unchanged. Worker threads report
+    to this loop through one queue, so it reacts to whichever happens first.
+    """
     from tqdm import tqdm
 
+    from .warmstart import Gate
+
+    jobs = max(1, jobs)
     deps = pipeline.dependencies()
     order = pipeline.order()
-    done: set[str] = set()
-    running: dict[Future, str] = {}
+    to_boot = [n for n in order if n in _likely_to_run(pipeline, params, selected, force, root, stage, env_key, cache)]
     failed_dir = build_dir / "failed"
+    events: queue.Queue[tuple[str, str, Future | None]] = queue.Queue()
+    gates: dict[str, Gate] = {}
+    futures: dict[str, Future] = {}
+    booting: set[str] = set()
+    running: set[str] = set()
+    done: set[str] = set()
+    pending = list(order)
     bar = tqdm(total=len(order), desc="notebooks", unit="nb", file=sys.stderr, disable=None)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = list(order)
-        while pending or running:
+    pool = ThreadPoolExecutor(max_workers=len(order))
+
+    def launch(name: str) -> None:
+        gates[name] = Gate()
+        booting.add(name)
+        future = pool.submit(
+            _execute,
+            pipeline.step(name),
+            params[name],
+            root,
+            stage,
+            failed_dir,
+            gates[name],
+            lambda: events.put(("warm", name, None)),
+        )
+        future.add_done_callback(lambda f: events.put(("done", name, f)))
+        futures[name] = future
+
+    try:
+        while True:
+            while to_boot and len(booting) < jobs:
+                launch(to_boot.pop(0))
             for name in list(pending):
                 if not deps[name] <= done:
                     continue
-                pending.remove(name)
-                step = pipeline.step(name)
-                key = step_key(step, params[name], root, stage, env_key)
+                key = step_key(pipeline.step(name), params[name], root, stage, env_key)
                 executed = stage / "report" / "notebooks" / f"{name}.ipynb"
                 if name not in selected or (not force and cache.get(name) == key and executed.is_file()):
+                    pending.remove(name)
+                    if name in to_boot:
+                        to_boot.remove(name)
+                    if name in gates:
+                        gates[name].open(run=False)
                     result.skipped.append(name)
                     done.add(name)
                     bar.update(1)
-                    continue
-                new_cache.pop(name, None)
-                log(f"running {name} ({step.title})")
-                running[pool.submit(_execute, step, params[name], root, stage, failed_dir)] = name
-            if not running:
-                continue
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                name = running.pop(future)
+                elif len(running) < jobs:
+                    pending.remove(name)
+                    if name in to_boot:
+                        to_boot.remove(name)
+                    if name not in gates:
+                        launch(name)
+                    new_cache.pop(name, None)
+                    log(f"running {name} ({pipeline.step(name).title})")
+                    running.add(name)
+                    gates[name].open(run=True)
+            if not pending and not running:
+                break
+            kind, name, future = events.get()
+            booting.discard(name)
+            if kind == "done" and future is not None and name in running:
                 error = future.exception()
                 if error is not None:
-                    for other in running:
-                        other.cancel()
                     raise error
+                running.discard(name)
                 done.add(name)
                 result.ran.append(name)
                 result.timings[name] = future.result()
                 new_cache[name] = "ran"
                 bar.update(1)
-    bar.close()
+    finally:
+        # every kernel still waiting is told to stop, so no thread is left behind
+        for gate in gates.values():
+            gate.open(run=False)
+        pool.shutdown(wait=True, cancel_futures=True)
+        bar.close()

@@ -1,0 +1,165 @@
+"""Warm starts: boot a notebook's kernel while the notebooks it depends on still run.
+
+Why: starting a kernel and importing pandas, seaborn and the project package
+costs about a second per notebook, the same in every notebook, whatever it
+computes. Run strictly after its inputs exist, each notebook pays that second
+on the build's critical path. Here a notebook's kernel starts as soon as a
+boot slot is free, imports the modules the notebook itself imports, and then
+waits at a :class:`Gate` until the runner says its inputs are ready (run) or
+unchanged after all (skip). The executed notebook is the same as with a cold
+kernel: the warm-up runs silently (no output, no history, no execution
+count), and importing a module twice is a no-op.
+
+A papermill engine (``kzmv-warm``) carries this, so papermill still injects
+the parameters, records errors and writes the executed notebook.
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import nbformat
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+ENGINE_NAME = "kzmv-warm"
+
+
+class NotNeededError(Exception):
+    """Raised in a warm kernel whose notebook turned out not to need running."""
+
+
+class Gate:
+    """The go-ahead for one notebook: opened once, to run or to skip."""
+
+    def __init__(self) -> None:
+        self._opened = threading.Event()
+        self._run = False
+        self.opened_at: float | None = None  # perf_counter() when it first opened
+
+    def open(self, run: bool) -> None:
+        """Let the notebook run (``run=True``) or stop it; only the first call counts."""
+        if self._opened.is_set():
+            return
+        self._run = run
+        self.opened_at = time.perf_counter()
+        self._opened.set()
+
+    def wait(self) -> bool:
+        """Block until the gate opens; True means run the notebook."""
+        self._opened.wait()
+        return self._run
+
+
+def imported_modules(nb: nbformat.NotebookNode) -> list[str]:
+    """Absolute module names imported at the top level of the notebook's code cells.
+
+    These are what the warm-up imports; a cell that is not plain Python
+    (a magic, say) is left out rather than guessed at.
+    """
+    found: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__":
+                found.add(node.module)
+                # ``from kzmv import trade`` imports the submodule kzmv.trade
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return sorted(found)
+
+
+def warm_up_code(modules: list[str]) -> str:
+    """Code that imports ``modules`` without binding a name, and ignores those that are not modules."""
+    return (
+        "def _kzmv_warm(names):\n"
+        "    import importlib\n"
+        "    for name in names:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except ImportError:\n"
+        "            pass  # a name imported from a module, not a module; or a real error the notebook will report\n"
+        f"_kzmv_warm({modules!r})\n"
+        "del _kzmv_warm\n"
+    )
+
+
+class WarmStartClient(PapermillNotebookClient):
+    """papermill's client, with a silent import step and a gate before the first cell.
+
+    ``on_warm`` is called once the kernel is up and the imports are done (the
+    runner frees a boot slot then); ``gate`` is waited on before the first cell.
+    """
+
+    def __init__(
+        self,
+        nb_man: Any,
+        gate: Gate | None = None,
+        warm_modules: list[str] | None = None,
+        on_warm: Callable[[], None] | None = None,
+        **kw: Any,
+    ):
+        super().__init__(nb_man, **kw)
+        self.gate = gate
+        self.warm_modules = warm_modules or []
+        self.on_warm = on_warm
+
+    def papermill_execute_cells(self) -> None:
+        if self.warm_modules:
+            msg_id = self.kc.execute(warm_up_code(self.warm_modules), silent=True, store_history=False)
+            self.wait_for_reply(msg_id)
+        if self.on_warm is not None:
+            self.on_warm()
+        if self.gate is not None and not self.gate.wait():
+            raise NotNeededError
+        super().papermill_execute_cells()
+
+
+class WarmStartEngine(NBClientEngine):
+    """papermill's nbclient engine, running :class:`WarmStartClient`."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: int = 60,
+        execution_timeout: int | None = None,
+        gate: Gate | None = None,
+        warm_modules: list[str] | None = None,
+        on_warm: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        # the same argument handling as papermill's NBClientEngine
+        kwargs = remove_args(["input_path"], **kwargs)
+        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+        final_kwargs = merge_kwargs(
+            safe_kwargs,
+            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        client = WarmStartClient(nb_man, gate=gate, warm_modules=warm_modules, on_warm=on_warm, **final_kwargs)
+        return client.execute()
+
+
+papermill_engines.register(ENGINE_NAME, WarmStartEngine)
