@@ -49,8 +49,13 @@ def apply_style() -> None:
     plt.rcParams.update(
         {
             "svg.hashsalt": "kzmv",
-            "svg.fonttype": "path",
-            "font.family": "DejaVu Sans",
+            # Text stays text in the SVG (searchable, selectable, a third of the size, and
+            # faster to write than one path per glyph). Layout is measured with DejaVu Sans,
+            # which matplotlib ships, so PNGs are the same everywhere; a reader without it
+            # gets Verdana, drawn to near-identical metrics, or the nearest sans-serif.
+            "svg.fonttype": "none",
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans", "Verdana", "Arial", "Helvetica"],
             "font.size": 10,
             "axes.titlesize": 11,
             "axes.labelsize": 10,
