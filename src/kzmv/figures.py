@@ -20,6 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
 
 from . import paths
@@ -70,7 +71,9 @@ def apply_style() -> None:
             "xtick.color": INK,
             "ytick.color": INK,
             "legend.frameon": False,
-            "figure.dpi": 100,
+            # the same resolution for the layout pass and the PNG, so the PNG reuses
+            # the text measurements the layout made (the SVG is resolution-free)
+            "figure.dpi": DPI_PNG,
             "savefig.dpi": DPI_PNG,
         }
     )
@@ -123,8 +126,23 @@ def save(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path
     # The layout solved for the SVG holds for the PNG too (sizes are in inches and points);
     # freezing it skips a second constrained-layout pass, about a sixth of a figure's cost.
     fig.set_layout_engine("none")
-    fig.savefig(png, format="png", metadata={"Software": None}, dpi=DPI_PNG)
+    _write_png(fig, png)
     return svg, png
+
+
+def _write_png(fig: Figure, path: Path) -> None:
+    """The figure as an opaque RGB PNG at ``DPI_PNG``, with no metadata but its resolution.
+
+    The figure's background is opaque white, so an alpha channel would carry
+    nothing; dropping it and compressing at zlib level 3 makes the file smaller
+    than matplotlib's RGBA PNG and encodes in half the time.
+    """
+    from PIL import Image
+
+    fig.set_dpi(DPI_PNG)
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    Image.fromarray(rgba[..., :3]).save(path, format="png", compress_level=3, dpi=(DPI_PNG, DPI_PNG))
 
 
 def figure_html(svg: Path, name: str, text: FigureText) -> str:

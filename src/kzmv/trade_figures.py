@@ -94,7 +94,8 @@ def _place_labels(ax: Axes, points: pd.DataFrame, xcol: str, ycol: str, labels: 
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     centres = ax.transData.transform(points[[xcol, ycol]].to_numpy(dtype=float))
-    obstacles = [Bbox.from_bounds(x - 6, y - 6, 12, 12) for x, y in centres]
+    half = 4.5 * fig.dpi / 72  # half a marker's width, 4.5 pt, in this renderer's pixels
+    obstacles = [Bbox.from_bounds(x - half, y - half, 2 * half, 2 * half) for x, y in centres]
     candidates = [
         (6, 3, "left", "bottom"),
         (6, -3, "left", "top"),
