@@ -90,7 +90,7 @@ def _place_labels(ax: Axes, points: pd.DataFrame, xcol: str, ycol: str, labels: 
     A small greedy placer: good enough for a dozen points, and deterministic.
     """
     fig = ax.figure
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # lays the figure out, so positions are final, without rasterising it
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     centres = ax.transData.transform(points[[xcol, ycol]].to_numpy(dtype=float))
