@@ -24,6 +24,7 @@ import os
 import queue
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -207,6 +208,7 @@ def _execute(
     failed_dir: Path,
     gate: Any,
     on_warm: Callable[[], None],
+    ipc_dir: Path,
 ) -> dict[str, float] | None:
     """Boot the notebook's kernel, wait at ``gate``, run the notebook into the stage.
 
@@ -217,6 +219,7 @@ def _execute(
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+    from traitlets.config import Config
 
     from .warmstart import ENGINE_NAME, NotNeededError, imported_modules
 
@@ -249,6 +252,9 @@ def _execute(
             # the notebook has written its files and its outputs are in hand by now; a graceful
             # shutdown would only add a few tenths of a second of polling per notebook
             shutdown_kernel="immediate",
+            # a local socket instead of TCP ports on 127.0.0.1: nothing to eavesdrop on,
+            # and ipykernel does not print its plain-TCP warning for every notebook
+            config=Config({"KernelManager": {"transport": "ipc", "ip": str(ipc_dir / step.name)}}),
             start_timeout=180,  # kernels starting side by side on a busy 2-core machine can be slow
             # the kernel's working folder, set without os.chdir: papermill's own `cwd`
             # changes the whole process's folder, which races when notebooks run side by side
@@ -424,6 +430,8 @@ def _run_dag(
     pending = list(order)
     bar = tqdm(total=len(order), desc="notebooks", unit="nb", file=sys.stderr, disable=None)
     pool = ThreadPoolExecutor(max_workers=len(order))
+    # the kernels' sockets; a short path, as a socket's path is limited to about 100 characters
+    ipc_dir = Path(tempfile.mkdtemp(prefix="kzmv-"))
 
     def launch(name: str) -> None:
         gates[name] = Gate()
@@ -437,6 +445,7 @@ def _run_dag(
             failed_dir,
             gates[name],
             lambda: events.put(("warm", name, None)),
+            ipc_dir,
         )
         future.add_done_callback(lambda f: events.put(("done", name, f)))
         futures[name] = future
@@ -488,4 +497,5 @@ def _run_dag(
         for gate in gates.values():
             gate.open(run=False)
         pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(ipc_dir, ignore_errors=True)
         bar.close()
