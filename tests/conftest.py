@@ -30,7 +30,15 @@ def pytest_configure(config: pytest.Config) -> None:
     shutil.copytree(ROOT / "data" / "processed", scratch / "data" / "processed")
     shutil.copytree(ROOT / "figures", scratch / "figures")
     os.environ["KZMV_OUTPUT_ROOT"] = str(scratch)
+    config._kzmv_scratch = scratch  # type: ignore[attr-defined]
     config._kzmv_published = output_digests(ROOT)  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the scratch output root (each test process made its own)."""
+    scratch = getattr(config, "_kzmv_scratch", None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
