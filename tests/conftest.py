@@ -49,6 +49,28 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         print("\nERROR: the test run modified published outputs (data/processed, figures or report)")
 
 
+def write_toy_notebook(path: Path, *code: str, params: str = "value = 1") -> None:
+    """A small notebook: a markdown lead, a ``parameters`` cell, then one code cell per ``code``."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Toy\n\nA toy chapter."),
+        nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
+        *(nbformat.v4.new_code_cell(c) for c in code),
+    ]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i}"
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="session")
+def toy_notebook() -> Callable[..., None]:
+    """:func:`write_toy_notebook`, for tests that build toy projects."""
+    return write_toy_notebook
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -18,21 +19,8 @@ out.write_text(f"value={value}")
 """
 
 
-def _notebook(path: Path, code: str, params: str = "value = 1") -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Toy\n\nA toy chapter."),
-        nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(code),
-    ]
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"c{i}"
-    nbformat.write(nb, path)
-
-
 @pytest.fixture
-def toy(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def toy(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch, toy_notebook: Callable[..., None]) -> Path:
     """A minimal project: one notebook writing figures/toy.txt, an empty manifest, published outputs."""
     proj = tmp_path / "proj"
     (proj / "notebooks").mkdir(parents=True)
@@ -46,7 +34,7 @@ def toy(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "    parameters: {value: {default: 1, min: 0, max: 9, help: a value}}\n"
         "    outputs: [figures/toy.txt]\n"
     )
-    _notebook(proj / "notebooks" / "toy.ipynb", WRITE_FIGURE)
+    toy_notebook(proj / "notebooks" / "toy.ipynb", WRITE_FIGURE)
     for rel, text in {
         "figures/toy.txt": "OLD",
         "report/index.html": "OLD REPORT",
@@ -76,8 +64,8 @@ def test_a_changed_parameter_reruns(toy: Path) -> None:
     assert (toy / "figures" / "toy.txt").read_text() == "value=7"
 
 
-def test_a_failing_cell_leaves_published_outputs_untouched(toy: Path) -> None:
-    _notebook(toy / "notebooks" / "toy.ipynb", WRITE_FIGURE + "raise ValueError('boom in the toy')")
+def test_a_failing_cell_leaves_published_outputs_untouched(toy: Path, toy_notebook: Callable[..., None]) -> None:
+    toy_notebook(toy / "notebooks" / "toy.ipynb", WRITE_FIGURE + "raise ValueError('boom in the toy')")
     before = output_digests(toy)
     with pytest.raises(PipelineError) as err:
         build(log=lambda m: None)
@@ -90,8 +78,8 @@ def test_a_failing_cell_leaves_published_outputs_untouched(toy: Path) -> None:
     assert output_digests(toy) == before
 
 
-def test_a_pipeline_error_in_a_notebook_is_shown_as_its_message(toy: Path) -> None:
-    _notebook(
+def test_a_pipeline_error_in_a_notebook_is_shown_as_its_message(toy: Path, toy_notebook: Callable[..., None]) -> None:
+    toy_notebook(
         toy / "notebooks" / "toy.ipynb",
         "from kzmv.errors import PipelineError\nraise PipelineError('year 1990 is not in the data')",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -28,21 +29,8 @@ v = int(tables.read_table("up")["v"].iloc[0])
 """
 
 
-def _notebook(path: Path, *code: str, params: str = "value = 1") -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Toy\n\nA toy chapter."),
-        nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
-        *(nbformat.v4.new_code_cell(c) for c in code),
-    ]
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"c{i}"
-    nbformat.write(nb, path)
-
-
 @pytest.fixture
-def chain(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def chain(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch, toy_notebook: Callable[..., None]) -> Path:
     """Two notebooks, ``down`` reading what ``up`` writes."""
     proj = tmp_path / "proj"
     (proj / "notebooks").mkdir(parents=True)
@@ -65,8 +53,8 @@ def chain(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "    inputs: [data/processed/up.csv]\n"
         "    outputs: [figures/down.txt]\n"
     )
-    _notebook(proj / "notebooks" / "up.ipynb", UP)
-    _notebook(proj / "notebooks" / "down.ipynb", DOWN_PROBE, DOWN, params="")
+    toy_notebook(proj / "notebooks" / "up.ipynb", UP)
+    toy_notebook(proj / "notebooks" / "down.ipynb", DOWN_PROBE, DOWN, params="")
     monkeypatch.setenv("KZMV_PROJECT_ROOT", str(proj))
     monkeypatch.setenv("KZMV_RAW_DIR", str(proj / "data" / "raw"))
     return proj
@@ -84,10 +72,12 @@ def test_a_warm_kernel_has_the_imports_and_nothing_else(chain: Path) -> None:
     assert marks["boot"] < result.timings["up"]["end"], "down's kernel booted while up still ran"
 
 
-def test_a_warm_kernel_is_released_when_its_inputs_come_out_unchanged(chain: Path) -> None:
+def test_a_warm_kernel_is_released_when_its_inputs_come_out_unchanged(
+    chain: Path, toy_notebook: Callable[..., None]
+) -> None:
     build(log=lambda m: None)
     # same output, different source: up reruns, down is warmed speculatively, then skipped
-    _notebook(chain / "notebooks" / "up.ipynb", "# reworded\n" + UP)
+    toy_notebook(chain / "notebooks" / "up.ipynb", "# reworded\n" + UP)
     again = build(log=lambda m: None)
     assert again.ran == ["up"] and again.skipped == ["down"]
 
@@ -99,10 +89,10 @@ def test_downstream_reruns_when_its_inputs_change(chain: Path) -> None:
     assert (chain / "figures" / "down.txt").read_text().startswith("v=4 ")
 
 
-def test_a_failure_upstream_stops_the_waiting_kernels(chain: Path) -> None:
+def test_a_failure_upstream_stops_the_waiting_kernels(chain: Path, toy_notebook: Callable[..., None]) -> None:
     build(log=lambda m: None)
     before = output_digests(chain)
-    _notebook(chain / "notebooks" / "up.ipynb", "raise ValueError('upstream broke')")
+    toy_notebook(chain / "notebooks" / "up.ipynb", "raise ValueError('upstream broke')")
     threads = threading.active_count()
     with pytest.raises(PipelineError, match=r"notebook up failed (.|\n)*upstream broke"):
         build(log=lambda m: None)

@@ -31,7 +31,7 @@ from typing import Any
 import nbformat
 
 from . import paths
-from .build import PUBLISHED, copy_project
+from .build import PAPERMILL_SETTINGS, PUBLISHED, copy_project
 from .pipeline import load_pipeline
 
 TRIVIAL = "import pandas\nimport seaborn\n"
@@ -58,7 +58,7 @@ def floor_seconds(n_notebooks: int, workdir: Path, tuned: bool) -> float:
     nb.cells = [nbformat.v4.new_code_cell(TRIVIAL)]
     src = workdir / "trivial.ipynb"
     nbformat.write(nb, src)
-    settings = {"request_save_on_cell_execute": False, "shutdown_kernel": "immediate"} if tuned else {}
+    settings = PAPERMILL_SETTINGS if tuned else {}
     start = time.perf_counter()
     for i in range(n_notebooks):
         papermill.execute_notebook(

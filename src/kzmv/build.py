@@ -40,6 +40,16 @@ PUBLISHED = ("data/processed", "figures", "report")
 ENV_FILES = ("requirements.txt", "pyproject.toml")
 
 
+PAPERMILL_SETTINGS: dict[str, Any] = {
+    # papermill otherwise rewrites (and re-validates) the whole executed notebook twice per
+    # cell, in this process, where two notebooks share one GIL; it still writes the notebook
+    # once at the end, and on a failure before raising
+    "request_save_on_cell_execute": False,
+    # the notebook has written its files and its outputs are in hand by then; a graceful
+    # shutdown would only add a few tenths of a second of polling per notebook
+    "shutdown_kernel": "immediate",
+}
+
 CACHES = frozenset({".venv", ".build", ".git", "test-artifacts", ".pytest_cache", ".ruff_cache", "__pycache__"})
 
 
@@ -245,13 +255,7 @@ def _execute(
             warm_modules=imported_modules(nbformat.read(source, as_version=4)),
             on_warm=warm,
             progress_bar=False,
-            # papermill otherwise rewrites (and re-validates) the whole executed notebook
-            # twice per cell, in this process, where two notebooks share one GIL; it still
-            # writes the notebook once at the end, and on a failure before raising
-            request_save_on_cell_execute=False,
-            # the notebook has written its files and its outputs are in hand by now; a graceful
-            # shutdown would only add a few tenths of a second of polling per notebook
-            shutdown_kernel="immediate",
+            **PAPERMILL_SETTINGS,
             # a local socket instead of TCP ports on 127.0.0.1: nothing to eavesdrop on,
             # and ipykernel does not print its plain-TCP warning for every notebook
             config=Config({"KernelManager": {"transport": "ipc", "ip": str(ipc_dir / step.name)}}),
