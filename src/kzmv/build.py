@@ -17,7 +17,6 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -35,6 +34,7 @@ from typing import Any
 from . import paths
 from .errors import PipelineError
 from .pipeline import NotebookStep, Pipeline, load_pipeline
+from .yamlio import once_per_file_version
 
 PUBLISHED = ("data/processed", "figures", "report")
 ENV_FILES = ("requirements.txt", "pyproject.toml")
@@ -97,12 +97,11 @@ def environment_key(root: Path) -> str:
     )
 
 
-@functools.lru_cache(maxsize=4)
-def _manifest_checksums(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
+@once_per_file_version
+def _manifest_checksums(path: Path) -> dict[str, str]:
     """Source id -> sha256 from the manifest, parsed once per version of the file.
 
-    Every ``raw:`` input of every notebook needs it, several times per build;
-    the file's mtime and size in the cache key make an edited manifest reload.
+    Every ``raw:`` input of every notebook needs it, several times per build.
     """
     from .sources import load_manifest
 
@@ -112,9 +111,7 @@ def _manifest_checksums(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
 def _resolve_input(spec: str, root: Path, stage: Path) -> list[tuple[str, str]]:
     """``(name, content hash)`` pairs for one declared input."""
     if spec.startswith("raw:"):
-        path = root / "data" / "sources.yml"
-        info = path.stat()
-        checksums = _manifest_checksums(path, info.st_mtime_ns, info.st_size)
+        checksums = _manifest_checksums(root / "data" / "sources.yml")
         wanted = spec.removeprefix("raw:")
         ids = list(checksums) if wanted == "*" else [wanted]
         return [(f"raw:{i}", checksums[i]) for i in ids]

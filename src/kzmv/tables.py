@@ -7,7 +7,6 @@ deterministic (fixed float format, ``\\n`` line ends, empty cells for missing).
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import pandas as pd
 
 from . import paths
 from .errors import PipelineError
-from .yamlio import load_yaml
+from .yamlio import load_yaml, once_per_file_version
 
 
 def dictionary_path() -> Path:
@@ -28,13 +27,11 @@ def load_dictionary(path: Path | None = None) -> dict[str, Any]:
     Parsed once per version of the file (every table write checks against it,
     and parsing it is a fifth of a second in a notebook that writes nine tables).
     """
-    path = path or dictionary_path()
-    info = path.stat()
-    return _parsed_dictionary(path, info.st_mtime_ns, info.st_size)
+    return _parsed_dictionary(path or dictionary_path())
 
 
-@functools.lru_cache(maxsize=4)
-def _parsed_dictionary(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+@once_per_file_version
+def _parsed_dictionary(path: Path) -> dict[str, Any]:
     return load_yaml(path)["tables"]
 
 

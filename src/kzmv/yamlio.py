@@ -7,8 +7,10 @@ same safe load several times faster. Both refuse arbitrary Python objects.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -16,6 +18,29 @@ try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader  # type: ignore[misc]
+
+
+T = TypeVar("T")
+
+
+def once_per_file_version(parse: Callable[[Path], T]) -> Callable[[Path], T]:
+    """Wrap ``parse(path)`` so that each version of a file is parsed once per process.
+
+    For files read many times in one run (the manifest, the data dictionary). The
+    file's mtime and size are part of the cache key, so an edited file is parsed
+    again. The result is shared between callers: treat it as read-only.
+    """
+
+    @functools.lru_cache(maxsize=8)
+    def parse_version(path: Path, mtime_ns: int, size: int) -> T:
+        return parse(path)
+
+    @functools.wraps(parse)
+    def parsed(path: Path) -> T:
+        info = path.stat()
+        return parse_version(path, info.st_mtime_ns, info.st_size)
+
+    return parsed
 
 
 def load_yaml(path: Path) -> Any:
