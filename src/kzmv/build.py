@@ -334,7 +334,20 @@ def build(
     new_cache = dict(cache)
     try:
         _run_dag(
-            pipeline, params, selected, force, root, stage, build_dir, env_key, cache, new_cache, result, jobs, log
+            pipeline,
+            params,
+            selected,
+            force,
+            root,
+            stage,
+            build_dir,
+            env_key,
+            keys_now,
+            cache,
+            new_cache,
+            result,
+            jobs,
+            log,
         )
         render_key = _render_key(root, stage, env_key)
         if (
@@ -382,12 +395,15 @@ def _render_key(root: Path, base: Path, env_key: str) -> str:
     return _hash_bytes(env_key.encode(), *(p.read_bytes() for p in nbs + [e for e in extras if e.is_file()]))
 
 
-def _likely_to_run(pipeline: Pipeline, params, selected, force, root, stage, env_key, cache) -> set[str]:
+def _likely_to_run(
+    pipeline: Pipeline, selected: set[str], force: bool, keys: dict[str, str], cache: dict[str, str], stage: Path
+) -> set[str]:
     """The notebooks that will probably run: changed now, or downstream of one that will.
 
-    Only these get a kernel started ahead of their inputs. A notebook downstream
-    of a change may still be skipped, if its inputs come out byte-identical; its
-    warm kernel is then shut down unused.
+    ``keys`` are the notebooks' keys before anything ran. Only these notebooks get a
+    kernel started ahead of their inputs. A notebook downstream of a change may still
+    be skipped, if its inputs come out byte-identical; its warm kernel is then shut
+    down unused.
     """
     deps = pipeline.dependencies()
     likely: set[str] = set()
@@ -395,14 +411,13 @@ def _likely_to_run(pipeline: Pipeline, params, selected, force, root, stage, env
         if name not in selected:
             continue
         executed = stage / "report" / "notebooks" / f"{name}.ipynb"
-        key = step_key(pipeline.step(name), params[name], root, stage, env_key)
-        if force or cache.get(name) != key or not executed.is_file() or deps[name] & likely:
+        if force or cache.get(name) != keys[name] or not executed.is_file() or deps[name] & likely:
             likely.add(name)
     return likely
 
 
 def _run_dag(
-    pipeline, params, selected, force, root, stage, build_dir, env_key, cache, new_cache, result, jobs, log
+    pipeline, params, selected, force, root, stage, build_dir, env_key, keys, cache, new_cache, result, jobs, log
 ) -> None:
     """Run the notebooks that changed, at most ``jobs`` at a time, each as soon as its inputs are ready.
 
@@ -420,7 +435,7 @@ def _run_dag(
     jobs = max(1, jobs)
     deps = pipeline.dependencies()
     order = pipeline.order()
-    to_boot = [n for n in order if n in _likely_to_run(pipeline, params, selected, force, root, stage, env_key, cache)]
+    to_boot = [n for n in order if n in _likely_to_run(pipeline, selected, force, keys, cache, stage)]
     failed_dir = build_dir / "failed"
     events: queue.Queue[tuple[str, str, Future | None]] = queue.Queue()
     gates: dict[str, Gate] = {}
