@@ -93,7 +93,6 @@ def timeline(timings: dict[str, Any], width: int = 60) -> list[str]:
 
 
 def main() -> None:
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # as kzmv.cli does
     root = paths.project_root()
     n = len(load_pipeline(root / "pipeline.yml").notebooks)
     with tempfile.TemporaryDirectory(prefix="kzmv-bench-") as tmp:
