@@ -125,3 +125,25 @@ def test_a_gate_opens_once() -> None:
     gate.open(run=True)
     gate.open(run=False)
     assert gate.wait() is True and gate.opened_at is not None
+
+
+# Where the kernel came from, where it runs and what it was told.
+KERNEL_PROBE = """import os
+from pathlib import Path
+from kzmv import paths
+parent = Path(f"/proc/{os.getppid()}/cmdline").read_bytes().replace(b"\\0", b" ").decode()
+(paths.figures_dir() / "down.txt").write_text(f"{parent}|{os.getcwd()}|{os.environ['KZMV_PROJECT_ROOT']}")
+"""
+
+
+@pytest.mark.parametrize("fork", ["1", "0"])
+def test_a_later_notebook_gets_a_kernel_forked_from_the_template(
+    chain: Path, toy_notebook: Callable[..., None], monkeypatch: pytest.MonkeyPatch, fork: str
+) -> None:
+    monkeypatch.setenv("KZMV_FORK_KERNELS", fork)
+    toy_notebook(chain / "notebooks" / "down.ipynb", KERNEL_PROBE, params="")
+    assert build(log=lambda m: None).ran == ["up", "down"]
+    parent, cwd, project = (chain / "figures" / "down.txt").read_text().split("|")
+    assert ("kzmv.kernel_template" in parent) == (fork == "1")
+    assert cwd == str(chain / "notebooks"), "the kernel runs in the notebook's folder"
+    assert project == str(chain), "the kernel has the environment the runner gave it, not the template's"
