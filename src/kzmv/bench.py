@@ -10,13 +10,17 @@ the no-op rebuild (nothing changed) and the rebuild after touching a raw file
 (same bytes, new mtime: content hashes must see no change) show what
 incremental builds cost.
 
+The cold build is also run with every kernel started on its own
+(``KZMV_FORK_KERNELS=0``), to show what the kernel template saves.
+
 This machine's speed drifts by a tenth or more from minute to minute, so the
-floor and the cold build are each measured ``REPEATS`` times, interleaved,
+floor and the cold builds are each measured ``REPEATS`` times, interleaved,
 and the medians are compared.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -25,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +40,7 @@ from .build import PAPERMILL_SETTINGS, PUBLISHED, copy_project
 from .pipeline import load_pipeline
 
 TRIVIAL = "import pandas\nimport seaborn\n"
-REPEATS = 3
+REPEATS = 5
 
 
 def _timed(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -66,6 +71,26 @@ def floor_seconds(n_notebooks: int, workdir: Path, tuned: bool) -> float:
         )
     _Renderer().markdown("# Trivial\n\nA page.", trusted=True)
     return time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def _kernel_warnings_silenced() -> Iterator[None]:
+    """Send the floor's kernels' stderr to /dev/null.
+
+    With papermill's defaults each kernel prints ipykernel's plain-TCP warning,
+    which would bury the bench's own output; the kernels inherit the file
+    descriptor, so it is redirected at that level, and restored after.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _clear_outputs(project: Path) -> None:
@@ -101,10 +126,14 @@ def main() -> None:
         env = {**os.environ, "KZMV_PROJECT_ROOT": str(project), "KZMV_RAW_DIR": str(paths.raw_dir())}
         env.pop("KZMV_OUTPUT_ROOT", None)
         report = [sys.executable, "-m", "kzmv.cli", "report"]
-        floors, tuned_floors, colds = [], [], []
+        unforked = {**env, "KZMV_FORK_KERNELS": "0"}
+        floors, tuned_floors, colds, unforked_colds = [], [], [], []
         for _ in range(REPEATS):
-            floors.append(floor_seconds(n, work, tuned=False))
-            tuned_floors.append(floor_seconds(n, work, tuned=True))
+            with _kernel_warnings_silenced():
+                floors.append(floor_seconds(n, work, tuned=False))
+                tuned_floors.append(floor_seconds(n, work, tuned=True))
+            _clear_outputs(project)
+            unforked_colds.append(_timed(report, unforked, project))
             _clear_outputs(project)
             colds.append(_timed(report, env, project))
         timings = json.loads((project / ".build" / "timings.json").read_text())
@@ -113,7 +142,9 @@ def main() -> None:
         os.utime(raw)
         touched = _timed(report, env, project)
         param = _timed([*report, "-p", "01_trade.top_n=5"], env, project)
-    floor, tuned_floor, cold = (statistics.median(v) for v in (floors, tuned_floors, colds))
+    floor, tuned_floor, cold, unforked_cold = (
+        statistics.median(v) for v in (floors, tuned_floors, colds, unforked_colds)
+    )
 
     def spread(values: list[float]) -> str:
         return f"(runs: {', '.join(f'{v:.2f}' for v in values)})"
@@ -122,6 +153,7 @@ def main() -> None:
         (f"floor (kernel + pandas/seaborn import) x {n} notebooks + trivial render", floor, spread(floors)),
         ("  the same, run with the build's papermill settings", tuned_floor, spread(tuned_floors)),
         (f"cold build from scratch ({n} notebooks, 2 jobs)", cold, spread(colds)),
+        ("  the same, every kernel started on its own (KZMV_FORK_KERNELS=0)", unforked_cold, spread(unforked_colds)),
         ("no-op rebuild", noop, ""),
         ("rebuild after touching one raw file (same bytes)", touched, ""),
         ("rebuild after changing one parameter (01_trade.top_n=5)", param, ""),
