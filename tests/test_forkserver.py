@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from kzmv.forkserver import ForkedKernelManager, KernelTemplate, _forkable
+from kzmv.forkserver import ForkedKernelManager, _forkable
+from kzmv.kernel_template import KernelTemplate
 
 
 def _parent_cmdline(pid: int) -> str:

@@ -424,14 +424,9 @@ def _likely_to_run(
 
 def _preload_list(pipeline: Pipeline, root: Path, names: list[str]) -> list[str]:
     """Every module the notebooks ``names`` import at top level, for the kernel template."""
-    import nbformat
+    from .kernel_template import notebook_imports
 
-    from .warmstart import imported_modules
-
-    found: set[str] = set()
-    for name in names:
-        found.update(imported_modules(nbformat.read(root / pipeline.step(name).path, as_version=4)))
-    return sorted(found)
+    return notebook_imports(root / pipeline.step(name).path for name in names)
 
 
 def _run_dag(
@@ -448,7 +443,7 @@ def _run_dag(
     """
     from tqdm import tqdm
 
-    from .forkserver import KernelTemplate, fork_enabled
+    from . import kernel_template
     from .warmstart import Gate
 
     jobs = max(1, jobs)
@@ -456,11 +451,13 @@ def _run_dag(
     order = pipeline.order()
     likely = _likely_to_run(pipeline, selected, force, keys, cache, stage)
     to_boot = [n for n in order if n in likely]
-    # The first notebook gets a kernel of its own, started at once; all the others are
-    # forked from a template process that imports what they import, on the other core
-    # meanwhile: one import for all of them instead of one each.
-    forked = set(to_boot[1:]) if fork_enabled() else set()
-    template = KernelTemplate(_preload_list(pipeline, root, sorted(forked))) if forked else None
+    # Kernels are forked from a template process that has imported what the notebooks
+    # import: one import for all of them instead of one each. ``kzmv report`` starts the
+    # template before anything else; called otherwise, the build starts its own.
+    forked = set(to_boot) if kernel_template.fork_enabled() else set()
+    own_template = None
+    if forked and kernel_template.active() is None:
+        own_template = kernel_template.KernelTemplate(_preload_list(pipeline, root, to_boot))
     failed_dir = build_dir / "failed"
     events: queue.Queue[tuple[str, str, Future | None]] = queue.Queue()
     gates: dict[str, Gate] = {}
@@ -539,7 +536,7 @@ def _run_dag(
         for gate in gates.values():
             gate.open(run=False)
         pool.shutdown(wait=True, cancel_futures=True)
-        if template is not None:
-            template.close()
+        if own_template is not None:
+            own_template.close()
         shutil.rmtree(ipc_dir, ignore_errors=True)
         bar.close()

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from .errors import PipelineError
+
+if TYPE_CHECKING:
+    from .kernel_template import KernelTemplate
 
 
 def _skip_slow_iri_checker() -> None:
@@ -33,15 +37,42 @@ def _cmd_data(args: argparse.Namespace) -> None:
     print(f"Fetched and verified {len(paths_done)} raw files into {paths.raw_dir()}", file=sys.stderr)
 
 
+def _early_kernel_template() -> KernelTemplate | None:
+    """Start the kernel template (see :mod:`kzmv.kernel_template`) before anything else.
+
+    Its imports then run on the other core while this process imports the
+    runner and works out what to run, instead of after. If nothing needs to
+    run, it is stopped unused. Any problem here (a broken ``pipeline.yml``,
+    say) is left for the build to report properly.
+    """
+    from . import kernel_template, paths
+
+    if not kernel_template.fork_enabled():
+        return None
+    try:
+        import yaml
+
+        root = paths.project_root()
+        listed = yaml.safe_load((root / "pipeline.yml").read_text(encoding="utf-8"))["notebooks"]
+        return kernel_template.KernelTemplate(kernel_template.notebook_imports(root / nb["path"] for nb in listed))
+    except Exception:
+        return None
+
+
 def _cmd_report(args: argparse.Namespace) -> None:
     _skip_slow_iri_checker()
-    from .build import build
-    from .pipeline import parse_overrides
-    from .sources import fetch_all
+    template = _early_kernel_template()
+    try:
+        from .build import build
+        from .pipeline import parse_overrides
+        from .sources import fetch_all
 
-    overrides = parse_overrides(args.param or [])
-    fetch_all()
-    result = build(overrides=overrides, only=args.only, force=args.force, jobs=args.jobs, raw_verified=True)
+        overrides = parse_overrides(args.param or [])
+        fetch_all()
+        result = build(overrides=overrides, only=args.only, force=args.force, jobs=args.jobs, raw_verified=True)
+    finally:
+        if template is not None:
+            template.close()
     print(
         f"Report built in {result.seconds:.1f}s: ran {len(result.ran)} notebook(s)"
         f"{' (' + ', '.join(result.ran) + ')' if result.ran else ''}, skipped {len(result.skipped)}; "

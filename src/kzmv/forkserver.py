@@ -1,4 +1,4 @@
-"""Runner side of the kernel template: kernels forked from one pre-imported process.
+"""jupyter_client's side of the kernel template: kernels forked from one pre-imported process.
 
 Why: see :mod:`kzmv.kernel_template`. Starting each notebook's kernel as a
 fork of a process that has already imported ipykernel and what the notebooks
@@ -16,13 +16,11 @@ spec, say), or no template, or ``KZMV_FORK_KERNELS=0``, starts the usual way.
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -31,69 +29,7 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-_active: KernelTemplate | None = None
-
-
-def fork_enabled() -> bool:
-    """Forking needs POSIX ``fork``; ``KZMV_FORK_KERNELS=0`` turns it off (to compare, or to rule it out)."""
-    return hasattr(os, "fork") and os.environ.get("KZMV_FORK_KERNELS", "1") != "0"
-
-
-class KernelTemplate:
-    """A running template process; :meth:`fork_kernel` gets a new kernel from it.
-
-    It starts importing at once, so the first kernel is ready about one import
-    time later; requests are answered one at a time, from any thread. From
-    creation until :meth:`close`, kernels that jupyter_client starts through
-    :class:`ForkedKernelManager` are forked from it.
-    """
-
-    def __init__(self, modules: list[str]) -> None:
-        global _active
-        read_fd, write_fd = os.pipe()
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "kzmv.kernel_template", str(write_fd), *modules],
-            stdin=subprocess.PIPE,
-            pass_fds=(write_fd,),
-            start_new_session=True,  # Ctrl-C goes to the runner, which then shuts kernels down in order
-            text=True,
-        )
-        os.close(write_fd)
-        self._replies = os.fdopen(read_fd, "r")
-        self._lock = threading.Lock()
-        self._ready = False
-        _active = self
-
-    def _reply(self) -> dict[str, Any]:
-        line = self._replies.readline()
-        if not line:
-            raise RuntimeError(f"the kernel template exited (status {self._process.wait()})")
-        return json.loads(line)
-
-    def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
-        """Start ipykernel with ``argv`` (its arguments after ``-m ipykernel_launcher``); return its pid."""
-        with self._lock:
-            if not self._ready:
-                self._reply()  # {"ready": ...}: blocks until the imports are done
-                self._ready = True
-            assert self._process.stdin is not None
-            self._process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
-            self._process.stdin.flush()
-            return int(self._reply()["pid"])
-
-    def close(self) -> None:
-        """End the template (kernels already started are not its to stop)."""
-        global _active
-        if _active is self:
-            _active = None
-        if self._process.stdin is not None:
-            self._process.stdin.close()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._replies.close()
+from . import kernel_template
 
 
 class ForkedKernel:
@@ -164,7 +100,7 @@ class ForkedKernelProvisioner(LocalProvisioner):
     """jupyter_client's local provisioner, launching from the active template when it can."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-        template = _active
+        template = kernel_template.active()
         if template is None or not _forkable(cmd):
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)

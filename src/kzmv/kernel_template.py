@@ -8,16 +8,20 @@ then a ``fork()`` of it that starts ipykernel exactly as ``python -m
 ipykernel_launcher`` would, with the connection file, working folder and
 environment the runner asked for.
 
-Started by :class:`kzmv.forkserver.KernelTemplate` as ``python -m
-kzmv.kernel_template REPLY_FD MODULE...``. It reads one JSON request per line
+Started by :class:`KernelTemplate` as ``python -m kzmv.kernel_template
+REPLY_FD MODULE...``. It reads one JSON request per line
 on stdin (``{"argv": [...], "cwd": ..., "env": {...}}``) and answers each on
 ``REPLY_FD`` with ``{"pid": ...}``; its first line there is ``{"ready": true}``.
 It exits when stdin closes. Only the standard library is imported before the
-preload, and no thread is started, so forking is safe.
+preload, and no thread is started, so forking is safe. This module holds the
+runner's handle on the process too, so that ``kzmv report`` can start it
+before importing anything heavy itself; the jupyter_client side is in
+:mod:`kzmv.forkserver`.
 """
 
 from __future__ import annotations
 
+import ast
 import atexit
 import contextlib
 import gc
@@ -25,8 +29,114 @@ import importlib
 import json
 import os
 import signal
+import subprocess
 import sys
+import threading
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+_active: KernelTemplate | None = None
+
+
+def fork_enabled() -> bool:
+    """Forking needs POSIX ``fork``; ``KZMV_FORK_KERNELS=0`` turns it off (to compare, or to rule it out)."""
+    return hasattr(os, "fork") and os.environ.get("KZMV_FORK_KERNELS", "1") != "0"
+
+
+def active() -> KernelTemplate | None:
+    """The template kernels are forked from now, if one is running."""
+    return _active
+
+
+class KernelTemplate:
+    """A running template process; :meth:`fork_kernel` gets a new kernel from it.
+
+    It starts importing at once, so the first kernel is ready about one import
+    time later; requests are answered one at a time, from any thread. From
+    creation until :meth:`close`, kernels that jupyter_client starts through
+    :class:`kzmv.forkserver.ForkedKernelManager` are forked from it.
+    """
+
+    def __init__(self, modules: list[str]) -> None:
+        global _active
+        read_fd, write_fd = os.pipe()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "kzmv.kernel_template", str(write_fd), *modules],
+            stdin=subprocess.PIPE,
+            pass_fds=(write_fd,),
+            start_new_session=True,  # Ctrl-C goes to the runner, which then shuts kernels down in order
+            text=True,
+        )
+        os.close(write_fd)
+        self._replies = os.fdopen(read_fd, "r")
+        self._lock = threading.Lock()
+        self._ready = False
+        _active = self
+
+    def _reply(self) -> dict[str, Any]:
+        line = self._replies.readline()
+        if not line:
+            raise RuntimeError(f"the kernel template exited (status {self._process.wait()})")
+        return json.loads(line)
+
+    def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
+        """Start ipykernel with ``argv`` (its arguments after ``-m ipykernel_launcher``); return its pid."""
+        with self._lock:
+            if not self._ready:
+                self._reply()  # {"ready": true}: blocks until the imports are done
+                self._ready = True
+            assert self._process.stdin is not None
+            self._process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+            self._process.stdin.flush()
+            return int(self._reply()["pid"])
+
+    def close(self) -> None:
+        """Stop the template at once, imports finished or not.
+
+        Kernels forked from it are separate processes, each shut down by its
+        own kernel manager before this is called.
+        """
+        global _active
+        if _active is self:
+            _active = None
+        self._process.kill()
+        self._process.wait()
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        self._replies.close()
+
+
+def imports_of(sources: Iterable[str]) -> list[str]:
+    """Absolute module names imported at the top level of these code cells.
+
+    A cell that is not plain Python (a magic, say) is left out rather than guessed at.
+    """
+    found: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__":
+                found.add(node.module)
+                # ``from kzmv import trade`` imports the submodule kzmv.trade
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return sorted(found)
+
+
+def notebook_imports(paths: Iterable[Path]) -> list[str]:
+    """What these notebooks import, read straight from their JSON (no nbformat: this runs first)."""
+    sources = []
+    for path in paths:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                src = cell["source"]
+                sources.append(src if isinstance(src, str) else "".join(src))
+    return imports_of(sources)
 
 
 def _reap(signum: int, frame: object) -> None:

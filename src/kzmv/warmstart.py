@@ -16,7 +16,6 @@ the parameters, records errors and writes the executed notebook.
 
 from __future__ import annotations
 
-import ast
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +26,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
+
+from .kernel_template import imports_of
 
 ENGINE_NAME = "kzmv-warm"
 
@@ -58,27 +59,8 @@ class Gate:
 
 
 def imported_modules(nb: nbformat.NotebookNode) -> list[str]:
-    """Absolute module names imported at the top level of the notebook's code cells.
-
-    These are what the warm-up imports; a cell that is not plain Python
-    (a magic, say) is left out rather than guessed at.
-    """
-    found: set[str] = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__":
-                found.add(node.module)
-                # ``from kzmv import trade`` imports the submodule kzmv.trade
-                found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return sorted(found)
+    """Absolute module names imported at the top level of the notebook's code cells: what the warm-up imports."""
+    return imports_of(c.source for c in nb.cells if c.cell_type == "code")
 
 
 def warm_up_code(modules: list[str]) -> str:
