@@ -1,7 +1,7 @@
 """The kernel template: one process that imports once and forks a kernel per notebook.
 
 Why: every notebook kernel otherwise starts a fresh Python and imports ipykernel,
-pandas, matplotlib, seaborn, pandera and the project package, about a second
+pandas, matplotlib, pandera and the project package, about a second
 of CPU each. On a two-core machine four such starts compete with the
 notebooks' own work. This process pays for those imports once; each kernel is
 then a ``fork()`` of it that starts ipykernel exactly as ``python -m

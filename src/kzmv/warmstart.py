@@ -1,6 +1,6 @@
 """Warm starts: boot a notebook's kernel while the notebooks it depends on still run.
 
-Why: starting a kernel and importing pandas, seaborn and the project package
+Why: starting a kernel and importing pandas, matplotlib and the project package
 costs about a second per notebook, the same in every notebook, whatever it
 computes. Run strictly after its inputs exist, each notebook pays that second
 on the build's critical path. Here a notebook's kernel starts as soon as a
