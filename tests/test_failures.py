@@ -83,6 +83,20 @@ def test_ctrl_c_leaves_published_outputs_untouched(project_copy: Path) -> None:
     assert proc.returncode != 0
     assert "interrupted" in err and "Traceback" not in err
     assert output_digests(project_copy) == before
+    assert _processes_of(project_copy) == [], "no kernel (nor the kernel template) outlives the interrupt"
+
+
+def _processes_of(project: Path) -> list[str]:
+    """Command lines of live processes started for ``project`` (found by KZMV_PROJECT_ROOT in their environment)."""
+    marker = f"KZMV_PROJECT_ROOT={project}".encode()
+    found = []
+    for proc_dir in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker in (proc_dir / "environ").read_bytes().split(b"\0"):
+                found.append((proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 def test_figure_captions_and_alt_text_escape_data_strings(tmp_path: Path) -> None:

@@ -216,12 +216,11 @@ def _execute(
     gate: Any,
     on_warm: Callable[[], None],
     ipc_dir: Path,
-    fork: bool,
 ) -> dict[str, float] | None:
     """Boot the notebook's kernel, wait at ``gate``, run the notebook into the stage.
 
-    ``fork`` starts the kernel from the kernel template (:mod:`kzmv.forkserver`)
-    if one is running, instead of as a new Python process.
+    The kernel is forked from the kernel template (:mod:`kzmv.kernel_template`)
+    if one is running, and started as a new Python process otherwise.
 
     Returns when (``time.perf_counter()``) the kernel started booting, was warm
     (the notebook's imports done), was let go and finished; or None if the gate
@@ -253,7 +252,7 @@ def _execute(
             parameters=params,
             kernel_name="python3",
             engine_name=ENGINE_NAME,
-            **({"kernel_manager_class": ForkedKernelManager} if fork else {}),
+            kernel_manager_class=ForkedKernelManager,
             gate=gate,
             warm_modules=imported_modules(nbformat.read(source, as_version=4)),
             on_warm=warm,
@@ -454,9 +453,8 @@ def _run_dag(
     # Kernels are forked from a template process that has imported what the notebooks
     # import: one import for all of them instead of one each. ``kzmv report`` starts the
     # template before anything else; called otherwise, the build starts its own.
-    forked = set(to_boot) if kernel_template.fork_enabled() else set()
     own_template = None
-    if forked and kernel_template.active() is None:
+    if to_boot and kernel_template.fork_enabled() and kernel_template.active() is None:
         own_template = kernel_template.KernelTemplate(_preload_list(pipeline, root, to_boot))
     failed_dir = build_dir / "failed"
     events: queue.Queue[tuple[str, str, Future | None]] = queue.Queue()
@@ -484,7 +482,6 @@ def _run_dag(
             gates[name],
             lambda: events.put(("warm", name, None)),
             ipc_dir,
-            name in forked,
         )
         future.add_done_callback(lambda f: events.put(("done", name, f)))
         futures[name] = future
@@ -531,6 +528,11 @@ def _run_dag(
                 result.timings[name] = future.result()
                 new_cache[name] = "ran"
                 bar.update(1)
+    except KeyboardInterrupt:
+        from .forkserver import interrupt_kernels
+
+        interrupt_kernels()  # running cells stop now, rather than the notebooks running to their end
+        raise
     finally:
         # every kernel still waiting is told to stop, so no thread is left behind
         for gate in gates.values():
