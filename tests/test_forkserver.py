@@ -58,3 +58,23 @@ def test_only_this_interpreters_ipykernel_is_forked() -> None:
     assert _forkable([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"])
     assert not _forkable(["/usr/bin/python3-other", "-m", "ipykernel_launcher", "-f", "k.json"])
     assert not _forkable([sys.executable, "-m", "some_other_kernel", "-f", "k.json"])
+
+
+async def _start_and_stop() -> str:
+    km = ForkedKernelManager(kernel_name="python3")
+    await km.start_kernel()
+    try:
+        return _parent_cmdline(km.provisioner.pid)
+    finally:
+        await km.shutdown_kernel(now=True)
+
+
+def test_a_kernel_starts_the_usual_way_if_the_template_has_died() -> None:
+    template = KernelTemplate(["json"])
+    try:
+        template._process.kill()  # as if it had crashed
+        template._process.wait()
+        parent = asyncio.run(_start_and_stop())
+    finally:
+        template.close()
+    assert "kzmv.kernel_template" not in parent

@@ -125,7 +125,10 @@ class ForkedKernelProvisioner(LocalProvisioner):
         # Blocking is fine here: each notebook runs on its own thread and event loop, with
         # nothing else to do until its kernel exists (asyncio.to_thread would leave an
         # executor thread behind on a loop that nbclient never closes).
-        pid = template.fork_kernel(cmd[3:], cwd, env)
+        try:
+            pid = template.fork_kernel(cmd[3:], cwd, env)
+        except (RuntimeError, OSError, ValueError):  # the template died: start this kernel the usual way
+            return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedKernel(pid)  # type: ignore[assignment]
         self.pid = pid
         self.pgid = pid  # the kernel calls setsid(): its own process group, as with Popen(start_new_session=True)
