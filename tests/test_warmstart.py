@@ -127,6 +127,14 @@ def test_a_gate_opens_once() -> None:
     assert gate.wait() is True and gate.opened_at is not None
 
 
+def test_a_stopped_gate_says_no_even_after_opening_to_run() -> None:
+    opened, unopened = Gate(), Gate()
+    opened.open(run=True)
+    for gate in (opened, unopened):
+        gate.stop()
+        assert gate.wait() is False, "Ctrl-C: a kernel not yet past its gate must not start the notebook"
+
+
 # Where the kernel came from, where it runs and what it was told.
 KERNEL_PROBE = """import os
 from pathlib import Path

@@ -529,9 +529,13 @@ def _run_dag(
                 new_cache[name] = "ran"
                 bar.update(1)
     except KeyboardInterrupt:
-        from .forkserver import interrupt_kernels
+        from .warmstart import interrupt_kernels
 
-        interrupt_kernels()  # running cells stop now, rather than the notebooks running to their end
+        # Ctrl-C: kernels still starting stop at their gate, running cells stop now,
+        # rather than each notebook running to its end before the runner can exit
+        for gate in gates.values():
+            gate.stop()
+        interrupt_kernels()
         raise
     finally:
         # every kernel still waiting is told to stop, so no thread is left behind

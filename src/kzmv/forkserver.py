@@ -16,7 +16,6 @@ spec, say), or no template, or ``KZMV_FORK_KERNELS=0``, starts the usual way.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import select
 import signal
@@ -97,26 +96,10 @@ def _forkable(cmd: list[str]) -> bool:
     )
 
 
-_live: set[ForkedKernelProvisioner] = set()
-
-
-def interrupt_kernels() -> None:
-    """Send SIGINT to every kernel started through :class:`ForkedKernelManager` and not yet cleaned up.
-
-    For Ctrl-C: the running cells stop at once, instead of the runner
-    waiting for each notebook to finish before it can exit.
-    """
-    for provisioner in list(_live):
-        if provisioner.pgid:
-            with contextlib.suppress(OSError):
-                os.killpg(provisioner.pgid, signal.SIGINT)
-
-
 class ForkedKernelProvisioner(LocalProvisioner):
     """jupyter_client's local provisioner, launching from the active template when it can."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-        _live.add(self)
         template = kernel_template.active()
         if template is None or not _forkable(cmd):
             return await super().launch_kernel(cmd, **kwargs)
@@ -135,16 +118,9 @@ class ForkedKernelProvisioner(LocalProvisioner):
         self.cwd = cwd
         return self.connection_info
 
-    async def cleanup(self, restart: bool = False) -> None:
-        _live.discard(self)
-        await super().cleanup(restart=restart)
-
 
 class ForkedKernelManager(AsyncKernelManager):
-    """The kernel manager the build gives nbclient: :class:`ForkedKernelProvisioner` as its provisioner.
-
-    Used for every kernel, forked or not, so that :func:`interrupt_kernels` reaches them all.
-    """
+    """The kernel manager the build gives nbclient: :class:`ForkedKernelProvisioner` as its provisioner."""
 
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
         if self.provisioner is None:

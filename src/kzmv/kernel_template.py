@@ -192,6 +192,8 @@ def _become_kernel(argv: list[str], cwd: str, env: dict[str, str], reply_fd: int
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        code = 130  # stopped while starting: nothing to report
     except BaseException:
         import traceback
 

@@ -16,6 +16,9 @@ the parameters, records errors and writes the executed notebook.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -52,6 +55,11 @@ class Gate:
         self.opened_at = time.perf_counter()
         self._opened.set()
 
+    def stop(self) -> None:
+        """Say "do not run", even if the gate already opened to run (Ctrl-C): a kernel not yet past it stops there."""
+        self._run = False
+        self.open(run=False)
+
     def wait(self) -> bool:
         """Block until the gate opens; True means run the notebook."""
         self._opened.wait()
@@ -78,6 +86,24 @@ def warm_up_code(modules: list[str]) -> str:
     )
 
 
+_up: set[WarmStartClient] = set()
+
+
+def interrupt_kernels() -> None:
+    """Send SIGINT to every kernel that is up and has not finished its notebook.
+
+    For Ctrl-C: the running cells stop at once, instead of the runner waiting
+    for each notebook to run to its end. A kernel still starting is left
+    alone (interrupted then, it would only die noisily); the closed gate stops
+    it as soon as it is up.
+    """
+    for client in list(_up):
+        pgid = getattr(getattr(client.km, "provisioner", None), "pgid", None)
+        if pgid:
+            with contextlib.suppress(OSError):
+                os.killpg(pgid, signal.SIGINT)
+
+
 class WarmStartClient(PapermillNotebookClient):
     """papermill's client, with a silent import step and a gate before the first cell.
 
@@ -99,14 +125,18 @@ class WarmStartClient(PapermillNotebookClient):
         self.on_warm = on_warm
 
     def papermill_execute_cells(self) -> None:
-        if self.warm_modules:
-            msg_id = self.kc.execute(warm_up_code(self.warm_modules), silent=True, store_history=False)
-            self.wait_for_reply(msg_id)
-        if self.on_warm is not None:
-            self.on_warm()
-        if self.gate is not None and not self.gate.wait():
-            raise NotNeededError
-        super().papermill_execute_cells()
+        _up.add(self)  # called once the kernel has answered: from now on it can be interrupted
+        try:
+            if self.warm_modules:
+                msg_id = self.kc.execute(warm_up_code(self.warm_modules), silent=True, store_history=False)
+                self.wait_for_reply(msg_id)
+            if self.on_warm is not None:
+                self.on_warm()
+            if self.gate is not None and not self.gate.wait():
+                raise NotNeededError
+            super().papermill_execute_cells()
+        finally:
+            _up.discard(self)
 
 
 class WarmStartEngine(NBClientEngine):
