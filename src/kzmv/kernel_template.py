@@ -199,6 +199,8 @@ def _become_kernel(argv: list[str], cwd: str, env: dict[str, str], reply_fd: int
 
         traceback.print_exc()
     finally:
+        # what a normal interpreter exit does (history saved, loggers flushed), then exit without
+        # ever unwinding into the template's request loop, which this stack still holds
         atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()
