@@ -12,7 +12,8 @@ import pytest
 
 from kzmv.build import build, output_digests
 from kzmv.errors import PipelineError
-from kzmv.warmstart import Gate, imported_modules, warm_up_code
+from kzmv.kernel_template import notebook_imports
+from kzmv.warmstart import Gate, warm_up_code
 
 UP = """from kzmv import tables
 import pandas as pd
@@ -103,7 +104,7 @@ def test_a_failure_upstream_stops_the_waiting_kernels(chain: Path, toy_notebook:
     assert threading.active_count() <= threads, "no worker thread is left waiting at a gate"
 
 
-def test_imported_modules_reads_top_level_imports_only() -> None:
+def test_notebook_imports_reads_top_level_imports_only(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("import not_code"),
@@ -111,7 +112,9 @@ def test_imported_modules_reads_top_level_imports_only() -> None:
         nbformat.v4.new_code_cell("%matplotlib inline\nimport hidden_by_magic"),
         nbformat.v4.new_code_cell("def f():\n    import inner\nfrom . import relative"),
     ]
-    assert imported_modules(nb) == ["kzmv", "kzmv.tables", "kzmv.trade", "pandas"]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    assert notebook_imports([path]) == ["kzmv", "kzmv.tables", "kzmv.trade", "pandas"]
 
 
 def test_warm_up_code_imports_and_binds_no_name() -> None:

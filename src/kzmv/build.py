@@ -232,7 +232,8 @@ def _execute(
     from traitlets.config import Config
 
     from .forkserver import ForkedKernelManager
-    from .warmstart import ENGINE_NAME, NotNeededError, imported_modules
+    from .kernel_template import notebook_imports
+    from .warmstart import ENGINE_NAME, NotNeededError
 
     source = root / step.path
     out = stage / "report" / "notebooks" / f"{step.name}.ipynb"
@@ -254,7 +255,7 @@ def _execute(
             engine_name=ENGINE_NAME,
             kernel_manager_class=ForkedKernelManager,
             gate=gate,
-            warm_modules=imported_modules(nbformat.read(source, as_version=4)),
+            warm_modules=notebook_imports([source]),
             on_warm=warm,
             progress_bar=False,
             **PAPERMILL_SETTINGS,

@@ -24,13 +24,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import nbformat
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
-
-from .kernel_template import imports_of
 
 ENGINE_NAME = "kzmv-warm"
 
@@ -64,11 +61,6 @@ class Gate:
         """Block until the gate opens; True means run the notebook."""
         self._opened.wait()
         return self._run
-
-
-def imported_modules(nb: nbformat.NotebookNode) -> list[str]:
-    """Absolute module names imported at the top level of the notebook's code cells: what the warm-up imports."""
-    return imports_of(c.source for c in nb.cells if c.cell_type == "code")
 
 
 def warm_up_code(modules: list[str]) -> str:
