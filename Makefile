@@ -37,9 +37,9 @@ lab: $(STAMP) ## open JupyterLab on the notebooks with the project's environment
 	$(BIN)/python -m kzmv.cli data
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lint: $(STAMP) ## ruff on the package, tests and tools
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+lint: $(STAMP) ## ruff on the package and the tests
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 lock: ## re-pin requirements.txt from requirements.in in a fresh venv, then regenerate environment.yml
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
@@ -50,7 +50,7 @@ lock: ## re-pin requirements.txt from requirements.in in a fresh venv, then rege
 	$(MAKE) env-files
 
 env-files: $(STAMP) ## regenerate environment.yml from requirements.in and requirements.txt
-	$(BIN)/python -m kzmv.envfiles
+	$(BIN)/python -m kzmv.build.envfiles
 
 clean: ## remove the venv, fetched raw data and build caches (committed outputs stay)
 	rm -rf $(VENV) data/raw .build .pytest_cache test-artifacts
@@ -58,4 +58,4 @@ clean: ## remove the venv, fetched raw data and build caches (committed outputs 
 
 bench: $(STAMP) ## measure the floor, a cold build, a no-op rebuild and incremental rebuilds
 	$(BIN)/python -m kzmv.cli data
-	$(BIN)/python -m kzmv.bench
+	$(BIN)/python -m kzmv.build.bench

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kzmv.build import output_digests
+from kzmv.build.runner import output_digests
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,7 +95,7 @@ def run_notebook(isolated_outputs: Path, tmp_path: Path) -> Callable[..., dict[s
     """
     import papermill
 
-    from kzmv.notebook import recorded
+    from kzmv.story.display import recorded
 
     def run(name: str, **parameters: Any) -> dict[str, Any]:
         executed = tmp_path / f"{name}.executed.ipynb"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kzmv.bench import timeline
+from kzmv.build.bench import timeline
 
 
 def test_timeline_draws_boot_wait_and_run_in_boot_order() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kzmv.build import build, clean_executed, output_digests
+from kzmv.build.runner import build, clean_executed, output_digests
 from kzmv.errors import PipelineError
 
 WRITE_FIGURE = """from kzmv import paths

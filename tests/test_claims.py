@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kzmv import claims, methods
+from kzmv.data.manifest import load_manifest
+from kzmv.data.tables import load_dictionary
 from kzmv.errors import PipelineError
-from kzmv.sources import load_manifest
-from kzmv.tables import load_dictionary
+from kzmv.story import back_matter as methods
+from kzmv.story import claims
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -87,12 +88,6 @@ def test_a_bad_register_is_reported_by_claim_and_field(tmp_path: Path) -> None:
     )
     with pytest.raises(PipelineError, match="needs a not_testable_reason"):
         claims.load_register(bad)
-
-
-def test_check_parameters_names_the_valid_range() -> None:
-    assert claims.check_parameters(12) == {"tolerance_pct": 12.0}
-    with pytest.raises(PipelineError, match="out of range; valid values are 0 to 100"):
-        claims.check_parameters(-1)
 
 
 # --------------------------------------------------------------------------- verdicts

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from kzmv import energy
-from kzmv.loading import read_raw
+from kzmv.analysis import energy
+from kzmv.data.loading import read_raw
 
 
 def _page(rows: list[tuple]) -> pd.DataFrame:

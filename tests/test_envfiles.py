@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from kzmv.envfiles import environment_yml, normalise, read_pins
+from kzmv.build.envfiles import environment_yml, normalise, read_pins
 
 
 def test_environment_yml_is_generated_from_the_pins(root: Path) -> None:

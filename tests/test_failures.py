@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kzmv.build import copy_project, output_digests
-from kzmv.figures import FigureText, figure_html
+from kzmv.build.runner import copy_project, output_digests
+from kzmv.figures.style import FigureText, figure_html
 
 ROOT = Path(__file__).resolve().parents[1]
 PANEL = "trade/kaz_trade_by_partner_2000_2025_wits_bns_panel.csv"

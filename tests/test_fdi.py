@@ -7,11 +7,11 @@ import math
 import pandas as pd
 import pytest
 
-from kzmv import fdi
+from kzmv.analysis import fdi
+from kzmv.data.loading import read_raw
+from kzmv.data.partners import load_groups
+from kzmv.data.schemas import WIIW_PARTNER_LABELS
 from kzmv.errors import PipelineError
-from kzmv.loading import read_raw
-from kzmv.partners import load_groups
-from kzmv.schemas import WIIW_PARTNER_LABELS
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 LABELS = WIIW_PARTNER_LABELS
@@ -239,42 +239,6 @@ def test_a_break_elsewhere_than_declared_stops_the_run() -> None:
     table = fdi.tidy_fdi_by_activity(pd.concat([stock, flows], ignore_index=True))
     with pytest.raises(PipelineError, match="reclassification is declared"):
         fdi.check_reclassification(table)
-
-
-# --- parameters ---------------------------------------------------------------------------------
-
-DEFAULTS = {
-    "fdi_first_year": 2003,
-    "fdi_last_year": 2021,
-    "neighbours": ["RUS", "UZB", "KGZ", "CHN", "TUR"],
-    "macro_first_year": 2000,
-    "macro_last_year": 2024,
-}
-
-
-def test_default_parameters_pass() -> None:
-    assert fdi.check_parameters(DEFAULTS) == DEFAULTS
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"fdi_first_year": 2002}, r"fdi_first_year: 2002 is out of range; valid values are 2003 to 2020"),
-        ({"fdi_last_year": 2022}, r"fdi_last_year: 2022 is out of range; valid values are 2004 to 2021"),
-        ({"fdi_first_year": 2015, "fdi_last_year": 2010}, r"fdi_first_year \(2015\) must be before fdi_last_year"),
-        ({"macro_first_year": 2020, "macro_last_year": 2010}, r"macro_first_year \(2020\) must be before"),
-        ({"neighbours": "RUS"}, r"neighbours: expected list"),
-        ({"neighbours": []}, r"neighbours: expected a list of 1 to 8 ISO 3166-1 alpha-3 codes"),
-        ({"neighbours": ["RUS", "XXX"]}, r"'XXX' is not an upper-case ISO 3166-1 alpha-3 country code"),
-        ({"neighbours": ["rus"]}, r"'rus' is not an upper-case"),
-        ({"neighbours": ["KAZ"]}, r"leave out KAZ"),
-        ({"neighbours": ["RUS", "RUS"]}, r"listed twice"),
-        ({"macro_last_year": "2024"}, r"macro_last_year: expected int"),
-    ],
-)
-def test_bad_parameters_name_the_valid_values(change: dict, message: str) -> None:
-    with pytest.raises(PipelineError, match=message):
-        fdi.check_parameters({**DEFAULTS, **change})
 
 
 # --- the real files: values the provenance notes cross-checked ----------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from kzmv.pipeline import load_pipeline
+from kzmv.build.spec import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "02_investment_energy"

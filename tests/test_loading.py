@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kzmv.data.loading import read_raw, read_raw_file
+from kzmv.data.manifest import load_manifest
+from kzmv.data.schemas import RAW_SPECS
 from kzmv.errors import PipelineError
-from kzmv.loading import read_raw, read_raw_file
-from kzmv.schemas import RAW_SPECS
-from kzmv.sources import load_manifest
 
 PANEL = RAW_SPECS["trade_partner_panel"]
 GOOD = "iso3,year,exports_usd_million,imports_usd_million\nCHN,2024,14891.4,15266.2\nRUS,2024,9551.86,18583.7\n"

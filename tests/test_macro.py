@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from kzmv import macro
-from kzmv.loading import read_raw
-from kzmv.partners import load_groups
+from kzmv.analysis import macro
+from kzmv.data.loading import read_raw
+from kzmv.data.partners import load_groups
 
 
 def _weo(rows: list[tuple[str, int, float]], last_actual: int = 2023) -> pd.DataFrame:

@@ -12,11 +12,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kzmv import claims
-from kzmv.pipeline import Pipeline, load_pipeline
-from kzmv.report import _Renderer, notebook_sections
-from kzmv.sources import load_manifest
-from kzmv.tables import load_dictionary
+from kzmv.build.render import _Renderer, notebook_sections
+from kzmv.build.spec import Pipeline, load_pipeline
+from kzmv.data.manifest import load_manifest
+from kzmv.data.tables import load_dictionary
+from kzmv.story import claims
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "03_narrative"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from kzmv.report import _Renderer, notebook_sections
+from kzmv.build.render import _Renderer, notebook_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 

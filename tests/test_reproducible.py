@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kzmv.build import build, copy_project, output_digests
+from kzmv.build.runner import build, copy_project, output_digests
 
 ROOT = Path(__file__).resolve().parents[1]
 

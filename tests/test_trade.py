@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kzmv import events, tables, trade
+from kzmv.analysis import trade
+from kzmv.data import events, tables
+from kzmv.data.loading import read_raw
 from kzmv.errors import PipelineError
-from kzmv.loading import read_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 NAN = float("nan")
@@ -282,32 +283,6 @@ def test_words_and_records() -> None:
     assert trade.count_of(3, 3) == "every one of the 3" and trade.count_of(2, 3) == "2 of the 3"
     table = trade.markdown_table(pd.DataFrame({"a": [1.5, NAN]}), {"a": ".1f"})
     assert table.splitlines() == ["| a |", "|---|", "| 1.5 |", "| – |"]
-
-
-# --- parameters ---------------------------------------------------------------------------------
-
-
-def test_valid_parameters_pass() -> None:
-    values = trade.check_parameters(2023, 5, "exports", 2005, 2020)
-    assert values == {"focus_year": 2023, "top_n": 5, "flow": "exports", "first_year": 2005, "last_year": 2020}
-
-
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ({"focus_year": 1990}, r"focus_year: 1990 is out of range; valid values are 2000 to 2025"),
-        ({"top_n": 0}, r"top_n: 0 is out of range; valid values are 1 to 40"),
-        ({"flow": "bogus"}, r"'bogus' is not one of the valid choices 'turnover', 'exports', 'imports'"),
-        ({"last_year": 2030}, r"last_year: 2030 is out of range"),
-        ({"first_year": 2020, "last_year": 2010}, r"first_year \(2020\) must be earlier than last_year \(2010\)"),
-        ({"focus_year": "2024"}, r"expected int"),
-    ],
-)
-def test_invalid_parameters_are_refused_with_the_valid_choices(overrides: dict, message: str) -> None:
-    values = {"focus_year": 2024, "top_n": 10, "flow": "turnover", "first_year": 2000, "last_year": 2025}
-    values.update(overrides)
-    with pytest.raises(PipelineError, match=message):
-        trade.check_parameters(**values)
 
 
 # --- events -------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from kzmv.pipeline import load_pipeline
+from kzmv.build.spec import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTNERS = ROOT / "data" / "processed" / "trade_by_partner.csv"
@@ -98,7 +98,7 @@ def test_a_short_window_and_a_year_with_missing_partners(run_notebook: Callable[
         ({"focus_year": 1990}, "01_trade.focus_year: 1990 is out of range; valid values are 2000 to 2025"),
         ({"top_n": 0}, "01_trade.top_n: 0 is out of range; valid values are 1 to 40"),
         ({"flow": "bogus"}, "'bogus' is not one of the valid choices 'turnover', 'exports', 'imports'"),
-        ({"first_year": 2024, "last_year": 2020}, "first_year (2024) must be earlier than last_year (2020)"),
+        ({"first_year": 2024, "last_year": 2020}, "first_year (2024) must be before last_year (2020)"),
     ],
 )
 def test_invalid_parameters_stop_the_run_before_any_work(
@@ -118,6 +118,6 @@ def test_invalid_parameters_stop_the_run_before_any_work(
     assert message in failure.value.evalue
     cells = nbformat.read(tmp_path / "failed.ipynb", as_version=4).cells
     failed = [c for c in cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
-    assert [c.source.split("(")[0] for c in failed] == ["params = trade.check_parameters"], "checked first"
+    assert [c.source.split("(")[0] for c in failed] == ["params = checked_parameters"], "checked first"
     after = {p: p.stat().st_mtime for p in (isolated_outputs / "data" / "processed").iterdir()}
     assert after == before, "nothing was written"

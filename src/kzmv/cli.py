@@ -10,10 +10,10 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from .errors import PipelineError
+from kzmv.errors import PipelineError
 
 if TYPE_CHECKING:
-    from .kernel_template import KernelTemplate
+    from kzmv.build.fork_server import KernelTemplate
 
 
 def _skip_slow_iri_checker() -> None:
@@ -30,22 +30,23 @@ def _skip_slow_iri_checker() -> None:
 
 
 def _cmd_data(args: argparse.Namespace) -> None:
-    from . import paths
-    from .sources import fetch_all
+    from kzmv import paths
+    from kzmv.data.fetch import fetch_all
 
     paths_done = fetch_all(progress=(lambda sid: print(f"  ok  {sid}", file=sys.stderr)) if args.verbose else None)
     print(f"Fetched and verified {len(paths_done)} raw files into {paths.raw_dir()}", file=sys.stderr)
 
 
 def _early_kernel_template() -> KernelTemplate | None:
-    """Start the kernel template (see :mod:`kzmv.kernel_template`) before anything else.
+    """Start the kernel template (see :mod:`kzmv.build.fork_server`) before anything else.
 
     Its imports then run on the other core while this process imports the
     runner and works out what to run, instead of after. If nothing needs to
     run, it is stopped unused. Any problem here (a broken ``pipeline.yml``,
     say) is left for the build to report properly.
     """
-    from . import kernel_template, paths
+    from kzmv import paths
+    from kzmv.build import fork_server as kernel_template
 
     if not kernel_template.fork_enabled():
         return None
@@ -63,9 +64,9 @@ def _cmd_report(args: argparse.Namespace) -> None:
     _skip_slow_iri_checker()
     template = _early_kernel_template()
     try:
-        from .build import build
-        from .pipeline import parse_overrides
-        from .sources import fetch_all
+        from kzmv.build.runner import build
+        from kzmv.build.spec import parse_overrides
+        from kzmv.data.fetch import fetch_all
 
         overrides = parse_overrides(args.param or [])
         fetch_all()

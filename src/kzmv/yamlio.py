@@ -53,7 +53,7 @@ def load_yaml_list(path: Path, key: str, what: str) -> list[Any]:
 
     ``what`` names the file for a person ("the data manifest", "the claims register").
     """
-    from .errors import PipelineError
+    from kzmv.errors import PipelineError
 
     try:
         doc = load_yaml(path)

@@ -1,0 +1,262 @@
+"""Energy: oil export routes, the oil share of export value, and oil production.
+
+Pure functions on DataFrames. Two sources need rules rather than sums:
+
+* **Route figures** come from press pages (one row per number seen), so the
+  same volume appears several times, some years are partial (January to
+  October 2024) and some rows are not exports at all (CPC throughput including
+  Russian shippers, Russian oil in transit, production). Routes are picked by
+  explicit indicator patterns, duplicates by :func:`kzmv.analysis.fdi.pick_one`.
+* **Monthly exports by commodity** lack September 2022. An annual share is
+  computed only for a year with all twelve months of both the item and the
+  total; any other year is flagged and left empty, never summed over the
+  months it happens to have.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kzmv.analysis.fdi import pick_one, split_page_figures
+
+# ---------------------------------------------------------------------------
+# Oil exports by route (page figures)
+# ---------------------------------------------------------------------------
+
+TOTAL = "Total exports"
+MAIN_PIPELINES = "Total via main pipelines"
+CPC = "CPC"
+MEMO = "Avoiding Russian territory (memo)"
+# route -> (kind, indicator pattern); the patterns are anchored (full match) on
+# rows whose country is "Kazakhstan", so destination rows ("oil exports to
+# China"), CPC throughput from all shippers, Russian transit oil and expected
+# volumes are never picked up.
+ROUTES: dict[str, tuple[str, str]] = {
+    TOTAL: ("total", r"(?:total )?oil exports|oil and gas condensate exports"),
+    MAIN_PIPELINES: ("total", r"oil transported via main pipelines, Jan-Oct"),
+    CPC: (
+        "route",
+        r"oil exports via CPC|CPC shipments from Kazakhstan|oil supply via CPC|oil via CPC pipeline, Jan-Oct",
+    ),
+    "Atyrau–Samara": ("route", r"oil exports via Atyrau-Samara(?:-Druzhba)?|oil via Atyrau-Samara, Jan-Oct"),
+    "Atasu–Alashankou (China)": (
+        "route",
+        r"oil exports via Atasu-Alashankou|oil exports via Kazakhstan-China pipeline|oil via Atasu-Alashankou, Jan-Oct",
+    ),
+    "Aktau port": (
+        "route",
+        r"oil exports via Aktau port|oil shipped from Aktau port, Jan-Oct|oil loaded at Aktau port",
+    ),
+    "Rail": ("route", r"oil exports by rail"),
+    MEMO: ("memo", r"oil exports bypassing Russian ports"),
+}
+STATED_CPC_SHARE = r"CPC share of oil exports"
+ROUTE_ORDER = list(ROUTES)
+OIL_EXPORT_COLUMNS = [
+    "year",
+    "period",
+    "route",
+    "route_kind",
+    "value",
+    "unit",
+    "share_of_total_pct",
+    "denominator",
+    "n_sources",
+    "value_min",
+    "value_max",
+    "source_url",
+    "source_date",
+]
+
+
+def _period(indicator: str) -> str:
+    return "January–October" if indicator.endswith("Jan-Oct") else "full year"
+
+
+def tidy_oil_exports(page: pd.DataFrame) -> pd.DataFrame:
+    """Kazakhstan's crude exports by route, million tonnes, one figure per year, period and route.
+
+    ``share_of_total_pct`` is the route's share of the year's stated total
+    exports; where no total was found (2013) the denominator is the sum of the
+    listed routes, and for January–October 2024 it is the total shipped through
+    the main pipelines; ``denominator`` says which. Crude includes gas condensate.
+    """
+    usable, _ = split_page_figures(page)
+    usable = usable[(usable["country"] == "Kazakhstan") & (usable["unit"] == "million tonnes")]
+    picked = []
+    for route, (kind, pattern) in ROUTES.items():
+        rows = usable[usable["indicator"].str.fullmatch(pattern)]
+        rows = rows.assign(route=route, route_kind=kind, period=rows["indicator"].map(_period))
+        picked.append(pick_one(rows, ["year", "period", "route"]))
+    table = pd.concat([p for p in picked if not p.empty], ignore_index=True)
+    table["year"] = table["year"].astype("int64")
+    routes = table[table["route_kind"] == "route"].groupby(["year", "period"])["value"].sum()
+    totals = table[table["route_kind"] == "total"].set_index(["year", "period"])["value"]
+    keys = pd.MultiIndex.from_arrays([table["year"], table["period"]])
+    denominator = totals.reindex(keys).to_numpy()
+    kind = [
+        ("total via main pipelines" if p != "full year" else "stated total exports") if pd.notna(d) else None
+        for d, p in zip(denominator, table["period"], strict=True)
+    ]
+    fallback = routes.reindex(keys).to_numpy()
+    table["denominator"] = [k or "sum of listed routes" for k in kind]
+    denominator = [d if pd.notna(d) else f for d, f in zip(denominator, fallback, strict=True)]
+    table["share_of_total_pct"] = 100 * table["value"] / denominator
+    table["unit"] = "million tonnes"
+    order = {r: i for i, r in enumerate(ROUTE_ORDER)}
+    table = table.sort_values(["year", "period", "route"], key=lambda s: s.map(order) if s.name == "route" else s)
+    return table[OIL_EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def stated_cpc_shares(page: pd.DataFrame) -> pd.Series:
+    """CPC shares of oil exports as the pages state them (percent, by year), for cross-checking."""
+    usable, _ = split_page_figures(page)
+    rows = usable[usable["indicator"].str.fullmatch(STATED_CPC_SHARE) & (usable["country"] == "Kazakhstan")]
+    picked = pick_one(rows, ["year"])
+    return picked.set_index(picked["year"].astype("int64"))["value"].sort_index()
+
+
+STATED_OIL_GAS = r"oil and gas share of total exports"
+
+
+def stated_oil_gas_shares(page: pd.DataFrame) -> pd.DataFrame:
+    """Oil-and-gas shares of export value as published elsewhere (``year, value, label``).
+
+    Used to mark a year the monthly file cannot give (2022 lacks September)
+    with a clearly labelled figure from another page, not to fill the gap.
+    """
+    usable, _ = split_page_figures(page)
+    rows = usable[usable["indicator"].str.fullmatch(STATED_OIL_GAS) & (usable["country"] == "Kazakhstan")]
+    picked = pick_one(rows, ["year"])
+    return pd.DataFrame(
+        {
+            "year": picked["year"].astype("int64"),
+            "value": picked["value"],
+            "label": [f"{v:.0f}% (BNS, as quoted)" for v in picked["value"]],
+        }
+    ).reset_index(drop=True)
+
+
+def cpc_shares(oil_exports: pd.DataFrame, stated: pd.Series) -> pd.DataFrame:
+    """CPC's share of crude exports by year: computed, with its denominator, and as stated."""
+    cpc = oil_exports[oil_exports["route"] == CPC]
+    out = cpc[["year", "period", "value", "share_of_total_pct", "denominator"]].rename(
+        columns={"value": "cpc_mt", "share_of_total_pct": "cpc_share_pct"}
+    )
+    out["stated_share_pct"] = out["year"].map(stated)
+    return out.reset_index(drop=True)
+
+
+def not_itemised(oil_exports: pd.DataFrame) -> pd.DataFrame:
+    """Total less the listed routes, for years with a total: exports the pages do not assign to a route."""
+    routes = oil_exports[oil_exports["route_kind"] == "route"].groupby(["year", "period"])["value"].sum()
+    totals = oil_exports[oil_exports["route_kind"] == "total"].set_index(["year", "period"])["value"]
+    rest = (totals - routes.reindex(totals.index)).rename("value").reset_index()
+    return rest
+
+
+# ---------------------------------------------------------------------------
+# Exports by commodity (BNS monthly): shares of export value
+# ---------------------------------------------------------------------------
+
+OIL_AND_GAS = ("CRUDE_OIL", "PETROLEUM_PRODUCTS", "NATURAL_GAS", "LPG")
+FUELS = (*OIL_AND_GAS, "COAL")
+DERIVED_ITEMS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "OIL_AND_GAS": (
+        OIL_AND_GAS,
+        "HS 2709, 2710, 271121, 271112-271119",
+        "derived: crude oil, petroleum products, natural gas and LPG",
+    ),
+    "FUELS": (
+        FUELS,
+        "five energy groups",
+        "derived: oil and gas plus coal; about 0.5-0.8% short of all of HS chapter 27",
+    ),
+}
+STRUCTURE_COLUMNS = [
+    "year",
+    "item_code",
+    "hs_scope",
+    "description",
+    "value_usd_m",
+    "share_of_total_pct",
+    "months_reported",
+    "complete_year",
+]
+
+
+def export_structure(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Annual exports by commodity group (USD million) and their share of total exports.
+
+    A year counts only with twelve reported months of the item; the share
+    also needs twelve months of the total. Other years (2022 lacks September,
+    2026 has six months) keep their row with ``months_reported`` and
+    ``complete_year`` false, and an empty value and share. Derived groups
+    (OIL_AND_GAS, FUELS) are sums of their members, complete only if every
+    member is.
+    """
+    frame = monthly.assign(year=monthly["month"].dt.year.astype("int64"))
+    annual = frame.groupby(["year", "item_code"]).agg(
+        value=("value_usd_thousand", lambda s: s.sum(min_count=1) / 1000),
+        months_reported=("value_usd_thousand", "count"),
+    )
+    labels = frame.drop_duplicates("item_code").set_index("item_code")[["hs_scope", "description"]]
+    wide_value = annual["value"].unstack()
+    wide_months = annual["months_reported"].unstack()
+    for code, (members, scope, text) in DERIVED_ITEMS.items():
+        wide_value[code] = wide_value[list(members)].sum(axis=1, min_count=len(members))
+        wide_months[code] = wide_months[list(members)].min(axis=1)
+        labels.loc[code] = [scope, text]
+    complete = wide_months == 12
+    value = wide_value.where(complete)
+    share = 100 * value.div(value["TOTAL"], axis=0)
+    out = pd.concat(
+        {
+            "value_usd_m": value.stack(),
+            "share_of_total_pct": share.stack(),
+            "months_reported": wide_months.stack(),
+            "complete_year": complete.stack(),
+        },
+        axis=1,
+    ).reset_index()
+    out = out.join(labels, on="item_code")
+    out["months_reported"] = out["months_reported"].astype("int64")
+    out["complete_year"] = out["complete_year"].astype(bool)
+    order = {c: i for i, c in enumerate(["TOTAL", *FUELS, *DERIVED_ITEMS])}
+    out = out.sort_values(
+        ["year", "item_code"], key=lambda s: s.map(lambda c: order.get(c, 99)) if s.name == "item_code" else s
+    )
+    return out[STRUCTURE_COLUMNS].reset_index(drop=True)
+
+
+def share_series(structure: pd.DataFrame, item: str) -> pd.Series:
+    """An item's share of export value by year (percent; missing for incomplete years)."""
+    rows = structure[structure["item_code"] == item]
+    return rows.set_index("year")["share_of_total_pct"].sort_index()
+
+
+def incomplete_years(structure: pd.DataFrame) -> dict[int, int]:
+    """Years whose total exports lack months, with the number of months reported."""
+    total = structure[(structure["item_code"] == "TOTAL") & ~structure["complete_year"]]
+    return {int(y): int(m) for y, m in zip(total["year"], total["months_reported"], strict=True)}
+
+
+# ---------------------------------------------------------------------------
+# Production (Energy Institute via OWID)
+# ---------------------------------------------------------------------------
+
+PRODUCTION_COLUMNS = ["year", "oil_twh", "gas_twh", "coal_twh"]
+
+
+def fossil_production(owid: pd.DataFrame, iso3: str = "KAZ") -> pd.DataFrame:
+    """One country's coal, oil and gas production (TWh of energy content) by year."""
+    rows = owid[owid["Code"] == iso3].rename(
+        columns={
+            "Year": "year",
+            "Oil production - TWh": "oil_twh",
+            "Gas production - TWh": "gas_twh",
+            "Coal production - TWh": "coal_twh",
+        }
+    )
+    rows = rows.assign(year=rows["year"].astype("int64"))
+    return rows[PRODUCTION_COLUMNS].sort_values("year").reset_index(drop=True)

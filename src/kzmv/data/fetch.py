@@ -1,0 +1,107 @@
+"""Fetching raw files into ``data/raw`` and verifying them against the manifest.
+
+:func:`fetch_all` materialises exactly the bytes the manifest records, from a
+mirror folder or a download URL; a file that does not match its checksum
+never lands in ``data/raw``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from kzmv import paths
+from kzmv.data.manifest import Source, load_manifest
+from kzmv.errors import PipelineError
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download(url: str, target: Path, timeout: float = 30.0) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:
+            shutil.copyfileobj(response, out)
+    except urllib.error.HTTPError as exc:
+        raise PipelineError(f"download of {url} failed: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise PipelineError(f"download of {url} failed: {exc}") from None
+
+
+def fetch_source(source: Source, mirror: Path, dest_dir: Path) -> Path:
+    """Put ``source`` into ``dest_dir``, verified, and return its path.
+
+    A file already there with the right checksum is kept (fetching is idempotent);
+    otherwise it is copied from the mirror or, failing that, downloaded. The new
+    bytes go to a temporary file first and only a verified file is moved in.
+    """
+    target = dest_dir / source.path
+    if target.is_file() and sha256_of(target) == source.sha256:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mirrored = mirror / source.path
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        staged = Path(tmp) / target.name
+        if mirrored.is_file():
+            shutil.copyfile(mirrored, staged)
+            origin = f"mirror {mirrored}"
+        elif source.download_url:
+            _download(source.download_url, staged)
+            origin = f"download {source.download_url}"
+        else:
+            raise PipelineError(
+                f"raw file '{source.path}' (source '{source.id}') is missing: not in the mirror "
+                f"{mirror} and the manifest gives no download URL"
+            )
+        actual = sha256_of(staged)
+        if actual != source.sha256:
+            raise PipelineError(
+                f"checksum mismatch for raw file '{source.path}' (from {origin}): "
+                f"expected sha256 {source.sha256}, got {actual}"
+            )
+        staged.replace(target)
+    return target
+
+
+def fetch_all(
+    manifest: dict[str, Source] | None = None,
+    mirror: Path | None = None,
+    dest_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Fetch and verify every source in the manifest; stop at the first problem."""
+    manifest = manifest or load_manifest()
+    mirror = mirror or paths.raw_mirror()
+    dest_dir = dest_dir or paths.raw_dir()
+    fetched = []
+    for source in manifest.values():
+        fetched.append(fetch_source(source, mirror, dest_dir))
+        if progress:
+            progress(source.id)
+    return fetched
+
+
+def verify_all(manifest: dict[str, Source] | None = None, raw: Path | None = None) -> None:
+    """Check the fetched copies against the manifest without fetching anything."""
+    manifest = manifest or load_manifest()
+    raw = raw or paths.raw_dir()
+    for source in manifest.values():
+        target = raw / source.path
+        if not target.is_file():
+            raise PipelineError(f"raw file '{source.path}' is missing from {raw}: run `make data`")
+        actual = sha256_of(target)
+        if actual != source.sha256:
+            raise PipelineError(
+                f"checksum mismatch for raw file '{source.path}' in {raw}: "
+                f"expected sha256 {source.sha256}, got {actual}"
+            )

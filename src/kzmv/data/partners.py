@@ -1,0 +1,71 @@
+"""Partners: ISO3 codes, English names and the partner groups ("vectors").
+
+The grouping is data, not code: ``data/groups.csv`` maps every partner code to
+a display name and one group, so a reader can see and change the definition of
+"EU-27" or "Central Asia" in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from kzmv import paths
+from kzmv.data.loading import validate_frame
+from kzmv.data.schemas import ISO3_CHECK, RawSpec
+
+# The order in which groups appear in every legend and table.
+GROUPS: tuple[str, ...] = ("Russia", "China", "EU-27", "Central Asia", "Turkey", "USA", "UK", "Other")
+
+GROUPS_SCHEMA = pa.DataFrameSchema(
+    {
+        "iso3": pa.Column(str, ISO3_CHECK, unique=True, report_duplicates="all"),
+        "name": pa.Column(str),
+        "group": pa.Column(str, pa.Check.isin(GROUPS)),
+    },
+    strict=True,
+)
+
+
+def load_groups(path: Path | None = None) -> pd.DataFrame:
+    """The partner table: ``iso3, name, group``, validated."""
+    path = path or paths.groups_path()
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return validate_frame(frame, RawSpec(GROUPS_SCHEMA), path)
+
+
+def harmonise(frame: pd.DataFrame, groups: pd.DataFrame, code_col: str = "iso3") -> pd.DataFrame:
+    """Add ``partner_iso3``, ``partner`` (name) and ``group`` to a table keyed by ISO3.
+
+    A valid ISO3 code missing from ``groups.csv`` falls in "Other" under its ISO
+    name, so a new partner in an upstream update is kept rather than dropped.
+    """
+    import pycountry
+
+    out = frame.rename(columns={code_col: "partner_iso3"}).merge(
+        groups.rename(columns={"iso3": "partner_iso3", "name": "partner"}),
+        on="partner_iso3",
+        how="left",
+        validate="many_to_one",
+    )
+    unnamed = out["partner"].isna()
+    if unnamed.any():
+        out.loc[unnamed, "partner"] = [
+            getattr(pycountry.countries.get(alpha_3=c), "name", c) for c in out.loc[unnamed, "partner_iso3"]
+        ]
+        out.loc[unnamed, "group"] = "Other"
+    return out
+
+
+def group_order(present: pd.Series | list[str]) -> list[str]:
+    """Groups in house order, restricted to those present."""
+    present_set = set(present)
+    return [g for g in GROUPS if g in present_set]
+
+
+def group_sizes(groups: pd.DataFrame) -> pd.DataFrame:
+    """How many partner countries each group holds, in house order."""
+    counts = groups.groupby("group").size().reindex(list(GROUPS), fill_value=0)
+    return counts.rename_axis("group").reset_index(name="partner countries")

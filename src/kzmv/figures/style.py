@@ -1,0 +1,221 @@
+"""The house style for every chart, and deterministic saving.
+
+One style for the whole report (as in the World Bank's SDG Atlas): a title that
+states the finding, a subtitle with the units, a source line, and one colour
+per partner group from Paul Tol's colour-blind-safe "muted" scheme, used
+identically in every figure. Files are written without dates or software
+versions and with a fixed SVG hash salt, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from kzmv import paths
+
+# Paul Tol's muted palette (colour-blind safe); grey for everything else.
+GROUP_COLOURS: dict[str, str] = {
+    "Russia": "#882255",
+    "China": "#CC6677",
+    "EU-27": "#332288",
+    "Central Asia": "#117733",
+    "Turkey": "#44AA99",
+    "USA": "#88CCEE",
+    "UK": "#999933",
+    "Other": "#BBBBBB",
+}
+# Secondary colours for series that are not partner groups (flows, measures).
+FLOW_COLOURS: dict[str, str] = {"exports": "#332288", "imports": "#DDCC77", "turnover": "#117733"}
+INK = "#222222"
+MUTED_INK = "#555555"
+
+WIDTH_IN = 9.0  # at 100 px per inch this fills the report's 900 px column
+DPI_PNG = 150
+
+
+def apply_style() -> None:
+    """Set matplotlib's parameters for the house style (idempotent)."""
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "kzmv",
+            # Text stays text in the SVG (searchable, selectable, a third of the size, and
+            # faster to write than one path per glyph). Layout is measured with DejaVu Sans,
+            # which matplotlib ships, so PNGs are the same everywhere; a reader without it
+            # gets Verdana, drawn to near-identical metrics, or the nearest sans-serif.
+            "svg.fonttype": "none",
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans", "Verdana", "Arial", "Helvetica"],
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "axes.edgecolor": MUTED_INK,
+            "axes.labelcolor": INK,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "axes.axisbelow": True,
+            "grid.color": "#dddddd",
+            "grid.linewidth": 0.6,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "legend.frameon": False,
+            # the same resolution for the layout pass and the PNG, so the PNG reuses
+            # the text measurements the layout made (the SVG is resolution-free)
+            "figure.dpi": DPI_PNG,
+            "savefig.dpi": DPI_PNG,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class FigureText:
+    """The words around a chart: what it shows, in what units, from where."""
+
+    title: str  # the finding, as a sentence
+    subtitle: str  # what is plotted, with units
+    source: str  # "Source: ..." line
+    alt: str  # alternative text: the finding and what the chart shows
+    note: str = ""
+
+
+def new_figure(height_in: float = 5.2, nrows: int = 1, ncols: int = 1, **kwargs):
+    """A figure at report width with room reserved for title, subtitle and source line."""
+    apply_style()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH_IN, height_in), layout="constrained", **kwargs)
+    return fig, axes
+
+
+def decorate(fig: Figure, text: FigureText) -> Figure:
+    """Put title, subtitle, note and source line on ``fig`` in the house layout."""
+    height = fig.get_figheight()
+    title = textwrap.fill(text.title, 75)
+    subtitle = textwrap.fill(text.subtitle, 100)
+    footer = textwrap.fill(" ".join(t for t in (text.note, text.source) if t), 120)
+    title_lines = title.count("\n") + 1
+    sub_lines = subtitle.count("\n") + 1
+    foot_lines = footer.count("\n") + 1
+    top_in = 0.12 + 0.24 * title_lines + 0.19 * sub_lines + 0.1
+    bottom_in = 0.1 + 0.16 * foot_lines + 0.05
+    fig.get_layout_engine().set(rect=(0, bottom_in / height, 1, 1 - (top_in + bottom_in) / height))
+    y = 1 - 0.1 / height
+    fig.text(0.01, y, title, ha="left", va="top", fontsize=13, fontweight="bold", color=INK)
+    y -= 0.24 * title_lines / height
+    fig.text(0.01, y, subtitle, ha="left", va="top", fontsize=10, color=MUTED_INK)
+    fig.text(0.01, 0.08 / height, footer, ha="left", va="bottom", fontsize=8, color=MUTED_INK)
+    return fig
+
+
+def save(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
+    """Write ``name``.svg and ``name``.png without volatile metadata."""
+    folder = folder or paths.figures_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    svg, png = folder / f"{name}.svg", folder / f"{name}.png"
+    # The PNG is drawn first: its draw solves the constrained layout with the same renderer
+    # and text measurements. The layout holds for the SVG too (figure fractions, inches and
+    # points), so the engine is then removed; ``None``, unlike "none", also stops savefig
+    # from running a layout-only draw pass before writing, a third of a figure's cost.
+    _write_png(fig, png)
+    fig.set_layout_engine(None)
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return svg, png
+
+
+def _write_png(fig: Figure, path: Path) -> None:
+    """The figure as an opaque RGB PNG at ``DPI_PNG``, with no metadata but its resolution.
+
+    The figure's background is opaque white, so an alpha channel would carry
+    nothing; dropping it and compressing at zlib level 3 makes the file smaller
+    than matplotlib's RGBA PNG and encodes in half the time.
+    """
+    from PIL import Image
+
+    fig.set_dpi(DPI_PNG)
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    Image.fromarray(rgba[..., :3]).save(path, format="png", compress_level=3, dpi=(DPI_PNG, DPI_PNG))
+
+
+def figure_html(svg: Path, name: str, text: FigureText) -> str:
+    """A ``<figure>`` with the SVG embedded, alt text, caption and source line."""
+    data = base64.b64encode(svg.read_bytes()).decode("ascii")
+    esc = html.escape
+    note = f" {esc(text.note)}" if text.note else ""
+    return (
+        f'<figure class="kzmv-figure" id="fig-{esc(name)}">'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{esc(text.alt)}" width="900">'
+        f'<figcaption><span class="fig-label">Figure</span> <strong>{esc(text.title)}</strong> '
+        f"{esc(text.subtitle)}.{note} {esc(text.source)} "
+        f'Download: <a href="../figures/{esc(name)}.svg">SVG</a>, '
+        f'<a href="../figures/{esc(name)}.png">PNG</a>.</figcaption></figure>'
+    )
+
+
+def publish(fig: Figure, name: str, text: FigureText) -> None:
+    """Decorate, save and display a figure in a notebook, then close it.
+
+    The notebook shows exactly the saved SVG, so the report and ``figures/``
+    can never disagree.
+    """
+    from IPython.display import HTML, display
+
+    decorate(fig, text)
+    svg, _ = save(fig, name)
+    plt.close(fig)
+    display(HTML(figure_html(svg, name, text)), metadata={"kzmv": {"figure": name, "alt": text.alt}})
+
+
+def mark_events(ax, positions: list[float], labels: list[str] | None = None, colour: str = MUTED_INK) -> None:
+    """Dashed vertical lines at ``positions`` (x in data units), labelled at the top of ``ax``.
+
+    Shared so that every chapter marks events (``kzmv.data.events``) the same way.
+    Labels are stacked one line lower each, since key events often fall weeks
+    apart and would otherwise overprint; pass ``labels=None`` for lines only
+    (e.g. in a lower panel).
+    """
+    for i, x in enumerate(positions):
+        ax.axvline(x, color=colour, linestyle="--", linewidth=0.8, zorder=1.5)
+        if labels:
+            ax.annotate(
+                labels[i],
+                xy=(x, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -2 - 11 * i),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=8,
+                color=colour,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
+            )
+
+
+# Line styles that tell series apart without colour, in order of use.
+LINESTYLES = ("-", "--", ":", "-.")
+
+
+def pct(value: float, digits: int = 0) -> str:
+    """A percentage for titles and labels, or "n/a" if missing."""
+    return "n/a" if pd.isna(value) else f"{value:.{digits}f}%"
+
+
+def year_axis(ax: Axes, first: int, last: int) -> None:
+    """Whole years on the x axis, not too many ticks."""
+    span = last - first
+    step = 1 if span <= 10 else 2 if span <= 20 else 5
+    ticks = [y for y in range(first, last + 1) if (y - first) % step == 0]
+    ax.set_xticks(ticks)
+    ax.set_xlim(first - 0.5, last + 0.5)

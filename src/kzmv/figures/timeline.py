@@ -1,0 +1,67 @@
+"""Charts for the argument chapter, in the house style: the timeline of events."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import pandas as pd
+
+from kzmv.figures.style import INK, MUTED_INK, FigureText, new_figure, publish
+
+# Event categories in legend order, told apart by marker shape, not colour: the house
+# colours belong to partner groups, and a "war" dot in Russia's colour would read as a claim.
+CATEGORY_MARKERS: dict[str, str] = {
+    "war": "X",
+    "security": "s",
+    "politics": "D",
+    "diplomacy": "o",
+    "energy": "^",
+    "migration": "v",
+}
+OTHER_MARKER = "."
+SOURCE_SEEDS = (
+    "Source: events named in Avdaliani (Jamestown Foundation, 2023); Wahlang (MP-IDSA, 2023); Briefing Paper (2025/26)."
+)
+
+
+def timeline_title(events: pd.DataFrame) -> str:
+    """The finding: how many of the named events fell in the busiest year."""
+    per_year = events["date"].dt.year.value_counts().sort_index()
+    busiest = int(per_year.idxmax())
+    return f"{per_year.max()} of the {len(events)} turning points the sources name fell in {busiest}"
+
+
+def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> None:
+    """One row per event, oldest at the top: a marker at its date, shaped by category."""
+    ordered = events.sort_values("date", kind="stable").reset_index(drop=True)
+    fig, ax = new_figure(height_in=0.3 * len(ordered) + 2.6)
+    rows = range(len(ordered))[::-1]
+    ax.hlines(list(rows), ordered["date"].min(), ordered["date"], color="#dddddd", linewidth=0.6, zorder=1)
+    for row, event in zip(rows, ordered.itertuples(), strict=True):
+        marker = CATEGORY_MARKERS.get(event.category, OTHER_MARKER)
+        ax.scatter([event.date], [row], marker=marker, c=INK, s=46, zorder=3, edgecolors="white", linewidths=0.6)
+    ax.set_yticks(list(rows), [f"{r.short_label} ({r.date:%b %Y})" for r in ordered.itertuples()], fontsize=8.5)
+    ax.tick_params(axis="y", length=0, colors=INK)
+    years = range(ordered["date"].dt.year.min(), ordered["date"].dt.year.max() + 2)
+    ax.set_xlim(pd.Timestamp(f"{years[0]}-01-01"), pd.Timestamp(f"{years[-1]}-01-01"))
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.grid(axis="y", visible=False)
+    present = [c for c in CATEGORY_MARKERS if c in set(ordered["category"])]
+    present += sorted(set(ordered["category"]) - set(CATEGORY_MARKERS))
+    for category in present:
+        ax.scatter([], [], marker=CATEGORY_MARKERS.get(category, OTHER_MARKER), c=INK, s=36, label=category)
+    ax.legend(loc="upper right", fontsize=8, labelcolor=MUTED_INK, ncols=len(present))
+    ax.margins(y=0.04)
+    first, last = ordered["date"].min(), ordered["date"].max()
+    publish(
+        fig,
+        name,
+        FigureText(
+            title=timeline_title(ordered),
+            subtitle=f"Events named in the three source documents, {first:%B %Y} to {last:%B %Y}, by date and kind",
+            source=SOURCE_SEEDS,
+            alt="Timeline of events named in the sources: "
+            + "; ".join(f"{r.date:%d %B %Y}: {r.label} ({r.category})" for r in ordered.itertuples()),
+            note="Dates as given in data/events.csv.",
+        ),
+    )

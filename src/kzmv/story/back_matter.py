@@ -1,0 +1,228 @@
+"""The report's back matter as Markdown: data and methods, bibliography, downloads.
+
+Why generated rather than written: the list of sources, their licences and
+caveats already live in ``data/sources.yml`` (with checksums), the partner
+groups in ``data/groups.csv`` and the published files in the output folders.
+Writing them out again by hand would let the report drift from the data it was
+built from. Everything here returns Markdown that the notebook displays with
+:func:`kzmv.story.display.say`; the report renders it with HTML switched off, and
+strings taken from data files are escaped here so that a stray ``*`` or ``[``
+in a caveat cannot change the formatting.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kzmv import paths
+from kzmv.data.manifest import Source
+from kzmv.errors import PipelineError
+from kzmv.yamlio import load_yaml
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape the characters that Markdown would read as formatting."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def md_url(url: str) -> str:
+    """A web address as code, not a link: the report is self-contained and links only within itself."""
+    return f"`{url.replace('`', '%60')}`"
+
+
+# --------------------------------------------------------------------------- bibliography
+
+
+class Document(BaseModel):
+    """One of the published pieces the report argues from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    short: str
+    authors: list[str]
+    title: str | None
+    container: str | None
+    outlet: str | None
+    date: str
+    url: str | None
+    reprint: str | None = None
+    note: str | None = None
+
+
+class Publisher(BaseModel):
+    """A data publisher and the manifest ids of the files that come from it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    name: str
+    url: str | None
+    sources: list[str]
+
+
+class Bibliography(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[Document]
+    publishers: list[Publisher]
+
+    def document(self, key: str) -> Document:
+        for doc in self.documents:
+            if doc.key == key:
+                return doc
+        raise PipelineError(f"no document '{key}' in data/bibliography.yml")
+
+
+def bibliography_path() -> Path:
+    return paths.project_root() / "data" / "bibliography.yml"
+
+
+def load_bibliography(path: Path | None = None, manifest: dict[str, Source] | None = None) -> Bibliography:
+    """Read ``data/bibliography.yml``; with ``manifest``, check every source has exactly one publisher."""
+    path = path or bibliography_path()
+    try:
+        bib = Bibliography.model_validate(load_yaml(path))
+    except FileNotFoundError:
+        raise PipelineError(f"{path}: the bibliography is missing") from None
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise PipelineError(f"{path}: {exc}") from None
+    if manifest is not None:
+        listed = [sid for p in bib.publishers for sid in p.sources]
+        unknown = sorted(set(listed) - set(manifest))
+        twice = sorted({sid for sid in listed if listed.count(sid) > 1})
+        missing = sorted(set(manifest) - set(listed))
+        for problem, ids in (("unknown source id(s)", unknown), ("listed twice", twice), ("no publisher", missing)):
+            if ids:
+                raise PipelineError(f"{path}: publishers: {problem}: {', '.join(ids)}")
+    return bib
+
+
+def human_date(text: str) -> str:
+    """``2023-01-03`` -> ``3 January 2023``; anything else is returned as it is."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.day} {day:%B %Y}"
+
+
+def source_label(doc: Document) -> str:
+    """Document, outlet and date in one line, for the ledger's ``source`` column."""
+    if not doc.title and not doc.authors and not doc.outlet:
+        return f"{doc.container or 'Document'} (title, author and publisher not given in the copy), {doc.date}"
+    who = ", ".join(doc.authors) or "author not stated"
+    title = f"“{doc.title}”" if doc.title else "untitled copy"
+    where = doc.outlet or "publisher not stated"
+    kind = f"{doc.container}, " if doc.container else ""
+    return f"{who}, {title}, {kind}{where}, {human_date(doc.date)}"
+
+
+def document_entry(doc: Document) -> str:
+    """A bibliography entry in Markdown (escaped), with the gaps in the copy stated."""
+    parts = [md_escape(source_label(doc))]
+    if doc.url:
+        parts.append(md_url(doc.url))
+    text = ". ".join(parts) + "."
+    extras = [md_escape(x) for x in (doc.reprint, doc.note) if x]
+    if extras:
+        text += " " + " ".join(e if e.endswith(".") else e + "." for e in extras)
+    return text
+
+
+def bibliography_markdown(bib: Bibliography, manifest: dict[str, Source]) -> str:
+    """The documents, then each data publisher with the citation of each of its files."""
+    lines = ["**Documents discussed**", ""]
+    lines += [f"- {document_entry(doc)}" for doc in sorted(bib.documents, key=lambda d: d.short)]
+    lines += ["", "**Data**", ""]
+    for pub in bib.publishers:
+        head = md_escape(pub.name) + (f" ({md_url(pub.url)})" if pub.url else "")
+        lines.append(f"- {head}")
+        for sid in pub.sources:
+            lines.append(f"    - {md_escape(manifest[sid].citation)} Licence: {md_escape(manifest[sid].licence)}.")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- data and methods
+
+
+def source_markdown(source: Source) -> str:
+    """One raw file: title, id, publisher, licence, coverage, unit and every caveat."""
+    lines = [
+        f"- **{md_escape(source.title)}** (`{source.id}`)",
+        f"    - Publisher: {md_escape(source.publisher)}",
+        f"    - Licence: {md_escape(source.licence)}",
+        f"    - Coverage: {md_escape(source.coverage)}; unit: {md_escape(source.unit)}",
+        f"    - Origin: {md_url(source.origin_url)}" if source.origin_url.startswith("http") else None,
+        "    - Caveats:",
+    ]
+    lines += [f"        - {md_escape(c)}" for c in source.caveats]
+    return "\n".join(line for line in lines if line is not None)
+
+
+def sources_markdown(manifest: dict[str, Source], bib: Bibliography | None = None) -> str:
+    """Every source in the manifest, grouped by publisher when a bibliography is given."""
+    if bib is None:
+        return "\n".join(source_markdown(s) for s in manifest.values())
+    blocks = []
+    for pub in bib.publishers:
+        blocks.append(f"**{md_escape(pub.name)}**\n")
+        blocks.append("\n".join(source_markdown(manifest[sid]) for sid in pub.sources) + "\n")
+    return "\n".join(blocks)
+
+
+def groups_markdown(groups: pd.DataFrame, order: tuple[str, ...]) -> str:
+    """Which partners make up each named group (from ``data/groups.csv``); "Other" is counted only."""
+    lines = []
+    for group in order:
+        members = groups.loc[groups["group"] == group, "name"].sort_values()
+        if group == "Other":
+            lines.append(f"- **Other**: the remaining {len(members)} partners in `data/groups.csv`.")
+        else:
+            lines.append(f"- **{md_escape(group)}**: {md_escape(', '.join(members))}.")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def downloads_markdown(processed: Path | None = None, figures: Path | None = None) -> str:
+    """Links to every processed CSV and every figure present now, sorted, relative to ``report/``."""
+    processed = processed or paths.processed_dir()
+    figures = figures or paths.figures_dir()
+    tables = sorted(p.name for p in processed.glob("*.csv"))
+    stems = sorted({p.stem for p in figures.iterdir() if p.suffix in (".svg", ".png")}) if figures.is_dir() else []
+    lines = ["**Tables** (CSV, documented in `data/dictionary.yml`)", ""]
+    lines += [f"- [{md_escape(name)}](../data/processed/{name})" for name in tables] or ["- none"]
+    lines += ["", "**Figures** (SVG and PNG)", ""]
+    for stem in stems:
+        links = [
+            f"[{suffix.upper()}](../figures/{stem}.{suffix})"
+            for suffix in ("svg", "png")
+            if (figures / f"{stem}.{suffix}").is_file()
+        ]
+        lines.append(f"- {md_escape(stem)}: {', '.join(links)}")
+    if not stems:
+        lines.append("- none")
+    return "\n".join(lines)
+
+
+def figure_links(names: list[str], present: set[str] | None = None) -> str:
+    """Markdown links to figures by their HTML id (``#fig-<name>``), only for figures that exist."""
+    present = present if present is not None else {p.stem for p in paths.figures_dir().glob("*.svg")}
+    links = [f"[{md_escape(n.replace('_', ' '))}](#fig-{n})" for n in names if n in present]
+    return ", ".join(links)
+
+
+def see_figures(names: list[str], present: set[str] | None = None) -> str:
+    """The sentence " See <links>." for the figures of ``names`` that exist, or "" if none exist."""
+    links = figure_links(names, present)
+    return f" See {links}." if links else ""

@@ -1,0 +1,71 @@
+"""Small helpers that notebooks call to speak and to record values.
+
+``say`` renders Markdown built from computed values, so no number is typed into
+prose. ``record`` leaves a named value in the executed notebook, where the
+tests (papermill runs with other parameters) read it back.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RECORD_MIME = "application/vnd.kzmv.record+json"
+FINDINGS_KEY = "kzmv-key-findings"
+DATA_NOTE_KEY = "kzmv-data-note"
+
+
+def say(markdown: str) -> None:
+    """Display Markdown (built with f-strings from computed values)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown))
+
+
+def show_key_findings(markdown: str) -> None:
+    """Display Markdown that the report lifts to its top, under "Key findings"."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown), metadata={FINDINGS_KEY: True})
+
+
+def data_note(text: str) -> None:
+    """Display the "date of the data" line, which the report shows in its title block."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text), metadata={DATA_NOTE_KEY: True})
+
+
+def record(name: str, value: Any) -> None:
+    """Record a JSON-serialisable value under ``name`` in the notebook's outputs."""
+    from IPython.display import display
+
+    json.dumps(value)  # fail early on something that cannot be recorded
+    display({RECORD_MIME: {"name": name, "value": value}, "text/plain": f"{name} = {value!r}"}, raw=True)
+
+
+def recorded(notebook: Path) -> dict[str, Any]:
+    """All values recorded in an executed notebook, by name."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    values: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RECORD_MIME in data:
+                item = data[RECORD_MIME]
+                values[item["name"]] = item["value"]
+    return values
+
+
+def show_table(frame: Any, digits: int | None = None) -> None:
+    """Display a table for readers: no index, nothing truncated, missing shown as a dash.
+
+    pandas' default display cuts long text to fifty characters, prints the
+    row index and shows NaN; a report table should do none of these. Cell
+    text is HTML-escaped, so data strings cannot inject markup.
+    """
+    from IPython.display import HTML, display
+
+    shown = frame.round(digits) if digits is not None else frame
+    display(HTML(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="kzmv-table")))

@@ -1,0 +1,60 @@
+"""Key findings: computed from the published tables, consistent with the ledger."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from kzmv.build.render import _Renderer, notebook_sections
+from kzmv.story import claims
+from kzmv.story.key_findings import TABLES, findings_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _published() -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    folder = ROOT / "data" / "processed"
+    return claims.load_tables(list(TABLES), folder), pd.read_csv(folder / "claims.csv")
+
+
+def test_findings_agree_with_the_ledger_and_the_tables() -> None:
+    tables, ledger = _published()
+    text = findings_markdown(tables, ledger)
+    assert text.count("\n- ") == 4, "five bullets"
+    crude = float(ledger.loc[ledger["claim_id"] == "B1", "measured"].iloc[0])
+    assert f"Crude oil earned {crude:.0f}% of the value of goods exports in 2024" in text
+    by_group = tables["trade_by_group"]
+    eu = by_group[(by_group["year"] == 2024) & (by_group["group"] == "EU-27")]["exports_share"].iloc[0]
+    assert f"the EU-27 bought {eu:.0f}% of Kazakhstan's exports" in text
+    supported = int((ledger["verdict"] == "supported").sum())
+    assert re.search(rf"the data support {supported}, partly support", text)
+
+
+def test_findings_follow_the_data() -> None:
+    """Change the table and the sentence changes: nothing in it is typed."""
+    tables, ledger = _published()
+    doubled = tables["trade_by_group"].copy()
+    mask = (doubled["group"] == "Russia") & (doubled["year"] == 2024)
+    doubled.loc[mask, "turnover_usd_m"] *= 2
+    text = findings_markdown({**tables, "trade_by_group": doubled}, ledger)
+    before = findings_markdown(tables, ledger)
+    assert text != before and "turnover with Russia rose" in text
+
+
+def test_the_report_lifts_flagged_markdown_to_the_top() -> None:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show_key_findings(...)")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/markdown": "- **A finding** <b>x</b>"}, metadata={"kzmv-key-findings": True}
+        )
+    ]
+    nb.cells = [cell]
+    r = _Renderer()
+    html = "".join(notebook_sections(nb, r, "x"))
+    assert "A finding" not in html and "A finding" in r.key_findings[0] and "<b>x</b>" not in r.key_findings[0]
+    page = (ROOT / "report" / "index.html").read_text(encoding="utf-8")
+    assert page.index('id="key-findings"') < page.index('id="contents"')
