@@ -16,19 +16,6 @@ if TYPE_CHECKING:
     from kzmv.build.fork_server import KernelTemplate
 
 
-def _skip_slow_iri_checker() -> None:
-    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
-
-    papermill imports nbformat, which imports jsonschema, which registers an
-    ``iri`` format checker by importing ``rfc3987_syntax``; that module compiles
-    some 35 Lark grammars at import, 0.7 s here, before any notebook can start
-    (python-jsonschema/jsonschema#1428). No notebook schema uses the ``iri``
-    format, so nothing is lost: the import fails, and jsonschema skips that checker.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-
-
 def _cmd_data(args: argparse.Namespace) -> None:
     from kzmv import paths
     from kzmv.data.fetch import fetch_all
@@ -61,7 +48,6 @@ def _early_kernel_template() -> KernelTemplate | None:
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
-    _skip_slow_iri_checker()
     template = _early_kernel_template()
     try:
         from kzmv.build.runner import build
