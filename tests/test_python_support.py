@@ -101,3 +101,41 @@ def test_a_python_named_that_is_not_supported_is_refused(root: Path, bin_dir: Pa
     done = _make(root, bin_dir, "which-python", f"PYTHON={bin_dir / 'python3.10'}")
     assert done.returncode != 0
     assert f"PYTHON={bin_dir / 'python3.10'} does not run as CPython 3.11 to 3.14" in done.stderr
+
+
+def test_clean_executed_drops_the_kernels_python_version() -> None:
+    import nbformat
+
+    from kzmv.build.runner import clean_executed
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["language_info"] = {"name": "python", "version": "3.13.0", "pygments_lexer": "ipython3"}
+    assert clean_executed(nb).metadata["language_info"] == {"name": "python", "pygments_lexer": "ipython3"}
+
+
+def test_nothing_of_the_interpreter_the_machine_or_the_user_is_in_the_outputs(root: Path) -> None:
+    """The committed outputs must come out the same on every supported Python, machine and account."""
+    import getpass
+    import platform
+
+    telltales = {
+        platform.python_version(),
+        f"python{sys.version_info[0]}.{sys.version_info[1]}",
+        sys.prefix,
+        sys.base_prefix,
+        str(root),
+        str(Path.home()),
+        f"/home/{getpass.getuser()}",
+    }
+    host = platform.node()
+    if len(host) >= 6:  # a short name like "vm" turns up by chance in any PNG
+        telltales.add(host)
+    outputs = [p for rel in ("data/processed", "figures", "report") for p in sorted((root / rel).rglob("*"))]
+    found = {
+        (p.relative_to(root).as_posix(), t)
+        for p in outputs
+        if p.is_file() and p.suffix != ".png"
+        for t in telltales
+        if t.encode() in p.read_bytes()
+    }
+    assert not found
