@@ -85,8 +85,8 @@ class KernelTemplate:
     time later; requests are answered one at a time, from any thread. From
     creation until :meth:`close`, kernels that jupyter_client starts through
     :class:`kzmv.build.fork_provisioner.ForkedKernelManager` are forked from it.
-    ``python_options`` go to its interpreter (the tests run it with
-    ``-W error::DeprecationWarning``).
+    ``python_options`` go to its interpreter (a test shows Python's own
+    fork warning with ``-W always::DeprecationWarning``).
     """
 
     def __init__(self, modules: list[str], python_options: Sequence[str] = ()) -> None:
