@@ -21,6 +21,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+# The report's periods are defined in kzmv.analysis.periods; they are re-exported here (``X as X``)
+# for the callers that name them through this module.
+from kzmv.analysis.periods import BASE_YEAR as BASE_YEAR
+from kzmv.analysis.periods import EVENT_WINDOW_FIRST_YEAR as EVENT_WINDOW_FIRST_YEAR
+from kzmv.analysis.periods import PRELIMINARY_YEARS as PRELIMINARY_YEARS
+from kzmv.analysis.periods import last_complete_year as last_complete_year
+from kzmv.analysis.periods import preliminary_label as preliminary_label
 from kzmv.data.partners import GROUPS, harmonise
 from kzmv.errors import PipelineError
 
@@ -38,18 +45,12 @@ TRADE_COLUMNS = [
     "turnover_usd_m",
 ]
 
-# Years whose partner data are incomplete (partners missing upstream).
-PRELIMINARY_YEARS: frozenset[int] = frozenset({2025})
 # The first year of the Bureau of National Statistics in the panel; WITS before.
 FIRST_BNS_YEAR = 2020
 # The groups whose levels are followed around the events of 2022.
 MAIN_GROUPS: tuple[str, ...] = ("Russia", "China", "EU-27")
 # The events of 2022 marked on the levels chart (short labels in data/events.csv).
 SHOCKS_OF_2022: tuple[str, ...] = ("CSTO deployment", "Invasion of Ukraine", "Mobilisation")
-# The last year before the shocks of 2022: the base of every "since 2022" comparison.
-BASE_YEAR = 2021
-# The window of the levels-and-events chart: three years before 2022 and on.
-EVENT_WINDOW_FIRST_YEAR = 2019
 # Trading hubs that oil exports are booked to (provenance of the panel).
 HUBS: dict[str, str] = {"CHE": "Switzerland", "BMU": "Bermuda", "AUT": "Austria", "NLD": "Netherlands"}
 # A hub "matters" in a year when it takes at least this share of exports, percent.
@@ -62,16 +63,6 @@ MIRROR_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024)
 def check_flow(flow: str) -> None:
     if flow not in FLOWS:
         raise PipelineError(f"unknown trade flow {flow!r}; choose one of {', '.join(FLOWS)}")
-
-
-def preliminary_label(year: int) -> str:
-    """ " (preliminary)" for years whose partner data are incomplete, else ""."""
-    return " (preliminary)" if year in PRELIMINARY_YEARS else ""
-
-
-def last_complete_year(years: Iterable[int]) -> int:
-    """The latest year that is not preliminary: the default end of a headline comparison."""
-    return max(int(y) for y in years if int(y) not in PRELIMINARY_YEARS)
 
 
 def group_name(group: str, start: bool = False) -> str:
