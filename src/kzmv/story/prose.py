@@ -89,6 +89,20 @@ def upper_bound(value: float, digits: int = 1) -> str:
     return f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}"
 
 
+def upper_bound_significant(value: float) -> str:
+    """A small positive bound rounded *up* to one significant figure: 5.4e-08 -> "6e-08", 0.0255 -> "0.03".
+
+    For "agree to within X", where X is a tiny largest difference: rounded to
+    the nearest, 5.4e-08 would read 5e-08, which the difference exceeds.
+    """
+    if not value > 0:
+        return f"{value:g}"
+    exponent = math.floor(math.log10(value))
+    digits = -exponent
+    bound = math.ceil(round(value * 10**digits, 9)) / 10**digits
+    return f"{bound:.1g}"
+
+
 def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
     """A small DataFrame as a Markdown table, each column formatted with ``formats`` (missing: "–")."""
     formats = formats or {}
