@@ -73,6 +73,8 @@ def test_russia_and_china_net_inflows() -> None:
     earlier = investment_chapter.russia_and_china_net(russia, china.clip(lower=1), 2020)
     assert "EUR 246 million in 2020; the largest in the years shown was EUR 724 million in 2021." in earlier
     assert "positive in every one of the 3 years shown" in earlier and "took more out" not in earlier
+    always = investment_chapter.russia_and_china_net(russia, china.clip(upper=-1), 2021)
+    assert "negative in every one of the 3 years shown (2019–2021)" in always
 
 
 def _gross_net() -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kzmv.analysis import fdi
 from kzmv.analysis.trade import year_ranges
-from kzmv.story.prose import describe_change, join_and, number_word, upper_bound, upper_bound_significant
+from kzmv.story.prose import count_of, describe_change, join_and, number_word, upper_bound, upper_bound_significant
 
 # The combined stock share of mining (B) and professional services (M) may move by at most this many
 # points across the reclassification for the sentence to say that only the label moved.
@@ -74,7 +74,7 @@ def russia_and_china_net(russia_net: pd.Series, china_net: pd.Series, last: int)
     if not negative:
         return text + f"China's net inflow was positive in every one of the {len(china_net)} years shown."
     return text + (
-        f"China's net inflow was negative in {len(negative)} of the {len(china_net)} years shown "
+        f"China's net inflow was negative in {count_of(len(negative), len(china_net))} years shown "
         f"({year_ranges(negative)}): on a net basis, Chinese investors took more out than they put in during "
         f"{'that year' if len(negative) == 1 else 'those years'}."
     )
