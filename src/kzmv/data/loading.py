@@ -200,7 +200,22 @@ def read_stata_file(path: Path, spec: RawSpec) -> pd.DataFrame:
     for column in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = frame[column].mask(frame[column].astype(str).str.strip() == "")
+    _check_whole_numbers(path, frame, spec)
     return validate_frame(frame, spec, path)
+
+
+def _check_whole_numbers(path: Path, frame: pd.DataFrame, spec: RawSpec) -> None:
+    """Stata stores years as floats; an integer column must hold whole numbers (pandera would only say "nan")."""
+    for name, column in spec.schema.columns.items():
+        if str(column.dtype) != "Int64" or not pd.api.types.is_float_dtype(frame[name]):
+            continue
+        values = frame[name]
+        broken = values[values.notna() & (values != values.round())]
+        if not broken.empty:
+            raise PipelineError(
+                f"{path}, row {int(broken.index[0]) + 1}, column '{name}': expected a whole number, "
+                f"found {float(broken.iloc[0])!r}"
+            )
 
 
 def read_raw(source_id: str, manifest: dict[str, Source] | None = None) -> pd.DataFrame:
