@@ -313,3 +313,9 @@ def moves(ideal: pd.DataFrame, countries: Sequence[str], reference: str, start: 
             }
         )
     return pd.DataFrame(rows, columns=MOVE_COLUMNS)
+
+
+def country_names(raw: pd.DataFrame) -> dict[str, str]:
+    """Every ISO3 code of the ideal-point file with the name of its latest row: one spelling for the chapter."""
+    named = raw.dropna(subset=["iso3c", "countryname"]).sort_values("year", kind="stable")
+    return named.drop_duplicates("iso3c", keep="last").set_index("iso3c")["countryname"].astype(str).to_dict()
