@@ -316,3 +316,10 @@ def mirror_growth(peer: pd.DataFrame, eu_series: pd.DataFrame, reporter: str, st
         "eu_exports_end_eur_m": float(eu.get(end, np.nan)),
         "eu_ratio": float(eu_ratio),
     }
+
+
+def mirrors(
+    peer: pd.DataFrame, eu_series: pd.DataFrame, reporters: Sequence[str], start: int, end: int
+) -> dict[str, dict[str, float]]:
+    """:func:`mirror_growth` for each of ``reporters``."""
+    return {r: mirror_growth(peer, eu_series, r, start, end) for r in reporters}

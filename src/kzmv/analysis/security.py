@@ -161,6 +161,12 @@ def by_window(flows: pd.DataFrame, spans: Sequence[tuple[int, int]]) -> pd.DataF
     return pd.DataFrame(rows, columns=WINDOW_COLUMNS)
 
 
+def window_shares(windows_table: pd.DataFrame, window: str, group: str) -> pd.Series:
+    """Each recipient's share (percent) from ``group`` in one window, by recipient code."""
+    one = windows_table[(windows_table["window"] == window) & (windows_table["supplier_group"] == group)]
+    return one.set_index("recipient_iso3")["share_pct"]
+
+
 def supplier_totals(flows: pd.DataFrame, recipient: str, first_year: int, last_year: int) -> pd.DataFrame:
     """``recipient``'s suppliers over a span: TIV and share, largest first (ties by name)."""
     inside = flows[(flows["recipient_iso3"] == recipient) & flows["year"].between(first_year, last_year)]

@@ -214,8 +214,8 @@ def build_scorecard(
     """One row per country and vector, from the chapter's tables.
 
     ``tables``: ``trade_by_partner`` (:func:`kzmv.analysis.trade.tidy_trade_by_partner`),
-    ``fdi_by_partner`` and ``fdi_groups`` (:mod:`kzmv.analysis.fdi`; the latter for the World
-    total that FDI shares are of), ``peer_imports``
+    ``fdi_by_partner`` and ``fdi_world`` (:func:`kzmv.analysis.fdi.tidy_fdi_by_partner` and the
+    inward stock's World total by year, :func:`kzmv.analysis.fdi.world_total`), ``peer_imports``
     (:func:`kzmv.analysis.sanctions_trade.tidy_peer_imports`), ``arms``
     (:func:`kzmv.analysis.security.arms_flows`) and ``distances``
     (:func:`kzmv.analysis.politics.distances`). ``periods``: ``trade_year`` and ``fdi_year``
@@ -260,21 +260,16 @@ def build_scorecard(
 
 def _investment_row(iso3: str, name: str, tables: Mapping[str, pd.DataFrame], year: int) -> dict[str, object]:
     """The focus country's inward FDI stock by partner in ``year``, as shares of wiiw's World total."""
-    partners, groups = tables["fdi_by_partner"], tables["fdi_groups"]
+    partners, world = tables["fdi_by_partner"], tables["fdi_world"]
     stock = partners[(partners["measure"] == "inward stock") & (partners["year"] == year)]
-    world = groups[(groups["measure"] == "inward stock") & (groups["year"] == year) & (groups["group"] == "World")]
-    if stock.empty or world.empty:
+    total = world.get(year, np.nan)
+    if stock.empty or pd.isna(total):
         return missing(iso3, name, "investment", NO_INVESTMENT)
-    shares = partner_shares(stock["value"], stock["group"], stock["partner"], float(world["value"].iloc[0]))
+    shares = partner_shares(stock["value"], stock["group"], stock["partner"], float(total))
     return share_lead(
-        iso3,
-        name,
-        "investment",
-        shares,
-        str(year),
-        "share of the inward FDI stock (wiiw, NBK)",
+        iso3, name, "investment", shares, str(year), "share of the inward FDI stock (wiiw, NBK)",
         note="immediate investors; the Netherlands counts in the EU-27",
-    )
+    )  # fmt: skip
 
 
 def _peer_imports_row(iso3: str, name: str, peer: pd.DataFrame, last_year: int) -> dict[str, object]:
