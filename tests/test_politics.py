@@ -131,3 +131,19 @@ def test_real_grid_matches_the_provenance_counts() -> None:
     kaz = politics.votes_of(grid, "KAZ")
     assert kaz["ES-11/3"] == "no" and kaz["ES-11/7"] == "unknown"
     assert not (kaz[kaz.index.str.startswith("ES-11/")] == "yes").any(), "never in favour of an ES-11 text"
+
+
+def test_series_use_the_final_passage_estimate_not_the_all_votes_one() -> None:
+    """idealpointall stops in 2023; a series mixing it with idealpointfp would break in 2024."""
+    raw = TOY.assign(idealpointall=TOY["idealpointfp"] + 5)
+    ideal = politics.tidy_ideal_points(raw, ["KAZ"], 2021, 2024)
+    assert ideal["ideal_point"].tolist() == [-0.5, -0.5]
+    real = read_raw("unga_ideal_points_voeten")
+    assert real.loc[real["year"] == 2024, "idealpointall"].isna().all()
+    assert politics.tidy_ideal_points(real, ["KAZ"], 2024, 2024)["ideal_point"].notna().all()
+
+
+def test_country_names_take_the_latest_spelling_and_skip_stubs() -> None:
+    raw = _raw([(365, "RUS", "Soviet Union", 1990, 0, 0, 0), (365, "RUS", "Russia", 2024, 0, 0, 0)])
+    stub = _raw([(260, None, None, 1990, 0, 0, 0)])
+    assert politics.country_names(pd.concat([raw, stub])) == {"RUS": "Russia"}
