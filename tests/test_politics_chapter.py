@@ -147,3 +147,10 @@ def test_downloads_say_which_tables_are_extracts_under_their_licence(tmp_path: P
     assert "may not be republished whole" in markdown
     plain = back_matter.downloads_markdown(processed, figures, notes={})
     assert "may not be republished whole" not in plain
+
+
+def test_the_wiiw_check_names_only_the_years_that_share_a_factor() -> None:
+    ratios = pd.DataFrame({"factor": [1.1, 1.12, 1.227], "spread": [0.5, 1e-9, 1e-9]}, index=[2015, 2019, 2020])
+    text = chapter.wiiw_check_paragraph(ratios)
+    assert "2019 (1.120) and 2020 (1.227)" in text and "In 2015 the ratios differ" in text
+    assert "do not share" in chapter.wiiw_check_paragraph(ratios.assign(spread=1.0))

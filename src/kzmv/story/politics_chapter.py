@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pycountry
 
 from kzmv.analysis import investment_positions as positions_analysis
 from kzmv.analysis import politics, sanctions_trade, security, vectors
@@ -66,14 +67,8 @@ def the(name: str) -> str:
     return f"the {name}" if name.startswith(("United ", "Russian Federation")) else name
 
 
-def times(value: float) -> str:
-    """A ratio for prose: "2.2 times", or "the same" when it rounds to one."""
-    return "the same" if round(value, 1) == 1.0 else f"{value:.1f} times"
-
-
 def _country(iso3: str) -> str:
-    import pycountry
-
+    """An ISO3 code's country name (pycountry's common name where it has one)."""
     country = pycountry.countries.get(alpha_3=iso3)
     return getattr(country, "common_name", None) or getattr(country, "name", iso3)
 
@@ -472,7 +467,7 @@ def ledgers_paragraph(
     faster = [names[r] for r, m in mirrors.items() if m["eu_ratio"] > m["own_ratio"]]
     return (
         "**What these data can and cannot show.** EU exports to Kazakhstan and its neighbours rising while those to "
-        "Russia fell is what re-exports to Russia would look like, but other causes draw the same lines: firms "
+        "Russia fell is what re-exports to Russia would look like, but other causes could draw the same lines: firms "
         "that moved from Russia to Kazakhstan, new local demand, goods stored or assembled locally. Totals cannot "
         "tell re-exports from the rest; that would take goods-level and firm-level data. The two ledgers of one "
         "flow also differ: the EU values its exports free on board and in euro, the partners value their imports "
@@ -520,12 +515,20 @@ def investment_paragraph(positions: pd.DataFrame, first: int, last: int, names: 
 def wiiw_check_paragraph(ratios: pd.DataFrame) -> str:
     """The IMF's mirror rows against wiiw's stocks: one conversion factor per year, so the same data."""
     same = ratios[ratios["spread"] < 0.001]
+    other = ratios[ratios["spread"] >= 0.001]
+    if same.empty:
+        return "The IMF's mirror rows and wiiw's stocks do not share one conversion factor in any year."
     return (
-        "The IMF's mirror rows for Kazakhstan are the National Bank's numbers in dollars: divided by wiiw's euro "
-        "stocks for the same partners, they give one factor per year for every partner in "
+        "The IMF's mirror rows for Kazakhstan are the National Bank's numbers in another currency: divided by "
+        "wiiw's euro stocks for the same investors, they give one factor for every investor in "
         + join_words([f"{int(y)} ({r.factor:.3f})" for y, r in same.iterrows()])
-        + ", the year-end conversion rate, and scatter in earlier years, where one compiler took revisions the "
-        "other did not."
+        + ", a dollar-per-euro conversion for that year-end (not checked against an exchange-rate source)"
+        + (
+            f". In {join_words([str(int(y)) for y in other.index])} the ratios differ between investors, which "
+            "suggests revisions that one compiler took up and the other did not."
+            if not other.empty
+            else "."
+        )
     )
 
 
