@@ -109,10 +109,10 @@ def _early_kernel_template() -> KernelTemplate | None:
     if not kernel_template.fork_enabled():
         return None
     try:
-        import yaml
+        from kzmv.yamlio import load_yaml
 
         root = paths.project_root()
-        listed = yaml.safe_load((root / "pipeline.yml").read_text(encoding="utf-8"))["notebooks"]
+        listed = load_yaml(root / "pipeline.yml")["notebooks"]
         return kernel_template.KernelTemplate(kernel_template.notebook_imports(root / nb["path"] for nb in listed))
     except Exception:
         return None

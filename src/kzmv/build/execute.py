@@ -58,7 +58,7 @@ class NotebookJob:
     root: Path  # the project: the source notebook is read from here
     stage: Path  # outputs, the executed notebook included, are written here
     failed_dir: Path  # a failed executed notebook is kept here
-    ipc_dir: Path  # the kernels' sockets, and papermill's output until the notebook has run
+    ipc_dir: Path  # the kernels' sockets
 
 
 def clean_executed(nb: Any) -> Any:
@@ -101,14 +101,13 @@ def describe_cell(executed: Path) -> str:
     return "an unknown cell"
 
 
-def describe_running_cell(executed: Path) -> str:
-    """The cell a dead kernel was running: the last one papermill recorded as started."""
-    started = [
-        (number, cell)
-        for number, cell in enumerate(_source_cells(executed), start=1)
-        if cell.metadata.get("papermill", {}).get("start_time")
-    ]
-    return _cell_label(*started[-1]) if started else "its first cell"
+def _source_label(cell: Any, index: int, source: Path) -> str:
+    """Name the cell at ``index`` of the executed notebook as the author knows it (papermill adds cells)."""
+    import nbformat
+
+    executed_ids = [c.get("id") for c in nbformat.read(source, as_version=4).cells]
+    number = executed_ids.index(cell.get("id")) + 1 if cell.get("id") in executed_ids else index
+    return _cell_label(number, cell)
 
 
 def _keep_failed(job: NotebookJob, out: Path) -> tuple[Path | None, str]:
@@ -145,9 +144,8 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
 
     step, params, root, stage, ipc_dir = job.step, job.params, job.root, job.stage, job.ipc_dir
     source = root / step.path
-    # papermill writes its output as soon as it starts, long before the gate says whether the
-    # notebook runs at all: it writes beside the sockets, and only a notebook that ran reaches the stage
-    out = ipc_dir / f"{step.name}.ipynb"
+    out = executed_notebook(stage, step.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     marks: dict[str, float] = {}
 
@@ -155,6 +153,8 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
         if "warm" not in marks:
             marks["warm"] = time.perf_counter()
             on_warm()
+
+    running: dict[str, Any] = {}  # the cell being run, for a kernel that dies mid-cell (nbclient's public hook)
 
     try:
         papermill.execute_notebook(
@@ -169,6 +169,7 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
             on_warm=warm,
             progress_bar=False,
             **PAPERMILL_SETTINGS,
+            on_cell_start=lambda cell, cell_index: running.update(cell=cell, index=cell_index),
             # a local socket instead of TCP ports on 127.0.0.1: nothing to eavesdrop on,
             # and ipykernel does not print its plain-TCP warning for every notebook
             config=Config({"KernelManager": {"transport": "ipc", "ip": str(ipc_dir / step.name)}}),
@@ -189,8 +190,7 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
             f"{reason}{'; ' + hint if hint else ''}\n{sentence}"
         ) from None
     except DeadKernelError:
-        cell = describe_running_cell(out) if out.is_file() else "a cell"
-        _keep_failed(job, out)
+        cell = _source_label(running["cell"], running["index"], source) if running else "its first cell"
         raise PipelineError(
             f"notebook {step.name}: its kernel died while running {cell} (killed, or out of memory?); "
             "run the build again, or open the notebook in JupyterLab to see why; the published outputs are unchanged"
@@ -198,7 +198,5 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
     finally:
         warm()  # the runner counts this kernel as booted even if it never got that far
     nb = nbformat.read(out, as_version=4)
-    executed = executed_notebook(stage, step.name)
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(clean_executed(nb), executed)
+    nbformat.write(clean_executed(nb), out)
     return {"boot": started, "warm": marks["warm"], "go": gate.opened_at or marks["warm"], "end": time.perf_counter()}

@@ -346,8 +346,12 @@ class Pipeline(BaseModel):
         return result
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a mapping that gives one key twice (PyYAML keeps the last silently)."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's parser where available), refusing a mapping that gives one key twice.
+
+    PyYAML silently keeps the last of two equal keys, so a parameter declared
+    twice would lose its first declaration without a word.
+    """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
