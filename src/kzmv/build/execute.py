@@ -189,6 +189,14 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
             f"notebook {step.name} failed in {describe_cell(kept) if kept else 'a cell'}:\n"
             f"{reason}{'; ' + hint if hint else ''}\n{sentence}"
         ) from None
+    except OSError as exc:  # papermill writing the executed notebook: a full disk, a read-only stage
+        from kzmv.build.faults import describe_os_error
+
+        if exc.filename is None:
+            exc = OSError(exc.errno, exc.strerror, str(out))
+        raise PipelineError(
+            f"notebook {step.name}: {describe_os_error(exc, 'writing its executed notebook')}"
+        ) from None
     except DeadKernelError:
         cell = _source_label(running["cell"], running["index"], source) if running else "its first cell"
         raise PipelineError(

@@ -45,8 +45,8 @@ _HINTS = {
 def describe_os_error(exc: OSError, doing: str = "") -> str:
     """``"no space left on device writing /x/y: free some space ..."``: what failed, where, what to do."""
     where = exc.filename if exc.filename is not None else ""
-    if exc.filename2 is not None:
-        where = f"{where} -> {exc.filename2}"
+    if exc.filename2 is not None:  # a copy or a rename: a full disk is the target's, anything else may be either's
+        where = exc.filename2 if exc.errno in (errno.ENOSPC, errno.EDQUOT) else f"{where} -> {exc.filename2}"
     what = (exc.strerror or str(exc)).lower() if exc.errno is not None else str(exc)
     hint = _HINTS.get(exc.errno or -1, "fix that, then run the build again")
     doing = f" {doing}" if doing else ""

@@ -81,11 +81,30 @@ def prepare_stage(paths: BuildPaths) -> Path:
     for rel in PUBLISHED:
         published = paths.root / rel
         if published.is_dir():
-            shutil.copytree(published, stage / rel, symlinks=True)  # copy2: sizes and mtimes kept, see kzmv.build.cache
+            try:  # copy2: sizes and mtimes kept, see kzmv.build.cache
+                shutil.copytree(published, stage / rel, symlinks=True, copy_function=_copy_or_stop)
+            except _CopyFailedError as failed:
+                raise failed.error from None
         else:
             (stage / rel).mkdir(parents=True)
     make_tree_writable(stage)
     return stage
+
+
+class _CopyFailedError(Exception):
+    """Carries a file's copy error out of ``copytree``, which would otherwise go on and bundle every error."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _copy_or_stop(src: str, dst: str) -> None:
+    """``shutil.copy2``, stopping the whole copy at the first error (a full disk fails every later file too)."""
+    try:
+        shutil.copy2(src, dst)
+    except OSError as exc:
+        raise _CopyFailedError(exc) from None
 
 
 def clear_outputs(stage: Path, rels: list[str]) -> None:
