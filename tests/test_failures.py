@@ -159,6 +159,8 @@ def test_a_second_build_waits_for_the_first_naming_it(toy: Path) -> None:
     assert busy.returncode == 75
     assert one_line(busy.stderr).startswith(f"error: build {first.pid} (`kzmv report`, running for ")
     assert "is running in this checkout; try again when it has finished" in busy.stderr
+    cleaning = cli(toy, "clean", "--no-wait")
+    assert cleaning.returncode == 75 and (toy / ".build" / "cache.json").exists(), "clean never pulls a stage away"
     second = cli(toy, "report", "-p", "toy.value=3")
     first.communicate(timeout=60)
     assert first.returncode == 0 and second.returncode == 0, second.stderr

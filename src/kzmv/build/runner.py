@@ -113,14 +113,14 @@ def build(
         with build_lock(paths, wait=wait, log=log):
             recover(paths, log)
             result = _build_locked(paths, overrides or {}, only, force, jobs, log, raw_verified)
+            for name, marks in result.timings.items():
+                if isinstance(marks, dict):
+                    result.timings[name] = {k: v - started for k, v in marks.items()}
+            with contextlib.suppress(OSError):  # for `make bench`: a full disk must not fail a published build
+                write_atomic(paths.timings, json.dumps(_rounded(result.timings), indent=1).encode())
     except KeyboardInterrupt:  # while waiting for the lock, recovering or checking: nothing of this build is out
         raise BuildInterruptedError(f"interrupted: {UNTOUCHED}") from None
     result.seconds = time.perf_counter() - started
-    for name, marks in result.timings.items():
-        if isinstance(marks, dict):
-            result.timings[name] = {k: v - started for k, v in marks.items()}
-    with contextlib.suppress(OSError):  # timings are for `make bench`; a full disk must not fail a published build
-        write_atomic(paths.timings, json.dumps(_rounded(result.timings), indent=1).encode())
     return result
 
 
