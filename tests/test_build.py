@@ -224,3 +224,19 @@ def test_a_first_build_without_published_folders_creates_them(tmp_path: Path, mo
     monkeypatch.setenv("KZMV_RAW_DIR", str(proj / "data" / "raw"))
     assert build(log=quiet).ran == ["toy", "down"]
     assert (proj / "figures" / "down.txt").read_text() == "VALUE=1"
+
+
+def test_a_failing_notebook_stops_the_one_running_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    proj = make_toy(tmp_path / "pair", "import time; time.sleep(1); raise ValueError('broke')")
+    pipeline = (proj / "pipeline.yml").read_text()
+    slow = "  - name: slow\n    path: notebooks/slow.ipynb\n    title: Slow\n    outputs: [figures/slow.txt]\n"
+    (proj / "pipeline.yml").write_text(pipeline + slow)
+    write_toy_notebook(proj / "notebooks" / "slow.ipynb", "import time; time.sleep(120)", params="")
+    monkeypatch.setenv("KZMV_PROJECT_ROOT", str(proj))
+    monkeypatch.setenv("KZMV_RAW_DIR", str(proj / "data" / "raw"))
+    started = time.monotonic()
+    with pytest.raises(PipelineError, match="notebook toy failed"):
+        build(log=quiet)
+    assert time.monotonic() - started < 60, "the slow notebook was interrupted, not waited for"

@@ -188,11 +188,11 @@ class DagRun:
                         raise error
                     self._finished(name, future.result())
                     bar.update(1)
-        except KeyboardInterrupt:
+        except BaseException:
             from kzmv.build.warm_kernels import interrupt_kernels
 
-            # Ctrl-C: kernels still starting stop at their gate, running cells stop now,
-            # rather than each notebook running to its end before the runner can exit
+            # Ctrl-C, or a notebook failed: kernels still starting stop at their gate, running cells
+            # stop now, rather than each notebook running to its end before the runner can exit
             for gate in self._gates.values():
                 gate.stop()
             interrupt_kernels()
