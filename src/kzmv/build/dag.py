@@ -129,13 +129,13 @@ class DagRun:
         # Kernels are forked from a template process that has imported what the notebooks
         # import: one import for all of them instead of one each. ``kzmv report`` starts the
         # template before anything else; called otherwise, the build starts its own.
+        reclaim_socket_dirs()
+        ipc_dir = socket_dir()
         own_template = None
         if to_boot and kernel_template.fork_enabled() and kernel_template.active() is None:
             own_template = kernel_template.KernelTemplate(_preload_list(plan.pipeline, root, to_boot))
         bar = tqdm(total=len(order), desc="notebooks", unit="nb", file=sys.stderr, disable=None)
         pool = ThreadPoolExecutor(max_workers=len(order))
-        reclaim_socket_dirs()
-        ipc_dir = socket_dir()
         # connection files go beside the sockets, so that nothing of a kernel outlives the build's clean-up
         saved_runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
         os.environ["JUPYTER_RUNTIME_DIR"] = str(ipc_dir)

@@ -147,6 +147,9 @@ def reclaim_socket_dirs() -> list[Path]:
     for folder in Path(tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*"):
         match = re.fullmatch(rf"{SOCKET_PREFIX}(\d+)-\w+", folder.name)
         if match and folder.is_dir() and int(match[1]) != os.getpid() and not _alive(int(match[1])):
-            remove_tree(folder)
+            try:
+                remove_tree(folder)
+            except OSError:  # another user's, say: not ours to remove, and no reason to fail a build
+                continue
             removed.append(folder)
     return removed
