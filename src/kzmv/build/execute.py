@@ -119,7 +119,7 @@ def _keep_failed(job: NotebookJob, out: Path) -> tuple[Path | None, str]:
     except OSError:
         return (out if out.is_file() else None), "the failed notebook could not be kept"
     where = kept.relative_to(job.root) if kept.is_relative_to(job.root) else kept
-    return kept, f"The failed notebook is kept at {where}"
+    return kept, f"the failed notebook is kept at {where}"
 
 
 def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[str, float] | None:
@@ -185,10 +185,12 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
         # a PipelineError already speaks to the user; anything else is a bug worth naming
         reason = exc.evalue.strip() if exc.ename == "PipelineError" else f"{exc.ename}: {exc.evalue}"
         hint = next((h for code, h in _CELL_FAULT_HINTS.items() if code in exc.evalue), None)
-        raise PipelineError(
-            f"notebook {step.name} failed in {describe_cell(kept) if kept else 'a cell'}:\n"
-            f"{reason}{'; ' + hint if hint else ''}\n{sentence}"
-        ) from None
+        where = f"notebook {step.name} failed in {describe_cell(kept) if kept else 'a cell'}"
+        what = f"{reason}{'; ' + hint if hint else ''}"
+        # one line when the reason is one line; a reason listing several problems keeps its own lines
+        if "\n" in what:
+            raise PipelineError(f"{where}:\n{what}\n{sentence[:1].upper() + sentence[1:]}") from None
+        raise PipelineError(f"{where}: {what}; {sentence}") from None
     except OSError as exc:  # papermill writing the executed notebook: a full disk, a read-only stage
         from kzmv.build.faults import describe_os_error
 
