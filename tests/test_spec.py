@@ -216,7 +216,7 @@ def test_overrides_parse_as_data_never_code() -> None:
         (["01_trade.focus_year=.nan"], r"focus_year: expected int .* got float nan; valid values are 2000 to 2025"),
         (["01_trade.focus_year=" + "9" * 5000], r"the value is 5000 characters long; valid values are 2000 to 2025"),
         (["01_trade.flow=" + "x" * (MAX_VALUE_CHARS + 1)], r"characters long; valid choices are 'turnover'"),
-        (["01_trade.top_n=5", "01_trade.top_n=6"], r"01_trade.top_n is given twice \(5 and '6'\); give it once"),
+        (["01_trade.top_n=5", "01_trade.top_n=6"], r"01_trade.top_n is given twice \(5 and 6\); give it once"),
         (["01_trade.flow=exports; rm -rf ~"], r"'exports; rm -rf ~' is not one of the valid choices"),
         (["01_trade.flow=!!python/object/apply:os.system [x]"], r"is not one of the valid choices"),
         (["01_trade.top_n=true"], r"top_n: expected int .* got bool True"),

@@ -407,6 +407,7 @@ def parse_overrides(items: list[str], pipeline: Pipeline | None = None) -> dict[
     names what is valid.
     """
     result: dict[str, dict[str, Any]] = {}
+    texts: dict[tuple[str, str], str] = {}
     for item in items:
         key, sep, raw = item.partition("=")
         notebook, dot, name = key.strip().partition(".")
@@ -418,11 +419,11 @@ def parse_overrides(items: list[str], pipeline: Pipeline | None = None) -> dict[
         valid = f"; {spec.valid()}" if spec is not None else ""
         if len(raw) > MAX_VALUE_CHARS:
             raise PipelineError(f"parameter {notebook}.{name}: the value is {len(raw)} characters long{valid}")
-        if name in result.get(notebook, {}):
+        if (notebook, name) in texts:
             raise PipelineError(
-                f"parameter {notebook}.{name} is given twice ({_short(result[notebook][name])} and {_short(raw)}); "
-                "give it once"
+                f"parameter {notebook}.{name} is given twice ({texts[notebook, name][:40]} and {raw[:40]}); give it once"
             )
+        texts[notebook, name] = raw
         try:
             value = yaml.safe_load(raw)
         except (yaml.YAMLError, ValueError):
