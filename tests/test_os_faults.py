@@ -2,9 +2,10 @@
 
 A full disk is real here: the toy project lives on a small tmpfs, where the
 machine lets the test mount one (as root; skipped otherwise, the injected
-ENOSPC of ``test_publish.py`` still runs). Permissions mean nothing to root,
-so as root the permission tests run the build as ``nobody`` (with
-``setpriv``); as any other user, they run as that user.
+ENOSPC of ``test_publish.py`` still runs). File modes mean nothing to root,
+so as root a folder is made read-only with the immutable flag (``chattr +i``),
+which binds root too; as any other user, with ``chmod``. (Running the build
+as ``nobody`` instead does not work here: the interpreter lives under /root.)
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 UNTOUCHED = "this build published nothing: data/processed, figures and report are as they were before it"
 
 
-def _run(proj: Path, *args: str, user: list[str] | None = None, **extra: str) -> subprocess.CompletedProcess[str]:
+def _run(proj: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*(user or []), sys.executable, "-m", "kzmv.cli", *args],
+        [sys.executable, "-m", "kzmv.cli", *args],
         capture_output=True,
         text=True,
         env=toy_env(proj, HOME=str(proj.parent / "home"), **extra),
