@@ -185,3 +185,47 @@ def test_read_only_leftovers_never_block_a_build_or_make_clean(toy: Path) -> Non
     assert cleaned.returncode == 0, cleaned.stderr
     assert not (toy / ".build").exists() and not (toy / ".venv").exists()
     assert (ROOT / ".venv" / "bin" / "python").exists(), "make clean removed the link, not the venv it points to"
+
+
+def _as_other_user() -> list[str]:
+    """A command prefix that runs the standard-library interpreter as a user whom file modes bind."""
+    if os.geteuid() != 0:
+        return [sys.executable]
+    if shutil.which("setpriv") is None or not Path("/usr/bin/python3").exists():
+        pytest.skip("root without setpriv or /usr/bin/python3: cannot run as a user whom file modes bind")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3"]
+
+
+@pytest.mark.parametrize("remover", ["shutil.rmtree", "kzmv.build.safe_files.remove_tree"])
+def test_removal_gets_past_read_only_folders_as_a_user(remover: str) -> None:
+    """The stage clean-up for a user, not root: plain rmtree is blocked by a read-only folder, remove_tree is not."""
+    command = _as_other_user()
+    base = Path(tempfile.mkdtemp(prefix="kzmv-ro-"))
+    try:
+        base.chmod(0o755)
+        stage = base / "stage-1"
+        (stage / "figures" / "deep").mkdir(parents=True)
+        (stage / "figures" / "deep" / "a.svg").write_text("<svg/>")
+        if os.geteuid() == 0:
+            for current, dirs, files in os.walk(base):
+                for name in [current, *(os.path.join(current, n) for n in dirs + files)]:
+                    os.lchown(name, 65534, 65534)
+        for path in (stage / "figures" / "deep" / "a.svg", stage / "figures" / "deep", stage / "figures"):
+            path.chmod(0o444 if path.is_file() else 0o555)
+        module, _, function = remover.rpartition(".")
+        code = f"import sys; from pathlib import Path; from {module} import {function} as rm; rm(Path(sys.argv[1]))"
+        done = subprocess.run(
+            [*command, "-S", "-c", code, str(stage)],
+            env={"PYTHONPATH": str(ROOT / "src"), "PATH": os.environ["PATH"]},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if remover == "shutil.rmtree":
+            assert done.returncode != 0 and "Permission denied" in done.stderr, "the control: modes do bind this user"
+        else:
+            assert done.returncode == 0, done.stderr
+            assert not stage.exists()
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwx", str(base)], check=False)
+        shutil.rmtree(base, ignore_errors=True)
