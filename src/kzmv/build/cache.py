@@ -35,8 +35,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kzmv.build.layout import PUBLISHED, BuildPaths
-from kzmv.build.spec import NotebookStep
-from kzmv.yamlio import first_error, once_per_file_version
+from kzmv.build.spec import NotebookStep, manifest_checksums
+from kzmv.yamlio import first_error
 
 ENV_FILES = ("requirements.txt", "pyproject.toml")
 RENDER = "report/index.html"
@@ -148,21 +148,10 @@ def environment_key(root: Path) -> str:
     )
 
 
-@once_per_file_version
-def _manifest_checksums(path: Path) -> dict[str, str]:
-    """Source id -> sha256 from the manifest, parsed once per version of the file.
-
-    Every ``raw:`` input of every notebook needs it, several times per build.
-    """
-    from kzmv.data.manifest import load_manifest
-
-    return {sid: source.sha256 for sid, source in load_manifest(path).items()}
-
-
 def _resolve_input(spec: str, root: Path, stage: Path) -> list[tuple[str, str]]:
     """``(name, content hash)`` pairs for one declared input."""
     if spec.startswith("raw:"):
-        checksums = _manifest_checksums(root / "data" / "sources.yml")
+        checksums = manifest_checksums(root / "data" / "sources.yml")
         wanted = spec.removeprefix("raw:")
         ids = list(checksums) if wanted == "*" else [wanted]
         return [(f"raw:{i}", checksums[i]) for i in ids]

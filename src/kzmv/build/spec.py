@@ -29,12 +29,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kzmv import paths
 from kzmv.build.layout import PUBLISHED
 from kzmv.errors import PipelineError
-from kzmv.yamlio import first_error
+from kzmv.yamlio import first_error, once_per_file_version
 
 # Longest text accepted for one parameter value: far beyond any valid value, short enough to print.
 MAX_VALUE_CHARS = 200
@@ -241,10 +241,8 @@ class NotebookStep(BaseModel):
 class Pipeline(BaseModel):
     """The whole of ``pipeline.yml``, validated as a whole.
 
-    Validated with ``context={"root": ...}`` (as :func:`load_pipeline` does), the
-    declaration is also checked against the checkout: notebook files exist,
-    and every input is a raw file of the manifest, a file of the checkout or
-    some notebook's output.
+    :func:`load_pipeline` also checks it against the checkout
+    (:meth:`check_checkout`).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -253,29 +251,29 @@ class Pipeline(BaseModel):
     notebooks: list[NotebookStep]
 
     @model_validator(mode="after")
-    def _whole_valid(self, info: ValidationInfo) -> Pipeline:
+    def _whole_valid(self) -> Pipeline:
         names = [s.name for s in self.notebooks]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise ValueError(f"notebook name {twice[0]!r} is used twice; give every notebook its own name")
         self.order()  # two writers of one output, or a cycle
-        root = (info.context or {}).get("root") if info is not None else None
-        if root is not None:
-            self._check_against(Path(root))
         return self
 
-    def _check_against(self, root: Path) -> None:
+    def check_checkout(self, root: Path) -> None:
+        """The declaration against the files of the checkout at ``root``; a ValueError names the first problem.
+
+        Notebook files exist, and every input is a raw file of the manifest, a
+        file of the checkout or some notebook's output.
+        """
         written = {out for step in self.notebooks for out in step.outputs}
-        raw_ids: set[str] | None = None
+        raw_ids: dict[str, str] | None = None
         for step in self.notebooks:
             if not (root / step.path).is_file():
                 raise ValueError(f"notebook {step.name}: its file {step.path} does not exist")
             for spec in step.inputs:
                 if spec.startswith("raw:"):
                     if raw_ids is None:
-                        from kzmv.data.manifest import load_manifest
-
-                        raw_ids = set(load_manifest(root / "data" / "sources.yml"))
+                        raw_ids = manifest_checksums(root / "data" / "sources.yml")
                     wanted = spec.removeprefix("raw:")
                     if wanted != "*" and wanted not in raw_ids:
                         raise ValueError(f"notebook {step.name}: input {spec!r} names no source of data/sources.yml")
@@ -365,12 +363,31 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
         return super().construct_mapping(node, deep=deep)
 
 
+@once_per_file_version
+def manifest_checksums(path: Path) -> dict[str, str]:
+    """Source id -> sha256 from the manifest ``data/sources.yml``, parsed once per version of the file.
+
+    The pipeline's ``raw:`` inputs are checked against it, and every notebook's key includes it.
+    """
+    from kzmv.data.manifest import load_manifest
+
+    return {sid: source.sha256 for sid, source in load_manifest(path).items()}
+
+
+@once_per_file_version
+def _declared(path: Path) -> Pipeline:
+    """``pipeline.yml`` parsed and validated on its own, once per version of the file (read-only: shared)."""
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    return Pipeline.model_validate(doc)
+
+
 def load_pipeline(path: Path | None = None) -> Pipeline:
-    """Read and validate ``pipeline.yml`` as a whole; any problem is one PipelineError naming it."""
+    """Read and validate ``pipeline.yml`` as a whole, and against the checkout; any problem is one PipelineError."""
     path = path or paths.project_root() / "pipeline.yml"
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-        return Pipeline.model_validate(doc, context={"root": path.parent})
+        pipeline = _declared(path)
+        pipeline.check_checkout(path.parent)
+        return pipeline
     except FileNotFoundError:
         raise PipelineError(f"{path}: the pipeline declaration is missing") from None
     except yaml.YAMLError as exc:
@@ -378,7 +395,7 @@ def load_pipeline(path: Path | None = None) -> Pipeline:
     except ValidationError as exc:
         field, message = first_error(exc)
         raise PipelineError(f"{path}: {field + ': ' if field else ''}{message.removeprefix('Value error, ')}") from None
-    except PipelineError as exc:
+    except (PipelineError, ValueError) as exc:
         raise PipelineError(f"{path}: {str(exc).removeprefix('pipeline.yml: ')}") from None
 
 
