@@ -42,19 +42,6 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _skip_slow_iri_checker() -> None:
-    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
-
-    papermill imports nbformat, which imports jsonschema, which registers an
-    ``iri`` format checker by importing ``rfc3987_syntax``; that module compiles
-    some 35 Lark grammars at import, 0.7 s here, before any notebook can start
-    (python-jsonschema/jsonschema#1428). No notebook schema uses the ``iri``
-    format, so nothing is lost: the import fails, and jsonschema skips that checker.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-
-
 def _build_paths() -> BuildPaths:
     from kzmv import paths
     from kzmv.build.layout import BuildPaths
@@ -132,7 +119,6 @@ def parameter_items(cli_items: list[str] | None, environ: Mapping[str, str] = os
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
-    _skip_slow_iri_checker()
     template = _early_kernel_template()
     try:
         from kzmv.build.lock import build_lock
