@@ -59,7 +59,7 @@ env-files: $(STAMP) ## regenerate environment.yml from requirements.in and requi
 # removes .build whatever modes are inside it; without a venv, the same runs on the standard library.
 clean: ## remove the venv, fetched raw data and build caches (committed outputs stay)
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kzmv.cli clean; \
-	 else PYTHONPATH=src $(PYTHON) -m kzmv.build.publish clean; fi
+	 else PYTHONPATH=src $(or $(PYTHON),python3) -m kzmv.build.publish clean; fi
 	rm -rf $(VENV) data/raw .pytest_cache test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
