@@ -5,8 +5,10 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PARAMS ?=
-PARAM_FLAGS := $(foreach p,$(PARAMS),-p $(p))
+# PARAMS is never pasted into a command: `make report` hands its text, unexpanded, to the command line
+# program in KZMV_PARAMS, which splits it into NOTEBOOK.NAME=VALUE words and checks each as data.
+# make itself must not export (and so expand) PARAMS for any recipe.
+unexport PARAMS
 
 .DEFAULT_GOAL := help
 .PHONY: help report test lab data clean lint lock env-files bench venv
@@ -26,8 +28,9 @@ venv: $(STAMP)
 data: $(STAMP) ## fetch the raw files into data/raw and verify their checksums (KZMV_RAW_MIRROR overrides ../shared/data/raw)
 	$(BIN)/python -m kzmv.cli data
 
+report: export KZMV_PARAMS := $(value PARAMS)
 report: $(STAMP) ## fetch data, run the notebooks that changed, write figures/, data/processed/ and report/index.html (PARAMS="01_trade.focus_year=2023")
-	$(BIN)/python -m kzmv.cli report $(PARAM_FLAGS)
+	$(BIN)/python -m kzmv.cli report
 
 test: $(STAMP) ## run the whole test suite: unit tests, notebook runs, nbval on the executed notebooks
 	$(BIN)/python -m kzmv.cli data
@@ -52,8 +55,12 @@ lock: ## re-pin requirements.txt from requirements.in in a fresh venv, then rege
 env-files: $(STAMP) ## regenerate environment.yml from requirements.in and requirements.txt
 	$(BIN)/python -m kzmv.build.envfiles
 
+# `kzmv clean` waits for a running build, completes a publish a killed build left half done, and
+# removes .build whatever modes are inside it; without a venv, the same runs on the standard library.
 clean: ## remove the venv, fetched raw data and build caches (committed outputs stay)
-	rm -rf $(VENV) data/raw .build .pytest_cache test-artifacts
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kzmv.cli clean; \
+	 else PYTHONPATH=src $(or $(PYTHON),python3) -m kzmv.build.publish clean; fi
+	rm -rf $(VENV) data/raw .pytest_cache test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 bench: $(STAMP) ## measure the floor, a cold build, a no-op rebuild and incremental rebuilds
