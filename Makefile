@@ -21,8 +21,10 @@ NO_PYTHON = $(if $(PYTHON),PYTHON=$(PYTHON) does not run as $(SUPPORTED) (the ve
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PARAMS ?=
-PARAM_FLAGS := $(foreach p,$(PARAMS),-p $(p))
+# PARAMS is never pasted into a command: `make report` hands its text, unexpanded, to the command line
+# program in KZMV_PARAMS, which splits it into NOTEBOOK.NAME=VALUE words and checks each as data.
+# make itself must not export (and so expand) PARAMS for any recipe.
+unexport PARAMS
 
 .DEFAULT_GOAL := help
 .PHONY: help report test lab data clean lint lock env-files bench venv which-python
@@ -47,8 +49,9 @@ which-python: ## print the Python a new .venv would be made with (PYTHON=... ove
 data: $(STAMP) ## fetch the raw files into data/raw and verify their checksums (KZMV_RAW_MIRROR overrides ../shared/data/raw)
 	$(BIN)/python -m kzmv.cli data
 
+report: export KZMV_PARAMS := $(value PARAMS)
 report: $(STAMP) ## fetch data, run the notebooks that changed, write figures/, data/processed/ and report/index.html (PARAMS="01_trade.focus_year=2023")
-	$(BIN)/python -m kzmv.cli report $(PARAM_FLAGS)
+	$(BIN)/python -m kzmv.cli report
 
 test: $(STAMP) ## run the whole test suite: unit tests, notebook runs, nbval on the executed notebooks
 	$(BIN)/python -m kzmv.cli data
@@ -74,8 +77,12 @@ lock: $(STAMP) ## re-pin requirements.txt from requirements.in for every support
 env-files: $(STAMP) ## regenerate environment.yml from requirements.in and requirements.txt
 	$(BIN)/python -m kzmv.build.envfiles
 
+# `kzmv clean` waits for a running build, completes a publish a killed build left half done, and
+# removes .build whatever modes are inside it; without a venv, the same runs on the standard library.
 clean: ## remove the venv, fetched raw data and build caches (committed outputs stay)
-	rm -rf $(VENV) data/raw .build .pytest_cache test-artifacts
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kzmv.cli clean; \
+	 else PYTHONPATH=src $(or $(PYTHON),python3) -m kzmv.build.publish clean; fi
+	rm -rf $(VENV) data/raw .pytest_cache test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 bench: $(STAMP) ## measure the floor, a cold build, a no-op rebuild and incremental rebuilds

@@ -29,8 +29,12 @@ TRADE = "Trade, share of GDP"
 RATE = "Exchange rate implied by IMF GDP (NGDP / NGDPD)"
 
 WB = "World Bank WDI"
-IMF = "IMF WEO April 2025"
-IMF_OWID = "IMF WEO April 2025 via Our World in Data"
+# The vintage of the IMF World Economic Outlook file (data/sources.yml: imf_weo_kaz), named once for labels and prose.
+WEO_VINTAGE = "April 2025"
+IMF = f"IMF WEO {WEO_VINTAGE}"
+IMF_OWID = f"IMF WEO {WEO_VINTAGE} via Our World in Data"
+# The tenge replaced the rouble in November of this year: dollar GDP before it converts rouble figures.
+TENGE_INTRODUCED = 1993
 WB_OWID = "World Bank WDI via Our World in Data"
 
 GROWTH_OBS = "Gross domestic product, constant prices - Percent change - Observations"
@@ -231,3 +235,9 @@ def comparison(
             }
         )
     return pd.DataFrame(rows)
+
+
+def latest_common_year(gap: pd.DataFrame, a: str = WB, b: str = IMF) -> int | None:
+    """The latest year of a :func:`source_gap` table in which both sources give a value."""
+    both = gap.dropna(subset=[a, b])
+    return int(both.index.max()) if len(both) else None
