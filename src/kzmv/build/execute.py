@@ -62,11 +62,17 @@ class NotebookJob:
 
 
 def clean_executed(nb: Any) -> Any:
-    """Strip what differs between two runs of the same notebook on the same inputs."""
+    """Strip what differs between two runs of the same notebook on the same inputs.
+
+    That includes the interpreter: the kernel reports its exact Python version
+    (``language_info.version``), which would make the committed notebooks differ
+    between two supported Pythons that compute the same results.
+    """
     meta = nb.metadata
     pm = meta.get("papermill", {})
     meta["papermill"] = {k: pm[k] for k in ("parameters", "default_parameters") if k in pm}
     meta.pop("widgets", None)
+    meta.get("language_info", {}).pop("version", None)
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
