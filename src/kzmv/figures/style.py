@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import textwrap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,18 +166,38 @@ def figure_html(svg: Path, name: str, text: FigureText) -> str:
     )
 
 
-def publish(fig: Figure, name: str, text: FigureText) -> None:
+def publish(
+    fig: Figure,
+    name: str,
+    text: FigureText,
+    table: str | None = None,
+    columns: Sequence[str] | None = None,
+    rows: Mapping[str, Sequence[object]] | None = None,
+) -> None:
     """Decorate, save and display a figure in a notebook, then close it.
 
     The notebook shows exactly the saved SVG, so the report and ``figures/``
-    can never disagree.
+    can never disagree. ``table`` names the processed table
+    (``data/processed/<table>.csv``) that holds the figure's numbers; the
+    report embeds it, or the part of it that ``columns`` and ``rows`` (column
+    -> values kept) select, as the figure's data table and CSV download, so a
+    reader gets the very numbers drawn, never a copy typed apart from them.
     """
     from IPython.display import HTML, display
 
     decorate(fig, text)
     svg, _ = save(fig, name)
     plt.close(fig)
-    display(HTML(figure_html(svg, name, text)), metadata={"kzmv": {"figure": name, "alt": text.alt}})
+    meta = {"figure": name, "alt": text.alt, "title": text.title, "subtitle": text.subtitle}
+    meta |= {"source": text.source, "note": text.note, "table": table}
+    meta |= {"columns": list(columns) if columns else None}
+    meta |= {"rows": {k: [_plain(v) for v in vs] for k, vs in rows.items()} if rows else None}
+    display(HTML(figure_html(svg, name, text)), metadata={"kzmv": meta})
+
+
+def _plain(value: object) -> object:
+    """A row-selection value as JSON can carry it (numpy integers become int)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def mark_events(ax, positions: list[float], labels: list[str] | None = None, colour: str = MUTED_INK) -> None:
