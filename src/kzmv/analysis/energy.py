@@ -16,6 +16,7 @@ Pure functions on DataFrames. Two sources need rules rather than sums:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -219,17 +220,27 @@ def russian_transit(page: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["year", "period", "total_mt", "to_china_mt"])
 
 
-def transit_balance(oil_exports: pd.DataFrame, transit: pd.DataFrame, year: int, period: str) -> dict[str, float]:
+# The pipelines that carry Kazakh crude across Russia, as the Ministry's releases itemise them.
+PIPELINES_THROUGH_RUSSIA: tuple[str, ...] = (CPC, "Atyrau–Samara")
+
+
+def transit_balance(
+    oil_exports: pd.DataFrame,
+    transit: pd.DataFrame,
+    year: int,
+    period: str,
+    routes: Sequence[str] = PIPELINES_THROUGH_RUSSIA,
+) -> dict[str, float]:
     """Russian oil crossing Kazakhstan against Kazakh oil crossing Russia by pipeline, same year and period.
 
-    Kazakh oil crossing Russia is the CPC plus the Atyrau-Samara pipeline, the
-    two routes the same Ministry release itemises. Returns both volumes and their
-    ratio (Russian through Kazakhstan / Kazakh through Russia).
+    Kazakh oil crossing Russia is, by default, the CPC plus the Atyrau-Samara
+    pipeline, the two routes the same Ministry release itemises. Returns both
+    volumes and their ratio (Russian through Kazakhstan / Kazakh through Russia).
     """
-    routes = oil_exports[(oil_exports["year"] == year) & (oil_exports["period"] == period)]
-    through_russia = routes[routes["route"].isin([CPC, "Atyrau–Samara"])]["value"]
+    rows = oil_exports[(oil_exports["year"] == year) & (oil_exports["period"] == period)]
+    through_russia = rows[rows["route"].isin(list(routes))]["value"]
     hit = transit[(transit["year"] == year) & (transit["period"] == period)]
-    if hit.empty or len(through_russia) < 2:
+    if hit.empty or len(through_russia) < len(routes):
         raise PipelineError(f"no Russian transit figure and Kazakh pipeline volumes for {year} ({period})")
     kazakh = float(through_russia.sum())
     russian = float(hit["total_mt"].iloc[0])
@@ -273,8 +284,21 @@ def largest_holder_lead(holdings: pd.DataFrame, holder: str, by_state: bool = Fa
     return float(one_list[holder] / one_list.drop(holder).max())
 
 
-# Crude exports by destination: the pages give the EU's volume for one year, with the year's total.
+# Crude exports by destination: the pages give the EU's volume for one year, with the year's total, and the
+# share they state.
 DESTINATION = {"European Union": r"oil exports to EU"}
+STATED_DESTINATION_SHARE = {"European Union": r"EU share of crude oil exports"}
+
+
+def stated_destination_share(page: pd.DataFrame, destination: str, year: int) -> float:
+    """A destination's share of crude exports as the page states it (percent)."""
+    usable, _ = split_page_figures(page)
+    pattern = STATED_DESTINATION_SHARE.get(destination)
+    rows = usable[(usable["country"] == destination) & (usable["year"] == year) & (usable["unit"] == "percent")]
+    rows = rows[rows["indicator"].str.fullmatch(pattern)] if pattern else rows.iloc[0:0]
+    if rows.empty:
+        raise PipelineError(f"oil_cpc_page_figures: no stated {year} share of crude exports for {destination}")
+    return float(pick_one(rows, ["year"])["value"].iloc[0])
 
 
 def destination_share(page: pd.DataFrame, oil_exports: pd.DataFrame, destination: str, year: int) -> float:
@@ -368,6 +392,31 @@ def export_structure(monthly: pd.DataFrame) -> pd.DataFrame:
         ["year", "item_code"], key=lambda s: s.map(lambda c: order.get(c, 99)) if s.name == "item_code" else s
     )
     return out[STRUCTURE_COLUMNS].reset_index(drop=True)
+
+
+def like_for_like_change(
+    monthly: pd.DataFrame, year: int, items: Sequence[str] = ("TOTAL",), minus: Sequence[str] = ()
+) -> dict[str, float]:
+    """Change (percent) in exports of ``items`` less ``minus`` from ``year - 1`` to ``year``, over the months both have.
+
+    A year with a missing month (September 2022) has no annual total, but its
+    change can still be measured like for like on the months reported in both
+    years. Returns the change and the number of months compared.
+    """
+    frame = monthly.assign(year=monthly["month"].dt.year, month_no=monthly["month"].dt.month)
+    codes = [*items, *minus]
+    frame = frame[frame["item_code"].isin(codes) & frame["year"].isin([year - 1, year])]
+    wide = frame.pivot_table(
+        index=["year", "month_no"], columns="item_code", values="value_usd_thousand", aggfunc="sum"
+    )
+    wide = wide.reindex(columns=codes).dropna()
+    years = set(wide.index.get_level_values("year"))
+    months = sorted(set(wide.loc[year - 1].index) & set(wide.loc[year].index)) if {year - 1, year} <= years else []
+    if not months:
+        raise PipelineError(f"exports_by_commodity_monthly: no month with {codes} in both {year - 1} and {year}")
+    value = wide[list(items)].sum(axis=1) - wide[list(minus)].sum(axis=1)
+    before, after = value.loc[year - 1].loc[months].sum(), value.loc[year].loc[months].sum()
+    return {"change_pct": float(100 * (after / before - 1)), "months": len(months)}
 
 
 def share_series(structure: pd.DataFrame, item: str) -> pd.Series:
