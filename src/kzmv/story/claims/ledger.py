@@ -61,7 +61,7 @@ def fragility_text(claim: Claim, value: float, results: list[ProbeResult]) -> st
     """ "fragile: ..." naming each probe that reverses the verdict, with its figure; else the probes it survived."""
     flips = [r for r in results if r.flips]
     if flips:
-        parts = [f"{r.probe.label} gives {claim_value(claim, r.value)} ({r.verdict})" for r in flips]
+        parts = [f"{r.probe.label}: {claim_value(claim, r.value)}, {r.verdict}" for r in flips]
         return f"fragile: the verdict rests on {claim_value(claim, value)}; " + "; ".join(parts)
     return "robust to: " + "; ".join(f"{r.probe.label} ({claim_value(claim, r.value)})" for r in results)
 

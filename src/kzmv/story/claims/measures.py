@@ -102,7 +102,7 @@ def _one(frame: pd.DataFrame, table: str, what: str, **keys: Any) -> float:
 # --------------------------------------------------------------------------- trade
 
 
-def _group_value(by_group: pd.DataFrame, groups: Sequence[str], year: int, column: str = "turnover_usd_m") -> float:
+def group_value(by_group: pd.DataFrame, groups: Sequence[str], year: int, column: str = "turnover_usd_m") -> float:
     """Sum of ``column`` over the partner ``groups`` in ``year`` (trade_by_group)."""
     if year not in set(by_group["year"]):
         raise PipelineError(f"year {year} is not in trade_by_group ({_years(by_group)})")
@@ -113,7 +113,7 @@ def _group_value(by_group: pd.DataFrame, groups: Sequence[str], year: int, colum
     return float(rows[column].sum(min_count=len(groups)))
 
 
-def _group_share(by_group: pd.DataFrame, groups: Sequence[str], years: int | Sequence[int], flow: str) -> float:
+def group_share(by_group: pd.DataFrame, groups: Sequence[str], years: int | Sequence[int], flow: str) -> float:
     """Share (percent) of ``groups`` in ``flow`` summed over all groups, one year or the mean over several.
 
     Computed from the levels, so that a changed level (a revision, or a test's
@@ -124,7 +124,7 @@ def _group_share(by_group: pd.DataFrame, groups: Sequence[str], years: int | Seq
     shares = []
     for year in chosen:
         total = by_group.loc[by_group["year"] == year, column].sum(min_count=1)
-        shares.append(100 * _group_value(by_group, groups, year, column) / total)
+        shares.append(100 * group_value(by_group, groups, year, column) / total)
     return float(sum(shares) / len(shares))
 
 
@@ -132,7 +132,7 @@ def _group_share(by_group: pd.DataFrame, groups: Sequence[str], years: int | Seq
 def turnover_growth_pct(tables: Tables, groups: list[str], year: int) -> float:
     """Growth of turnover with ``groups`` in ``year`` over the year before, in percent."""
     by_group = tables["trade_by_group"]
-    now, before = _group_value(by_group, groups, year), _group_value(by_group, groups, year - 1)
+    now, before = group_value(by_group, groups, year), group_value(by_group, groups, year - 1)
     return 100 * (now / before - 1)
 
 
@@ -182,8 +182,8 @@ def min_turnover_growth_first_release_pct(tables: Tables, groups: list[str], fir
     released = first_releases(tables["raw:trade_page_figures"], groups[0])
     growth = []
     for year in range(first, last + 1):
-        now = float(released[year]) if year in released.index else _group_value(by_group, groups, year)
-        growth.append(100 * (now / _group_value(by_group, groups, year - 1) - 1))
+        now = float(released[year]) if year in released.index else group_value(by_group, groups, year)
+        growth.append(100 * (now / group_value(by_group, groups, year - 1) - 1))
     return min(growth)
 
 
@@ -197,14 +197,14 @@ def turnover_share_change_pp(
     base that was a spike would otherwise decide the verdict.
     """
     by_group = tables["trade_by_group"]
-    return _group_share(by_group, groups, end, flow) - _group_share(by_group, groups, start, flow)
+    return group_share(by_group, groups, end, flow) - group_share(by_group, groups, start, flow)
 
 
 @measure("trade_by_group")
 def turnover_ratio(tables: Tables, numerator: list[str], denominator: list[str], year: int) -> float:
     """Turnover with the ``numerator`` groups divided by turnover with the ``denominator`` groups."""
     by_group = tables["trade_by_group"]
-    return _group_value(by_group, numerator, year) / _group_value(by_group, denominator, year)
+    return group_value(by_group, numerator, year) / group_value(by_group, denominator, year)
 
 
 @measure("trade_by_group", "trade_by_partner", "raw:trade_page_figures")
@@ -218,7 +218,7 @@ def turnover_ratio_to_china_customs(tables: Tables, numerator: list[str], year: 
     china = mirror.loc[mirror["flow"] == "turnover", "china_usd_m"]
     if china.empty or pd.isna(china.iloc[0]):
         raise PipelineError(f"trade_page_figures: no full-year China-side turnover for {year}")
-    return _group_value(tables["trade_by_group"], numerator, year) / float(china.iloc[0])
+    return group_value(tables["trade_by_group"], numerator, year) / float(china.iloc[0])
 
 
 def _partner_year(trade: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -462,23 +462,25 @@ def current_account_change_pp(tables: Tables, first: int, last: int, base_first:
     return _macro_mean(series, first, last, what) - _macro_mean(series, base_first, base_last, what)
 
 
-@measure("raw:owid_weo_real_gdp_growth")
+@measure("raw:imf_weo_kaz")
 def growth_above_benchmark_pp(tables: Tables, first: int, last: int, base_first: int, base_last: int) -> float:
-    """Kazakhstan's average real growth over ``first``..``last`` less over the benchmark years (points, IMF)."""
-    growth = macro.owid_growth(tables["raw:owid_weo_real_gdp_growth"], "KAZ")
+    """Kazakhstan's average real growth over ``first``..``last`` less over the benchmark years (points, IMF WEO)."""
+    growth = macro.imf_series(tables["raw:imf_weo_kaz"], "NGDP_RPCH")
     now, base = macro.compound_mean(growth, first, last), macro.compound_mean(growth, base_first, base_last)
     if math.isnan(now) or math.isnan(base):
-        raise PipelineError(
-            f"owid_weo_real_gdp_growth: no KAZ growth for every year of {first}–{last} and {base_first}–{base_last}"
-        )
+        raise PipelineError(f"imf_weo_kaz: no growth for every year of {first}–{last} and {base_first}–{base_last}")
     return now - base
 
 
-@measure("raw:owid_weo_real_gdp_growth")
+@measure("raw:imf_weo_kaz", "raw:owid_weo_real_gdp_growth")
 def growth_above_peers_pp(tables: Tables, first: int, last: int, peers: list[str]) -> float:
-    """Kazakhstan's average real growth over ``first``..``last`` less the median of its peers' (points, IMF)."""
-    owid = tables["raw:owid_weo_real_gdp_growth"]
-    kaz = macro.compound_mean(macro.owid_growth(owid, "KAZ"), first, last)
+    """Kazakhstan's average real growth over ``first``..``last`` less the median of its peers' (points).
+
+    Kazakhstan's growth from the WEO file, as in the macro chapter; the peers'
+    from Our World in Data's copy of the same WEO vintage.
+    """
+    kaz = macro.compound_mean(macro.imf_series(tables["raw:imf_weo_kaz"], "NGDP_RPCH"), first, last)
     if math.isnan(kaz):
-        raise PipelineError(f"owid_weo_real_gdp_growth: no KAZ growth for every year of {first}–{last}")
-    return kaz - statistics.median(macro.peer_growth(owid, peers, first, last))
+        raise PipelineError(f"imf_weo_kaz: no growth for every year of {first}–{last}")
+    peer = macro.peer_growth(tables["raw:owid_weo_real_gdp_growth"], peers, first, last)
+    return kaz - statistics.median(peer)
