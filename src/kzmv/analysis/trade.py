@@ -14,6 +14,7 @@ computed without Russia would be a number that looks like data and is not.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
@@ -609,3 +610,15 @@ def describe_change(before: float, after: float, unit: str = "%", digits: int = 
 def count_of(count: int, total: int) -> str:
     """ "every one of the 25" or "7 of the 8": a count for prose."""
     return f"every one of the {total}" if count == total else f"{count} of the {total}"
+
+
+def at_most(value: float, digits: int = 1) -> str:
+    """An upper bound for prose ("never exceeded 8.6%" for a maximum of 8.52%): rounded up, never down.
+
+    Rounding a maximum to the nearest digit can print a bound the data exceed;
+    rounding up keeps the sentence true at the precision shown.
+    """
+    if pd.isna(value):
+        return "an unknown value"
+    scale = 10**digits
+    return f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}"

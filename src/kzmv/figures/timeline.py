@@ -39,7 +39,7 @@ def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> N
     noted = ordered["date_note"].notna() if "date_note" in ordered else pd.Series(False, index=ordered.index)
     for row, event, uncertain in zip(rows, ordered.itertuples(), noted, strict=True):
         marker = CATEGORY_MARKERS.get(event.category, OTHER_MARKER)
-        # a date the sources disagree on, or give less than a day for, is drawn hollow
+        # a date the sources disagree on, or date only by a month, a season or a report, is drawn hollow
         face, edge = ("white", INK) if uncertain else (INK, "white")
         ax.scatter([event.date], [row], marker=marker, c=face, s=46, zorder=3, edgecolors=edge, linewidths=0.8)
     labels = [
@@ -70,8 +70,9 @@ def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> N
             alt="Timeline of events named in the sources: "
             + "; ".join(f"{r.date:%d %B %Y}: {r.label} ({r.category})" for r in ordered.itertuples()),
             note=(
-                "Dates as given in data/events.csv. * Hollow marker: the sources disagree on the date or give less "
-                f"than a day ({int(noted.sum())} of {len(ordered)} events); the table below says how."
+                "Dates as given in data/events.csv. * Hollow marker: the sources disagree on the date, or date the "
+                f"event only by a month, a season or the report they cite ({int(noted.sum())} of {len(ordered)} "
+                "events); the table below says how."
             ),
         ),
     )

@@ -495,3 +495,16 @@ def timeline_table(events: pd.DataFrame) -> pd.DataFrame:
     shown = events.assign(date=events["date"].dt.strftime("%d %b %Y"))
     shown = shown.rename(columns={"date_note": "about the date"})
     return shown[["date", "label", "category", "source", "about the date"]]
+
+
+def sensitivity(register: list[claims.Claim], ledger: pd.DataFrame, tolerance_pct: float) -> pd.DataFrame:
+    """:func:`kzmv.story.claims.tolerance_sensitivity` on the ledger's own measured values."""
+    measured = {
+        i: (None if pd.isna(v) else float(v)) for i, v in zip(ledger["claim_id"], ledger["measured"], strict=True)
+    }
+    return claims.tolerance_sensitivity(register, measured, tolerance_pct)
+
+
+def cite_as(version: str) -> str:
+    """The citation line of the report, with the package version it was built with."""
+    return f"Cite as: kzmv contributors, *Kazakhstan multi-vector data report (kzmv)*, version {version}."
