@@ -141,6 +141,13 @@ def test_quotes_are_the_sources_own_words(register) -> None:
             )
 
 
+def test_quotes_are_short_enough_to_be_quotations(register) -> None:
+    """The report may not repeat ten words of a source in a row (tests/test_own_words.py): quotes stay under that."""
+    for claim in register:
+        if claim.claimed_form == "quote":
+            assert len(re.findall(r"[a-z0-9]+", claim.claimed.lower())) < 10, claim.claim_id
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents (../shared/seeds) are not beside the project")
 def test_the_quote_check_catches_words_the_source_lacks() -> None:
     texts = seed_texts()["briefing2026"]
