@@ -66,12 +66,12 @@ def test_the_fragility_paragraph_gives_each_fragile_verdict_its_figure(ledger) -
 def test_china_paragraph_sets_the_first_war_year_against_all_trade(evidence) -> None:
     tables = evidence.tables
     text = argument.china_paragraph(tables)
-    moved = measures.group_share(tables["trade_by_group"], ["China"], periods.WAR_START_YEAR, "turnover") - (
-        measures.group_share(tables["trade_by_group"], ["China"], periods.PRE_WAR_YEAR, "turnover")
+    moved = measures.group_share(tables["trade_by_group"], ["China"], periods.SHOCK_YEAR, "turnover") - (
+        measures.group_share(tables["trade_by_group"], ["China"], periods.BASE_YEAR, "turnover")
     )
     assert f"moved by {moved:+.2f} points".replace("-", "−") in text
     assert "shows in the longer run" in text
-    bigger = argument.china_paragraph(_scaled(tables, "China", periods.WAR_START_YEAR, 1.5))
+    bigger = argument.china_paragraph(_scaled(tables, "China", periods.SHOCK_YEAR, 1.5))
     assert "moved in the first war year as well" in bigger
 
 
@@ -87,7 +87,7 @@ def test_russia_paragraph_gives_both_bases_and_the_first_release(evidence) -> No
 def test_prices_paragraph_separates_price_from_volume(evidence) -> None:
     tables = evidence.tables
     text = argument.prices_paragraph(tables)
-    war = periods.WAR_START_YEAR
+    war = periods.SHOCK_YEAR
     crude = energy.like_for_like_change(tables["raw:exports_by_commodity_monthly"], war, items=("CRUDE_OIL",))
     assert f"crude oil {crude['change_pct']:.0f}%" in text and "Most of the jump" in text
     weo = tables["raw:imf_weo_kaz"].copy()
@@ -104,8 +104,8 @@ def test_oil_paragraph_counts_every_route_and_the_transit_back(evidence) -> None
 
 def test_investment_paragraph_stops_where_the_data_stop(evidence) -> None:
     text = argument.investment_paragraph(evidence.tables)
-    ratio = measures.russia_gross_fdi_ratio(evidence.tables, base_year=periods.PRE_WAR_YEAR)
-    assert f"{ratio:.2f} times the {periods.PRE_WAR_YEAR} level" in text
+    ratio = measures.russia_gross_fdi_ratio(evidence.tables, base_year=periods.BASE_YEAR)
+    assert f"{ratio:.2f} times the {periods.BASE_YEAR} level" in text
     assert "leaves it untested" in text and "first half of" in text
 
 
@@ -125,7 +125,7 @@ def test_growth_paragraph_uses_the_claims_own_peers_and_years(evidence) -> None:
 def test_inflation_paragraph_quotes_both_sources_in_a_disputed_year(evidence) -> None:
     text = argument.inflation_paragraph(evidence.tables)
     disputed = macro.disputed_years(evidence.tables["macro_indicators"])
-    for year in (y for y in disputed if y >= periods.WAR_START_YEAR):
+    for year in (y for y in disputed if y >= periods.SHOCK_YEAR):
         assert f"For {year} the two sources are" in text
     assert "(IMF:" in text and "current account" in text
 
@@ -137,7 +137,7 @@ def test_weights_paragraph_reads_the_west_both_ways(evidence) -> None:
 
 def test_timeline_table_says_what_is_uncertain_about_a_date() -> None:
     events = argument.timeline_events(load_events(ROOT / "data" / "events.csv"))
-    assert events["date"].dt.year.min() == periods.WAR_START_YEAR
+    assert events["date"].dt.year.min() == periods.SHOCK_YEAR
     table = argument.timeline_table(events)
     assert list(table.columns) == ["date", "label", "category", "source", "about the date"]
     withdrawal = table[table["label"].str.startswith("CSTO troops complete")]

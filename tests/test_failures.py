@@ -1,8 +1,13 @@
-"""Failures end to end: bad raw data, Ctrl-C, and hostile strings never hurt published outputs."""
+"""Failures end to end, as a user meets them: one line, a non-zero exit, published outputs untouched or whole.
+
+Bad raw data runs on the real project; everything else on toy projects (see
+``toys.py``), through the command line as ``make report`` runs it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -13,8 +18,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import write_toy_notebook
+from toys import WRITE, cli, cli_process, make_toy, one_line, toy_env
 
-from kzmv.build.runner import copy_project, output_digests
+from kzmv.build.layout import copy_project, output_digests
 from kzmv.figures.style import FigureText, figure_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +32,15 @@ PANEL = "trade/kaz_trade_by_partner_2000_2025_wits_bns_panel.csv"
 def project_copy(tmp_path: Path) -> Path:
     """The project with its published outputs, without venv, caches or git."""
     return copy_project(ROOT, tmp_path / "project", with_outputs=True)
+
+
+@pytest.fixture
+def toy(tmp_path: Path) -> Path:
+    """A toy project already built once (value=1), so that it has published outputs and a cache."""
+    proj = make_toy(tmp_path / "toy")
+    result = cli(proj, "report")
+    assert result.returncode == 0, result.stderr
+    return proj
 
 
 def _env(copy: Path, raw: Path) -> dict[str, str]:
@@ -62,30 +78,6 @@ def test_bad_raw_data_stops_the_build_with_one_message(project_copy: Path, tmp_p
     assert output_digests(project_copy) == before, "a failed run must leave published outputs as they were"
 
 
-def test_ctrl_c_leaves_published_outputs_untouched(project_copy: Path) -> None:
-    before = output_digests(project_copy)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kzmv.cli", "report", "--force", "--only", "00_data_prep"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(project_copy, ROOT / "data" / "raw"),
-        cwd=project_copy,
-        start_new_session=True,
-    )
-    stage = project_copy / ".build" / "stage" / "report" / "notebooks"
-    deadline = time.monotonic() + 60
-    while not stage.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.0)  # let a kernel start
-    os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode != 0
-    assert "interrupted" in err and "Traceback" not in err
-    assert output_digests(project_copy) == before
-    assert _processes_of(project_copy) == [], "no kernel (nor the kernel template) outlives the interrupt"
-
-
 def _processes_of(project: Path) -> list[str]:
     """Command lines of live processes started for ``project`` (found by KZMV_PROJECT_ROOT in their environment)."""
     marker = f"KZMV_PROJECT_ROOT={project}".encode()
@@ -97,6 +89,143 @@ def _processes_of(project: Path) -> list[str]:
         except OSError:  # gone meanwhile, or not ours to read
             continue
     return found
+
+
+def _wait_for_line(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> list[str]:
+    """Read ``proc``'s stderr until a line containing ``text``; return the lines read."""
+    assert proc.stderr is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if text in line:
+            return lines
+    raise AssertionError(f"{text!r} never printed; got {lines}")
+
+
+def test_ctrl_c_while_a_notebook_runs_says_nothing_was_published(toy: Path) -> None:
+    write_toy_notebook(toy / "notebooks" / "toy.ipynb", "print('started', flush=True)", "import time; time.sleep(60)")
+    before = output_digests(toy)
+    proc = cli_process(toy, "report")
+    _wait_for_line(proc, "running toy")
+    time.sleep(1.5)  # the kernel is up and in the long cell
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert one_line(err) == (
+        "error: interrupted: this build published nothing: data/processed, figures and report are as they were before it"
+    )
+    assert output_digests(toy) == before
+    deadline = time.monotonic() + 10
+    while _processes_of(toy) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_of(toy) == [], "no kernel (nor the kernel template) outlives the interrupt"
+    assert not list((toy / ".build").glob("stage-*"))
+
+
+def test_ctrl_c_while_publishing_finishes_the_publish_and_says_so(toy: Path, tmp_path: Path) -> None:
+    clean = make_toy(tmp_path / "clean")
+    assert cli(clean, "report", "-p", "toy.value=2").returncode == 0
+    proc = cli_process(toy, "report", "-p", "toy.value=2", KZMV_TEST_PUBLISH_PAUSE="0.3")
+    _wait_for_line(proc, "kzmv-test-hook: publish moved data/processed aside")
+    proc.send_signal(signal.SIGINT)  # data/processed is out of place right now
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert one_line(err) == "error: interrupted: the new outputs were published in full"
+    assert output_digests(toy) == output_digests(clean)
+    assert "ran 0 notebook(s)" in cli(toy, "report", "-p", "toy.value=2").stderr, "the cache agrees"
+
+
+def test_a_dead_kernel_names_the_notebook_and_the_cell(toy: Path) -> None:
+    write_toy_notebook(
+        toy / "notebooks" / "toy.ipynb", WRITE, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    )
+    before = output_digests(toy)
+    result = cli(toy, "report")
+    assert result.returncode == 2
+    line = one_line(result.stderr)
+    assert line.startswith("error: notebook toy: its kernel died while running cell 4 (`import os, signal`)"), line
+    assert output_digests(toy) == before
+
+
+def test_a_second_build_waits_for_the_first_naming_it(toy: Path) -> None:
+    write_toy_notebook(toy / "notebooks" / "toy.ipynb", "import time; time.sleep(2)", WRITE)
+    first = cli_process(toy, "report", "-p", "toy.value=2")
+    _wait_for_line(first, "running toy")
+    busy = cli(toy, "report", "--no-wait", "-p", "toy.value=3")
+    assert busy.returncode == 75
+    assert one_line(busy.stderr).startswith(f"error: build {first.pid} (`kzmv report`, running for ")
+    assert "is running in this checkout; try again when it has finished" in busy.stderr
+    cleaning = cli(toy, "clean", "--no-wait")
+    assert cleaning.returncode == 75 and (toy / ".build" / "cache.json").exists(), "clean never pulls a stage away"
+    second = cli(toy, "report", "-p", "toy.value=3")
+    first.communicate(timeout=60)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert f"waiting for build {first.pid} (`kzmv report`, running for" in second.stderr
+    assert (toy / "figures" / "toy.txt").read_text() == "value=3", "the second build ran after the first, whole"
+    assert "ran 0 notebook(s)" in cli(toy, "report", "-p", "toy.value=3").stderr, "and the cache agrees"
+
+
+def test_the_lock_of_a_killed_build_is_taken_over_at_once(toy: Path) -> None:
+    write_toy_notebook(toy / "notebooks" / "toy.ipynb", "import time; time.sleep(60)")
+    first = cli_process(toy, "report")
+    _wait_for_line(first, "running toy")
+    first.kill()
+    first.communicate(timeout=30)
+    holder = json.loads((toy / ".build" / "lock.json").read_text())
+    assert holder["pid"] == first.pid, "the dead build's record is still there..."
+    write_toy_notebook(toy / "notebooks" / "toy.ipynb", WRITE)
+    started = time.monotonic()
+    result = cli(toy, "report", "--no-wait")
+    assert result.returncode == 0, result.stderr
+    assert "waiting" not in result.stderr and time.monotonic() - started < 60, "...but its lock is not"
+    assert not [p for p in (toy / ".build").iterdir() if p.name.startswith(("stage-", "previous-"))]
+
+
+def test_params_never_reach_a_shell(toy: Path, tmp_path: Path) -> None:
+    marks = [tmp_path / name for name in ("semicolon", "backticks", "make-shell", "dollar")]
+    params = f"toy.value=2;touch {marks[0]} `touch {marks[1]}` $(shell touch {marks[2]}) $$(touch {marks[3]})"
+    make = ["make", "--no-print-directory", "-C", str(ROOT), "report"]
+    result = subprocess.run([*make, f"PARAMS={params}"], capture_output=True, text=True, env=toy_env(toy), check=False)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "expected NOTEBOOK.NAME=VALUE" in result.stderr, "the words of PARAMS are checked as data"
+    assert not [m for m in marks if m.exists()], "no part of PARAMS was run"
+    ok = subprocess.run([*make, "PARAMS=toy.value=3"], capture_output=True, text=True, env=toy_env(toy), check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert (toy / "figures" / "toy.txt").read_text() == "value=3"
+
+
+def test_a_wrong_pipeline_is_one_line_and_exit_2(toy: Path) -> None:
+    text = (toy / "pipeline.yml").read_text()
+    duplicate = text + text.split("notebooks:\n")[1]  # the same notebook listed twice
+    (toy / "pipeline.yml").write_text(duplicate)
+    result = cli(toy, "report")
+    assert result.returncode == 2
+    assert (
+        one_line(result.stderr)
+        == f"error: {toy / 'pipeline.yml'}: notebook name 'toy' is used twice; give every notebook its own name"
+    )
+
+
+def test_a_bug_is_one_line_with_the_traceback_saved(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from kzmv import cli as command_line
+
+    def broken(args: object) -> None:
+        raise TypeError("an example bug")
+
+    monkeypatch.setattr(command_line, "_cmd_data", broken)
+    assert command_line.main(["data"]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("internal error (a bug, not your input): TypeError: an example bug; the traceback is in ")
+    saved = Path(line.rsplit(" ", 1)[1])
+    assert "raise TypeError" in saved.read_text()
+    saved.unlink()
 
 
 def test_figure_captions_and_alt_text_escape_data_strings(tmp_path: Path) -> None:

@@ -92,6 +92,14 @@ def test_recomputed_shares_match_wiiw_percentages(toy: Frames) -> None:
     assert fdi.wiiw_share_gap(raw, by_partner, aggregates) == pytest.approx(0.0)
 
 
+def test_partner_table_checks_collect_the_reproduction_gaps(toy: Frames) -> None:
+    raw, by_partner, aggregates = toy
+    checks = fdi.partner_table_checks(raw, by_partner, fdi.fdi_by_group(by_partner, aggregates), aggregates)
+    assert checks["eu_gap_eur_m"] == pytest.approx(0.0) and checks["share_gap_pp"] == pytest.approx(0.0)
+    # not allocated: 35 of 100 in 2020; in 2021 200 less NL 80, FR 10, AN 5 = 105 of 200
+    assert (checks["unallocated_min_pct"], checks["unallocated_max_pct"]) == pytest.approx((35.0, 52.5))
+
+
 def test_unknown_partner_code_is_reported(groups: pd.DataFrame) -> None:
     raw = _wiiw([("FDI inward stock", "ZZ", "EUR m", [1.0, 2.0])])
     with pytest.raises(PipelineError, match="partner code 'ZZ'"):

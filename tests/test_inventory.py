@@ -25,6 +25,20 @@ def test_coverage_reads_months_years_wide_columns_and_kazakhstan_rows() -> None:
     assert cover.loc["wb_gdp_usd", "last"] == "2023", "other countries' years do not count"
 
 
+def test_coverage_of_the_politics_and_security_files_is_kazakhstan_s() -> None:
+    raw = {
+        "votes": pd.DataFrame({"country_iso3": ["KAZ", "RUS"], "date": ["2014-03-27", "2026-02-24"]}),
+        "sipri": pd.DataFrame({"Recipient": ["Kazakhstan", "India"], "Delivery year": [1995, 2024]}),
+        "imf": pd.DataFrame({"COUNTERPART_COUNTRY.ID": ["KAZ", "KAZ", "G001"], "TIME_PERIOD": [2014, None, 2024]}),
+        "ideal": pd.DataFrame({"iso3c": ["KAZ", "USA", None], "year": [1992, 1946, 1950]}),
+    }
+    cover = coverage(raw).set_index("source")
+    assert cover.loc["votes"].tolist() == ["2014-03-27", "2014-03-27"]
+    assert cover.loc["sipri"].tolist() == ["1995", "1995"]
+    assert cover.loc["imf"].tolist() == ["2014", "2014"], "a row without a year is not coverage"
+    assert cover.loc["ideal"].tolist() == ["1992", "1992"]
+
+
 def test_data_note_names_the_last_periods_and_flags_preliminary_years() -> None:
     note = date_of_data(coverage(_raw()), frozenset({2025}))
     assert note.startswith(

@@ -38,10 +38,13 @@ def test_defaults_record_the_headline_values(run_notebook: Callable[..., dict[st
     assert values["nl_stock_share_last_year_pct"] == pytest.approx(38.78, abs=0.01)
     assert values["eu27_stock_share_peak"] == pytest.approx({"year": 2015, "pct": 63.42}, abs=0.005)
     assert values["russia_net_inflow_eur_m"]["2021"] == pytest.approx(723.9, abs=0.1)
-    assert values["crude_oil_share_2024_pct"] == pytest.approx(52.51, abs=0.01)
-    assert values["oil_gas_share_2024_pct"] == pytest.approx(55.79, abs=0.01)
+    shares = values["oil_shares_latest_complete_year_pct"]
+    assert shares["year"] == 2024, "2025 is complete in the monthly file but preliminary in partner trade"
+    assert shares["crude oil"] == pytest.approx(52.51, abs=0.01)
+    assert shares["oil and gas"] == pytest.approx(55.79, abs=0.01)
     assert values["cpc_share_of_crude_exports_pct"]["2023 (full year)"] == pytest.approx(79.4)
-    assert values["cpi_2024_pct"] == {"World Bank": 4.86, "IMF": 8.68}
+    assert values["cpi_latest_common_year_pct"] == {"year": 2024, "World Bank": 4.86, "IMF": 8.68}
+    assert values["gdp_usd_bn_latest_common_year"] == {"year": 2023, "World Bank": 261.42, "IMF": 261.84}
     assert values["crude_oil_share_of_exports_pct"]["2022"] is None, "an incomplete year is recorded as missing"
     by_partner = pd.read_csv(out / "data" / "processed" / "fdi_by_partner.csv")
     assert list(by_partner.columns) == ["year", "partner_iso3", "partner", "group", "measure", "unit", "value"]
@@ -68,7 +71,9 @@ def test_other_parameters_change_the_windows(run_notebook: Callable[..., dict[st
     macro = pd.read_csv(out / "data" / "processed" / "macro_indicators.csv")
     assert set(macro["iso3"]) == {"KAZ", "RUS", "CHN"}
     assert [r["iso3"] for r in values["neighbour_summary"]] == ["KAZ", "RUS", "CHN"]
-    assert values["cpi_2024_pct"] == {"World Bank": 4.86, "IMF": 8.68}, "headline records do not depend on windows"
+    assert values["cpi_latest_common_year_pct"] == {"year": 2024, "World Bank": 4.86, "IMF": 8.68}, (
+        "headline records do not depend on windows"
+    )
 
 
 def test_a_bad_parameter_stops_before_any_work(run_notebook: Callable[..., dict[str, Any]]) -> None:

@@ -12,14 +12,13 @@ from kzmv.errors import PipelineError
 # --------------------------------------------------------------------------- periods
 
 
-def test_periods_are_named_once_and_the_war_years_end_with_the_data() -> None:
-    assert periods.WAR_START_YEAR == periods.PRE_WAR_YEAR + 1
-    assert periods.PRE_WAR_DECADE[1] == periods.PRE_WAR_YEAR and periods.OIL_BOOM[1] == periods.PRE_WAR_DECADE[0] - 1
-    assert periods.war_years(2024) == (periods.WAR_START_YEAR, 2024)
+def test_the_benchmarks_end_where_the_next_begins() -> None:
+    assert periods.SHOCK_YEAR == periods.BASE_YEAR + 1
+    assert periods.PRE_WAR_DECADE[1] == periods.BASE_YEAR and periods.OIL_BOOM[1] == periods.PRE_WAR_DECADE[0] - 1
+    assert periods.PRE_WAR_FIVE_YEARS[1] == periods.BASE_YEAR
+    assert periods.ALTERNATIVE_BASE[1] == periods.BASE_YEAR - 1
     assert periods.span((2019, 2020)) == "2019–2020" and periods.span((2024, 2024)) == "2024"
-    with pytest.raises(PipelineError, match="before the war began"):
-        periods.war_years(periods.PRE_WAR_YEAR)
-    assert trade.BASE_YEAR == periods.PRE_WAR_YEAR
+    assert trade.BASE_YEAR == periods.BASE_YEAR
 
 
 # --------------------------------------------------------------------------- trade
@@ -47,16 +46,6 @@ def test_hub_part_of_change_on_a_toy_panel() -> None:
     assert part["hub_share"] > 1
     with pytest.raises(PipelineError, match="no partner HHI of exports for 2030"):
         trade.hub_part_of_change(trade.concentration(panel), "exports", 2021, 2030)
-
-
-def test_at_most_never_prints_a_bound_the_data_exceed() -> None:
-    assert trade.at_most(8.52) == "8.6"  # not "8.5", which the maximum exceeds
-    assert trade.at_most(8.5) == "8.5"
-    assert trade.at_most(76.349, 0) == "77"
-    assert trade.at_most(float("nan")) == "an unknown value"
-
-
-# --------------------------------------------------------------------------- energy
 
 
 def _page(rows: list[dict]) -> pd.DataFrame:

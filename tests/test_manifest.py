@@ -39,8 +39,14 @@ def _source(path: str, content: bytes, url: str | None = None) -> Source:
 
 
 def test_manifest_lists_every_raw_file_of_the_mirror(root: Path) -> None:
+    """Every data file of the mirror, whatever its format (CSV, Stata .dta, ...), and only those."""
     manifest = load_manifest(root / "data" / "sources.yml")
-    on_disk = {p.relative_to(MIRROR).as_posix() for p in MIRROR.rglob("*.csv")}
+    on_disk = {
+        p.relative_to(MIRROR).as_posix()
+        for p in MIRROR.rglob("*")
+        if p.is_file() and not p.name.endswith(".provenance.md")
+    }
+    assert any(path.endswith(".dta") for path in on_disk), "the mirror's Stata file is among those compared"
     assert {s.path for s in manifest.values()} == on_disk
 
 

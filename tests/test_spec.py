@@ -1,22 +1,32 @@
-"""pipeline.yml: the DAG, and parameters checked before any kernel starts."""
+"""pipeline.yml: validated as a whole, the DAG, and parameters checked in full before any kernel starts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import yaml
 from papermill.inspection import inspect_notebook
 
-from kzmv.build.spec import Pipeline, checked_parameters, load_pipeline, parse_overrides
+from kzmv.build.spec import MAX_VALUE_CHARS, Pipeline, checked_parameters, load_pipeline, parse_overrides
+from kzmv.cli import parameter_items
 from kzmv.errors import PipelineError
 
 
 def _toy(edges: dict[str, tuple[list[str], list[str]]]) -> Pipeline:
+    """A pipeline of notebooks ``name: (inputs, outputs)``, file names under data/processed/."""
     return Pipeline.model_validate(
         {
             "report": {},
             "notebooks": [
-                {"name": n, "path": f"{n}.ipynb", "title": n, "inputs": i, "outputs": o} for n, (i, o) in edges.items()
+                {
+                    "name": n,
+                    "path": f"{n}.ipynb",
+                    "title": n,
+                    "inputs": [f"data/processed/{x}" for x in i],
+                    "outputs": [f"data/processed/{x}" for x in o],
+                }
+                for n, (i, o) in edges.items()
             ],
         }
     )
@@ -35,13 +45,13 @@ def test_independent_notebooks_have_no_dependency() -> None:
 
 
 def test_a_cycle_is_reported() -> None:
-    with pytest.raises(PipelineError, match="cycle"):
-        _toy({"a": (["b.csv"], ["a.csv"]), "b": (["a.csv"], ["b.csv"])}).order()
+    with pytest.raises(PipelineError, match=r"cycle: (a -> b -> a|b -> a -> b)"):
+        _toy({"a": (["b.csv"], ["a.csv"]), "b": (["a.csv"], ["b.csv"])})
 
 
 def test_two_writers_of_one_output_are_reported() -> None:
-    with pytest.raises(PipelineError, match=r"x.csv is written by both a and b"):
-        _toy({"a": ([], ["x.csv"]), "b": ([], ["x.csv"])}).dependencies()
+    with pytest.raises(PipelineError, match=r"data/processed/x.csv is written by both a and b"):
+        _toy({"a": ([], ["x.csv"]), "b": ([], ["x.csv"])})
 
 
 def test_the_real_pipeline_starts_with_data_prep(root: Path) -> None:
@@ -50,11 +60,127 @@ def test_the_real_pipeline_starts_with_data_prep(root: Path) -> None:
     assert "01_trade" in pipeline.downstream({"00_data_prep"})
 
 
+# --- pipeline.yml as a whole, against the checkout -----------------------------------------------------
+
+GOOD = {
+    "report": {"title": "Toy"},
+    "notebooks": [
+        {
+            "name": "prep",
+            "path": "notebooks/prep.ipynb",
+            "title": "Prep",
+            "inputs": ["raw:panel", "data/groups.csv"],
+            "outputs": ["data/processed/t.csv"],
+        },
+        {
+            "name": "chart",
+            "path": "notebooks/chart.ipynb",
+            "title": "Chart",
+            "parameters": {"year": {"default": 2020, "min": 2000, "max": 2025, "help": "a year"}},
+            "inputs": ["data/processed/t.csv", "raw:*"],
+            "outputs": ["figures/chart.svg"],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A checkout holding what GOOD names: two notebook files, a committed file, a manifest with one source."""
+    (tmp_path / "notebooks").mkdir()
+    for name in ("prep", "chart"):
+        (tmp_path / "notebooks" / f"{name}.ipynb").write_text("{}")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "groups.csv").write_text("iso3,group\n")
+    source = {
+        "id": "panel",
+        "path": "p.csv",
+        "sha256": "0" * 64,
+        "bytes": 1,
+        "title": "t",
+        "publisher": "p",
+        "origin_url": "u",
+        "licence": "l",
+        "coverage": "c",
+        "unit": "u",
+        "caveats": [],
+        "citation": "c",
+    }
+    (tmp_path / "data" / "sources.yml").write_text(yaml.safe_dump({"sources": [source]}))
+    return tmp_path
+
+
+def _write(checkout: Path, doc: dict) -> Path:
+    path = checkout / "pipeline.yml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def _changed(notebook: int, **fields: object) -> dict:
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["notebooks"][notebook].update(fields)
+    return doc
+
+
+def test_a_good_pipeline_loads(checkout: Path) -> None:
+    assert load_pipeline(_write(checkout, GOOD)).order() == ["prep", "chart"]
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        (_changed(1, name="prep"), r"notebook name 'prep' is used twice"),
+        (
+            _changed(1, path="notebooks/missing.ipynb"),
+            r"notebook chart: its file notebooks/missing.ipynb does not exist",
+        ),
+        (_changed(1, path="../elsewhere.ipynb"), r"must be a plain relative path inside the project"),
+        (_changed(1, outputs=["data/processed/t.csv"]), r"data/processed/t.csv is written by both prep and chart"),
+        (_changed(1, outputs=["notes/chart.svg"]), r"outside the published folders .* it would never be published"),
+        (_changed(1, outputs=["report/index.html"]), r"written by the runner itself"),
+        (_changed(1, outputs=["figures/a.svg", "figures/a.svg"]), r"'figures/a.svg' is listed twice"),
+        (_changed(1, inputs=["raw:nope"]), r"notebook chart: input 'raw:nope' names no source of data/sources.yml"),
+        (_changed(1, inputs=["data/missing.csv"]), r"notebook chart: input data/missing.csv does not exist"),
+        (_changed(1, inputs=["figures/nobody.svg"]), r"input figures/nobody.svg is not an output of any notebook"),
+        (_changed(1, inputs=["data/raw/p.csv"]), r"declare raw files as raw:<source id>"),
+        (_changed(0, inputs=["figures/chart.svg"]), r"cycle: "),
+        (_changed(1, name="bad name"), r"name: String should match pattern"),
+        (_changed(1, parameters={"year": {"default": 2020, "min": 2030, "max": 2025, "help": "h"}}), r"is above max"),
+        (_changed(1, parameters={"year": {"default": 1990, "min": 2000, "max": 2025, "help": "h"}}), r"out of range"),
+        (_changed(1, colour="red"), r"colour: Extra inputs are not permitted"),
+    ],
+)
+def test_a_wrong_pipeline_is_one_line_naming_the_problem(checkout: Path, doc: dict, message: str) -> None:
+    path = _write(checkout, doc)
+    with pytest.raises(PipelineError, match=message) as err:
+        load_pipeline(path)
+    assert str(err.value).startswith(str(path)) and "\n" not in str(err.value)
+
+
+def test_a_key_given_twice_in_pipeline_yml_is_refused(checkout: Path) -> None:
+    text = _write(checkout, GOOD).read_text().replace("  title: Chart\n", "  title: Chart\n  title: Other\n")
+    (checkout / "pipeline.yml").write_text(text)
+    with pytest.raises(PipelineError, match=r"the key 'title' is given twice"):
+        load_pipeline(checkout / "pipeline.yml")
+
+
+def test_a_missing_or_garbled_pipeline_yml_is_one_line(checkout: Path) -> None:
+    with pytest.raises(PipelineError, match=r"pipeline.yml: the pipeline declaration is missing"):
+        load_pipeline(checkout / "pipeline.yml")
+    (checkout / "pipeline.yml").write_text("notebooks: [unclosed\n")
+    with pytest.raises(PipelineError, match=r"not valid YAML") as err:
+        load_pipeline(checkout / "pipeline.yml")
+    assert "\n" not in str(err.value)
+
+
+# --- parameters --------------------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"focus_yaer": 2023}, r"notebook 01_trade has no parameter focus_yaer; valid parameters: .*focus_year"),
-        ({"focus_year": "2023"}, r"01_trade.focus_year: expected int .* got str '2023'"),
+        ({"focus_year": "2023"}, r"01_trade.focus_year: expected int .* got str '2023'; valid values are 2000 to 2025"),
         ({"focus_year": 1999}, r"01_trade.focus_year: 1999 is out of range; valid values are 2000 to 2025"),
         ({"top_n": 0}, r"01_trade.top_n: 0 is out of range; valid values are 1 to"),
         ({"flow": "re-exports"}, r"'re-exports' is not one of the valid choices 'turnover', 'exports', 'imports'"),
@@ -67,10 +193,57 @@ def test_bad_parameters_are_rejected_with_valid_choices(root: Path, overrides: d
 
 
 def test_overrides_parse_as_data_never_code() -> None:
-    parsed = parse_overrides(["01_trade.focus_year=2023", "01_trade.flow=__import__('os').system('x')"])
-    assert parsed == {"01_trade": {"focus_year": 2023, "flow": "__import__('os').system('x')"}}
+    parsed = parse_overrides(
+        ["01_trade.focus_year=2023", "01_trade.flow=__import__('os').system('x')", "02_x.neighbours=[RUS, CHN]"]
+    )
+    assert parsed == {
+        "01_trade": {"focus_year": 2023, "flow": "__import__('os').system('x')"},
+        "02_x": {"neighbours": ["RUS", "CHN"]},
+    }
     with pytest.raises(PipelineError, match=r"expected NOTEBOOK\.NAME=VALUE"):
         parse_overrides(["focus_year=2023"])
+    with pytest.raises(PipelineError, match=r"expected NOTEBOOK\.NAME=VALUE"):
+        parse_overrides(["01_trade.focus year=2023"])
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (["03_narrative.tolerance_pct=.nan"], r"tolerance_pct: nan is not a finite number; valid values are 0 to 100"),
+        (["03_narrative.tolerance_pct=.inf"], r"inf is not a finite number; valid values are 0 to 100"),
+        (["03_narrative.tolerance_pct=-.inf"], r"-inf is not a finite number"),
+        (["03_narrative.tolerance_pct=1.0e+999"], r"inf is not a finite number"),
+        (["01_trade.focus_year=.nan"], r"focus_year: expected int .* got float nan; valid values are 2000 to 2025"),
+        (["01_trade.focus_year=" + "9" * 5000], r"the value is 5000 characters long; valid values are 2000 to 2025"),
+        (["01_trade.flow=" + "x" * (MAX_VALUE_CHARS + 1)], r"characters long; valid choices are 'turnover'"),
+        (["01_trade.top_n=5", "01_trade.top_n=6"], r"01_trade.top_n is given twice \(5 and 6\); give it once"),
+        (["01_trade.flow=exports; rm -rf ~"], r"'exports; rm -rf ~' is not one of the valid choices"),
+        (["01_trade.flow=!!python/object/apply:os.system [x]"], r"is not one of the valid choices"),
+        (["01_trade.top_n=true"], r"top_n: expected int .* got bool True"),
+        (["01_trade.focus_year=2023-01-01"], r"expected int .* got date"),
+        (["02_investment_energy.neighbours=[RUS, [CHN]]"], r"\['CHN'\] is not an upper-case ISO 3166-1"),
+        (["02_investment_energy.neighbours=[RUS, RUS]"], r"a value is listed twice"),
+        (["02_investment_energy.neighbours=[]"], r"got 0 values \[\]; valid values are lists of 1 to 8 values"),
+        (["02_investment_energy.fdi_first_year=2015", "02_investment_energy.fdi_last_year=2010"], r"must be before"),
+        (["04_nothing.x=1"], r"no notebook named '04_nothing'"),
+    ],
+)
+def test_bad_command_line_values_are_one_line_naming_what_is_valid(root: Path, items: list[str], message: str) -> None:
+    with pytest.raises(PipelineError, match=message) as err:
+        parse_overrides(items, load_pipeline(root / "pipeline.yml"))
+    assert "\n" not in str(err.value) and len(str(err.value)) < 400
+
+
+def test_params_from_the_environment_are_split_into_words_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    env = {"KZMV_PARAMS": f"01_trade.top_n=5 02_x.neighbours='[RUS, CHN]' ; touch {marker} $(touch {marker})"}
+    items = parameter_items(["01_trade.flow=exports"], env)
+    assert items[:2] == ["01_trade.top_n=5", "02_x.neighbours=[RUS, CHN]"] and items[-1] == "01_trade.flow=exports"
+    with pytest.raises(PipelineError, match=r"parameter ';': expected NOTEBOOK\.NAME=VALUE"):
+        parse_overrides(items)
+    assert not marker.exists()
+    with pytest.raises(PipelineError, match=r"No closing quotation"):
+        parameter_items([], {"KZMV_PARAMS": "01_trade.flow='exports"})
 
 
 def test_notebook_parameter_cells_match_pipeline_defaults(root: Path) -> None:
@@ -108,6 +281,7 @@ def test_defaults_pass_as_a_notebook_checks_them() -> None:
         ("01_trade", {"last_year": 2030}, r"last_year: 2030 is out of range"),
         ("01_trade", {"first_year": 2020, "last_year": 2010}, r"first_year \(2020\) must be before last_year \(2010\)"),
         ("01_trade", {"focus_year": "2024"}, r"expected int"),
+        ("01_trade", {"flow": "exports\nimports"}, r"contains control characters"),
         (
             "02_investment_energy",
             {"fdi_first_year": 2002},
@@ -129,7 +303,11 @@ def test_defaults_pass_as_a_notebook_checks_them() -> None:
             r"macro_first_year \(2020\) must be before",
         ),
         ("02_investment_energy", {"neighbours": "RUS"}, r"neighbours: expected list"),
-        ("02_investment_energy", {"neighbours": []}, r"neighbours: expected a list of 1 to 8 values"),
+        (
+            "02_investment_energy",
+            {"neighbours": []},
+            r"neighbours: got 0 values \[\]; valid values are lists of 1 to 8",
+        ),
         (
             "02_investment_energy",
             {"neighbours": ["RUS", "XXX"]},
@@ -138,6 +316,7 @@ def test_defaults_pass_as_a_notebook_checks_them() -> None:
         ("02_investment_energy", {"neighbours": ["rus"]}, r"'rus' is not an upper-case"),
         ("02_investment_energy", {"neighbours": ["KAZ"]}, r"leave out KAZ"),
         ("02_investment_energy", {"neighbours": ["RUS", "RUS"]}, r"listed twice"),
+        ("02_investment_energy", {"neighbours": ["RUS"] * 9}, r"got 9 values"),
         ("02_investment_energy", {"macro_last_year": "2024"}, r"macro_last_year: expected int"),
         ("03_narrative", {"tolerance_pct": -1}, r"out of range; valid values are 0 to 100"),
         ("03_narrative", {"tolerance_pct": float("nan")}, r"nan is not a finite number; valid values are 0 to 100"),

@@ -272,17 +272,9 @@ def test_year_ranges(years: list[int], expected: str) -> None:
     assert trade.year_ranges(years) == expected
 
 
-def test_words_and_records() -> None:
-    assert trade.describe_change(19.94, 25.33) == "rose from 19.9% to 25.3%"
-    assert trade.describe_change(42.6, 30.8) == "fell from 42.6% to 30.8%"
-    assert "missing" in trade.describe_change(NAN, 3)
+def test_names_and_records() -> None:
     assert trade.recordable({"a": np.float64(1.23456), "b": [NAN, np.int64(2)]}) == {"a": 1.235, "b": [None, 2]}
     assert trade.group_name("EU-27", start=True) == "The EU-27" and trade.group_name("China") == "China"
-    assert trade.preliminary_label(2025) == " (preliminary)" and trade.preliminary_label(2024) == ""
-    assert trade.last_complete_year([2023, 2024, 2025]) == 2024
-    assert trade.count_of(3, 3) == "every one of the 3" and trade.count_of(2, 3) == "2 of the 3"
-    table = trade.markdown_table(pd.DataFrame({"a": [1.5, NAN]}), {"a": ".1f"})
-    assert table.splitlines() == ["| a |", "|---|", "| 1.5 |", "| – |"]
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -329,3 +321,68 @@ def test_duplicate_events_and_unknown_labels_are_reported(tmp_path: Path) -> Non
     path.write_text(EVENT_HEADER + row)
     with pytest.raises(PipelineError, match=r"no event with short_label 'Mobilisation'; available: 'CSTO'"):
         events.select_events(events.load_events(path), ["CSTO", "Mobilisation"])
+
+
+# --- what the chapter's sentences compare --------------------------------------------------------
+
+
+def test_missing_by_year_and_turnover_changes() -> None:
+    assert trade.missing_by_year(trade.missing_cells(TOY)) == {2021: ["RUS"]}
+    by_group = trade.trade_by_group(TOY)
+    changes = trade.turnover_changes(by_group, ["China", "EU-27", "Russia"], 2020, 2021)
+    assert changes["China"] == pytest.approx(100 * (40 / 30 - 1))
+    assert changes["EU-27"] == pytest.approx(100 * (85 / 80 - 1))
+    assert math.isnan(changes["Russia"]), "a missing year is no change of zero"
+    assert trade.shares_of_years(by_group, "exports", [2020])[2020]["EU-27"] == pytest.approx(70.0)
+
+
+def test_leaders_and_the_largest_share_of_a_set_of_groups() -> None:
+    wide = pd.DataFrame(
+        {
+            "Russia": [10.0, NAN, 30.0],
+            "EU-27": [40.0, NAN, 20.0],
+            "Turkey": [3.0, NAN, 8.44],
+            "Other": [47.0, NAN, 41.56],
+        },
+        index=pd.Index([2000, 2001, 2002], name="year"),
+    )
+    assert trade.share_leaders(wide).to_dict() == {2000: "EU-27", 2002: "Russia"}, (
+        "Other is no vector; 2001 has no data"
+    )
+    assert trade.largest_named_group(wide.loc[2000]) == "EU-27"
+    imports = wide.assign(Turkey=[9.0, NAN, 1.0])
+    best = trade.largest_share({"exports": wide, "imports": imports}, ["Turkey"])
+    assert best == {"value": 9.0, "group": "Turkey", "flow": "imports", "year": 2000}
+    nothing = trade.largest_share({"exports": wide.assign(Turkey=NAN)}, ["Turkey"])
+    assert nothing["group"] is None and math.isnan(nothing["value"])
+
+
+def test_monthly_peak_and_effective_numbers() -> None:
+    raw = pd.DataFrame(
+        {
+            "month": ["2019-12", "2020-03", "2021-01"],
+            "exports_usd_thousand": [9e6, 5e6, 6e6],
+            "imports_usd_thousand": 1.0,
+        }
+    )
+    peak = trade.monthly_peak(trade.monthly_totals(raw), "exports_usd_m", 2020, 2021)
+    assert f"{peak['month']:%Y-%m}" == "2021-01" and peak["exports_usd_m"] == pytest.approx(6000.0)
+    numbers = trade.effective_numbers(trade.concentration(TOY), 2020)
+    assert set(numbers) == {f"{lvl}_{f}" for lvl in ("partner", "group") for f in trade.FLOWS}
+    assert numbers["partner_exports"] == pytest.approx(1 / sum((v / 100) ** 2 for v in (10, 20, 40, 30)))
+
+
+def test_where_the_mirror_gap_lies() -> None:
+    rows = [
+        (2021, "exports", 9.8, 10.2),
+        (2021, "imports", 8.2, 14.0),
+        (2021, "turnover", 18.0, 24.2),
+        (2024, "turnover", 30.2, 43.8),
+        (2024, "imports", 10.0, NAN),
+    ]
+    mirror = pd.DataFrame(rows, columns=["year", "flow", "kazakhstan_usd_m", "china_usd_m"])
+    mirror["gap_usd_m"] = mirror["china_usd_m"] - mirror["kazakhstan_usd_m"]
+    assert trade.mirror_series(mirror).index.tolist() == [2021, 2024]
+    year, in_imports = trade.mirror_gap_in_imports(mirror)
+    assert year == 2021 and in_imports == pytest.approx(100 * 5.8 / 6.2)
+    assert trade.mirror_gap_in_imports(mirror[mirror["flow"] != "imports"]) is None

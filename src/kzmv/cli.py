@@ -1,40 +1,85 @@
 """The entry point the Makefile calls: ``python -m kzmv.cli <command>``.
 
-User errors (bad data, bad parameters, a failing notebook) print one message
-and exit with status 2; the traceback is for bugs only.
+Every failure a user can meet ends in one message and a non-zero exit, never
+a traceback: a user error or fault (:class:`~kzmv.errors.PipelineError`: bad
+data, a bad parameter, a failing notebook, a dead kernel) exits 2; a full
+disk or a permission problem met outside a notebook exits 2 too, naming the
+path; another build holding the checkout exits 75 with ``--no-wait``; Ctrl-C
+exits 130, saying what state the published outputs are in. Anything else is a
+bug: one line says so, and the traceback is saved to a file for the report.
+
+Every command first completes (or undoes) a publish that a killed build left
+half done (see :mod:`kzmv.build.publish`), so no command ever acts on mixed
+outputs.
+
+Parameters come from ``-p NOTEBOOK.NAME=VALUE`` and from the environment
+variable ``KZMV_PARAMS`` (what ``make report PARAMS="..."`` sets): its text is
+split like a shell would split words (quotes group, nothing is executed) and
+each word is one ``NOTEBOOK.NAME=VALUE``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
+import tempfile
+import traceback
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from kzmv.errors import PipelineError
 
 if TYPE_CHECKING:
     from kzmv.build.fork_server import KernelTemplate
+    from kzmv.build.layout import BuildPaths
+
+PARAMS_ENV = "KZMV_PARAMS"
 
 
-def _skip_slow_iri_checker() -> None:
-    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
 
-    papermill imports nbformat, which imports jsonschema, which registers an
-    ``iri`` format checker by importing ``rfc3987_syntax``; that module compiles
-    some 35 Lark grammars at import, 0.7 s here, before any notebook can start
-    (python-jsonschema/jsonschema#1428). No notebook schema uses the ``iri``
-    format, so nothing is lost: the import fails, and jsonschema skips that checker.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+def _build_paths() -> BuildPaths:
+    from kzmv import paths
+    from kzmv.build.layout import BuildPaths
+
+    return BuildPaths(paths.project_root())
+
+
+def _repair_if_idle() -> None:
+    """Complete an interrupted publish if no build is running; a running build owns its own publish."""
+    from kzmv.build.faults import BuildBusyError
+    from kzmv.build.lock import build_lock
+    from kzmv.build.publish import recover
+
+    paths = _build_paths()
+    try:
+        with build_lock(paths, wait=False, command="kzmv data"):
+            recover(paths, _log)
+    except BuildBusyError:
+        pass
 
 
 def _cmd_data(args: argparse.Namespace) -> None:
     from kzmv import paths
     from kzmv.data.fetch import fetch_all
 
-    paths_done = fetch_all(progress=(lambda sid: print(f"  ok  {sid}", file=sys.stderr)) if args.verbose else None)
-    print(f"Fetched and verified {len(paths_done)} raw files into {paths.raw_dir()}", file=sys.stderr)
+    _repair_if_idle()
+    paths_done = fetch_all(progress=(lambda sid: _log(f"  ok  {sid}")) if args.verbose else None)
+    _log(f"Fetched and verified {len(paths_done)} raw files into {paths.raw_dir()}")
+
+
+def _cmd_clean(args: argparse.Namespace) -> None:
+    from kzmv.build.lock import build_lock
+    from kzmv.build.publish import clean
+
+    paths = _build_paths()
+    with build_lock(paths, wait=not args.no_wait, command="kzmv clean"):
+        clean(paths, _log)
+    _log(f"Removed {paths.build_dir} (the build cache, stage and logs); the published outputs stay.")
 
 
 def _early_kernel_template() -> KernelTemplate | None:
@@ -51,39 +96,67 @@ def _early_kernel_template() -> KernelTemplate | None:
     if not kernel_template.fork_enabled():
         return None
     try:
-        import yaml
+        from kzmv.yamlio import load_yaml
 
         root = paths.project_root()
-        listed = yaml.safe_load((root / "pipeline.yml").read_text(encoding="utf-8"))["notebooks"]
+        listed = load_yaml(root / "pipeline.yml")["notebooks"]
         return kernel_template.KernelTemplate(kernel_template.notebook_imports(root / nb["path"] for nb in listed))
     except Exception:
         return None
 
 
+def parameter_items(cli_items: list[str] | None, environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The ``NOTEBOOK.NAME=VALUE`` items of ``KZMV_PARAMS`` (split into words, never run) and of ``-p``."""
+    text = environ.get(PARAMS_ENV, "")
+    try:
+        from_env = shlex.split(text, comments=False, posix=True)
+    except ValueError as exc:  # an unmatched quote
+        raise PipelineError(
+            f"PARAMS / {PARAMS_ENV}: {exc} in {text!r}; write NOTEBOOK.NAME=VALUE items separated by spaces, "
+            "quoting a value that has spaces, e.g. PARAMS=\"02_investment_energy.neighbours='[RUS, CHN]'\""
+        ) from None
+    return [*from_env, *(cli_items or [])]
+
+
 def _cmd_report(args: argparse.Namespace) -> None:
-    _skip_slow_iri_checker()
     template = _early_kernel_template()
     try:
+        from kzmv.build.lock import build_lock
+        from kzmv.build.publish import recover
         from kzmv.build.runner import build
-        from kzmv.build.spec import parse_overrides
+        from kzmv.build.spec import load_pipeline, parse_overrides
         from kzmv.data.fetch import fetch_all
 
-        overrides = parse_overrides(args.param or [])
-        fetch_all()
-        result = build(overrides=overrides, only=args.only, force=args.force, jobs=args.jobs, raw_verified=True)
+        items = parameter_items(args.param)
+        paths = _build_paths()
+        with build_lock(paths, wait=not args.no_wait, command="kzmv report"):
+            recover(paths, _log)
+            overrides = parse_overrides(items, load_pipeline(paths.root / "pipeline.yml"))
+            fetch_all()
+            result = build(overrides=overrides, only=args.only, force=args.force, jobs=args.jobs, raw_verified=True)
     finally:
         if template is not None:
             template.close()
-    print(
+    _log(
         f"Report built in {result.seconds:.1f}s: ran {len(result.ran)} notebook(s)"
         f"{' (' + ', '.join(result.ran) + ')' if result.ran else ''}, skipped {len(result.skipped)}; "
-        f"report/index.html {'rendered' if result.rendered else 'unchanged'}.",
-        file=sys.stderr,
+        f"report/index.html {'rendered' if result.rendered else 'unchanged'}."
     )
 
 
+def _save_traceback() -> str:
+    """Write the current exception's traceback to a file; return where (for the bug report)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix="kzmv-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            traceback.print_exc(file=out)
+        return name
+    except OSError:
+        return "(it could not be saved)"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kzmv", description=__doc__)
+    parser = argparse.ArgumentParser(prog="kzmv", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help="fetch the raw files into data/raw and verify their checksums")
     data.add_argument("-v", "--verbose", action="store_true")
@@ -94,23 +167,45 @@ def main(argv: list[str] | None = None) -> int:
         "--param",
         action="append",
         metavar="NOTEBOOK.NAME=VALUE",
-        help="override a notebook parameter, e.g. 01_trade.focus_year=2023",
+        help=f"override a notebook parameter, e.g. 01_trade.focus_year=2023 (also read from ${PARAMS_ENV})",
     )
     report.add_argument(
         "--only", action="append", metavar="NOTEBOOK", help="run only this notebook and those downstream of it"
     )
     report.add_argument("--force", action="store_true", help="rerun every notebook")
     report.add_argument("--jobs", type=int, default=2, help="notebooks run side by side (default 2)")
+    for command in (report, sub.add_parser("clean", help="remove .build (cache, stage, failed notebooks)")):
+        command.add_argument(
+            "--no-wait",
+            action="store_true",
+            help="if another build is running in this checkout, exit at once (status 75) instead of waiting",
+        )
     report.set_defaults(func=_cmd_report)
+    sub.choices["clean"].set_defaults(func=_cmd_clean)
     args = parser.parse_args(argv)
     try:
         args.func(args)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return int(getattr(exc, "exit_status", 2))
     except KeyboardInterrupt:
-        print("interrupted: published outputs were left as they were", file=sys.stderr)
+        print(
+            "interrupted: this command published nothing; data/processed, figures and report are as they were",
+            file=sys.stderr,
+        )
         return 130
+    except OSError as exc:
+        from kzmv.build.faults import describe_os_error
+
+        print(f"error: {describe_os_error(exc)}; the published outputs were not touched", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        where = _save_traceback()
+        print(
+            f"internal error (a bug, not your input): {type(exc).__name__}: {exc}; the traceback is in {where}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

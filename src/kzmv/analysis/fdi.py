@@ -700,3 +700,60 @@ def activity_shares(activity: pd.DataFrame, measure: str, codes: Sequence[str]) 
 def activity_names(activity: pd.DataFrame) -> dict[str, str]:
     """NACE code to wiiw's section name."""
     return dict(zip(activity["nace_code"], activity["activity"], strict=False))
+
+
+# ---------------------------------------------------------------------------
+# What the chapter's sentences compare
+# ---------------------------------------------------------------------------
+
+
+def partner_table_checks(
+    wiiw: pd.DataFrame, by_partner: pd.DataFrame, groups_table: pd.DataFrame, aggregates: pd.DataFrame
+) -> dict[str, float]:
+    """How well the tidied partner table reproduces wiiw's own aggregates and shares.
+
+    ``eu_gap_eur_m``: the largest gap between the summed EU-27 members and
+    wiiw's EU-27 row; ``share_gap_pp``: the largest gap between recomputed and
+    published shares; ``unallocated_min_pct``/``unallocated_max_pct``: the range
+    of the stock share that wiiw assigns to no listed country.
+    """
+    unallocated = group_series(groups_table, NOT_ALLOCATED, "inward stock", "share_of_world_pct")
+    return {
+        "eu_gap_eur_m": float(eu_aggregate_gap(by_partner, aggregates)["difference"].abs().max()),
+        "share_gap_pp": wiiw_share_gap(wiiw, by_partner, aggregates),
+        "unallocated_min_pct": float(unallocated.min()),
+        "unallocated_max_pct": float(unallocated.max()),
+    }
+
+
+def gross_net_window(gross_net: pd.DataFrame, partner: str, first: int, last: int) -> pd.DataFrame:
+    """:func:`gross_net_summary` for one partner, restricted to ``first``..``last``."""
+    return gross_net_summary(gross_net, partner).loc[first:last]
+
+
+def derived_years(gross_net: pd.DataFrame, partner: str, concept: str, source_prefix: str = "") -> list[int]:
+    """Years of a :func:`gross_vs_net` series that were derived from a stated change, not published."""
+    rows = gross_net[
+        (gross_net["partner"] == partner)
+        & (gross_net["concept"] == concept)
+        & gross_net["source"].str.startswith(source_prefix)
+        & (gross_net["basis"] == "derived")
+    ]
+    return sorted(int(y) for y in rows["year"])
+
+
+def disputed_figures(gross_net: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`gross_vs_net` whose pages gave different values: the chosen value and the range."""
+    return gross_net[(gross_net["n_sources"] > 1) & (gross_net["value_min"] != gross_net["value_max"])]
+
+
+def largest_doubling(series: pd.Series, factor: float = 2.0) -> tuple[int, int] | None:
+    """The first pair of consecutive years in which ``series`` grew by at least ``factor`` (rounded to 0.1).
+
+    Used to tell which series a claim that investment "doubled" can refer to.
+    """
+    clean = series.dropna().sort_index()
+    for (y0, v0), (y1, v1) in zip(clean.items(), list(clean.items())[1:], strict=False):
+        if y1 == y0 + 1 and v0 > 0 and round(v1 / v0, 1) >= factor:
+            return int(y0), int(y1)
+    return None

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pycountry
 
-from kzmv.analysis.periods import PRE_WAR_YEAR, WAR_START_YEAR
+from kzmv.analysis.periods import BASE_YEAR, SHOCK_YEAR
 from kzmv.errors import PipelineError
 
 MACRO_COLUMNS = ["year", "iso3", "country", "indicator", "source", "unit", "value", "status"]
@@ -32,8 +32,12 @@ TRADE = "Trade, share of GDP"
 RATE = "Exchange rate implied by IMF GDP (NGDP / NGDPD)"
 
 WB = "World Bank WDI"
-IMF = "IMF WEO April 2025"
-IMF_OWID = "IMF WEO April 2025 via Our World in Data"
+# The vintage of the IMF World Economic Outlook file (data/sources.yml: imf_weo_kaz), named once for labels and prose.
+WEO_VINTAGE = "April 2025"
+IMF = f"IMF WEO {WEO_VINTAGE}"
+IMF_OWID = f"IMF WEO {WEO_VINTAGE} via Our World in Data"
+# The tenge replaced the rouble in November of this year: dollar GDP before it converts rouble figures.
+TENGE_INTRODUCED = 1993
 WB_OWID = "World Bank WDI via Our World in Data"
 
 GROWTH_OBS = "Gross domestic product, constant prices - Percent change - Observations"
@@ -251,7 +255,7 @@ def comparison(
     is not shown as a country's latest inflation.
     """
     disputed = set(disputed_years(macro))
-    before_last = min(last, PRE_WAR_YEAR)
+    before_last = min(last, BASE_YEAR)
     rows = []
     for iso3 in ["KAZ", *countries]:
         cpi = window(series(macro, CPI, WB, iso3), first, last).dropna()
@@ -266,8 +270,8 @@ def comparison(
                 "growth_before_war_pct": mean_growth(macro, iso3, first, before_last)
                 if first <= before_last
                 else float("nan"),
-                "growth_war_years_pct": mean_growth(macro, iso3, WAR_START_YEAR, last)
-                if last >= WAR_START_YEAR
+                "growth_war_years_pct": mean_growth(macro, iso3, SHOCK_YEAR, last)
+                if last >= SHOCK_YEAR
                 else float("nan"),
                 "cpi_year": int(cpi.index[-1]) if len(cpi) else None,
                 "cpi_pct": float(cpi.iloc[-1]) if len(cpi) else float("nan"),
@@ -304,3 +308,9 @@ def peer_growth(owid: pd.DataFrame, peers: Sequence[str], first: int, last: int)
     if missing:
         raise PipelineError(f"owid_weo_real_gdp_growth: no growth for every year {first}–{last} for {missing}")
     return out
+
+
+def latest_common_year(gap: pd.DataFrame, a: str = WB, b: str = IMF) -> int | None:
+    """The latest year of a :func:`source_gap` table in which both sources give a value."""
+    both = gap.dropna(subset=[a, b])
+    return int(both.index.max()) if len(both) else None

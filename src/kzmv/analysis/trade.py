@@ -14,7 +14,6 @@ computed without Russia would be a number that looks like data and is not.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
@@ -22,7 +21,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from kzmv.analysis.periods import PRE_WAR_YEAR, WAR_START_YEAR
+# The report's periods are defined in kzmv.analysis.periods; they are re-exported here (``X as X``)
+# for the callers that name them through this module.
+from kzmv.analysis.periods import BASE_YEAR as BASE_YEAR
+from kzmv.analysis.periods import EVENT_WINDOW_FIRST_YEAR as EVENT_WINDOW_FIRST_YEAR
+from kzmv.analysis.periods import PRELIMINARY_YEARS as PRELIMINARY_YEARS
+from kzmv.analysis.periods import last_complete_year as last_complete_year
+from kzmv.analysis.periods import preliminary_label as preliminary_label
 from kzmv.data.partners import GROUPS, harmonise
 from kzmv.errors import PipelineError
 
@@ -40,18 +45,12 @@ TRADE_COLUMNS = [
     "turnover_usd_m",
 ]
 
-# Years whose partner data are incomplete (partners missing upstream).
-PRELIMINARY_YEARS: frozenset[int] = frozenset({2025})
 # The first year of the Bureau of National Statistics in the panel; WITS before.
 FIRST_BNS_YEAR = 2020
 # The groups whose levels are followed around the events of 2022.
 MAIN_GROUPS: tuple[str, ...] = ("Russia", "China", "EU-27")
 # The events of 2022 marked on the levels chart (short labels in data/events.csv).
 SHOCKS_OF_2022: tuple[str, ...] = ("CSTO deployment", "Invasion of Ukraine", "Mobilisation")
-# The last year before the shocks of 2022: the base of every "since 2022" comparison (kzmv.analysis.periods).
-BASE_YEAR = PRE_WAR_YEAR
-# The window of the levels-and-events chart: three years before the war and on.
-EVENT_WINDOW_FIRST_YEAR = WAR_START_YEAR - 3
 # Trader and hub countries that oil exports are booked to, as the panel's provenance names them: Switzerland
 # (2004-2008), Bermuda (2000-2003), Austria (2009-2014), the Netherlands and Italy. Italy refines Kazakh crude
 # as well as trading it; the provenance lists it with the hubs, and so does the report, saying so.
@@ -73,16 +72,6 @@ MIRROR_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024)
 def check_flow(flow: str) -> None:
     if flow not in FLOWS:
         raise PipelineError(f"unknown trade flow {flow!r}; choose one of {', '.join(FLOWS)}")
-
-
-def preliminary_label(year: int) -> str:
-    """ " (preliminary)" for years whose partner data are incomplete, else ""."""
-    return " (preliminary)" if year in PRELIMINARY_YEARS else ""
-
-
-def last_complete_year(years: Iterable[int]) -> int:
-    """The latest year that is not preliminary: the default end of a headline comparison."""
-    return max(int(y) for y in years if int(y) not in PRELIMINARY_YEARS)
 
 
 def group_name(group: str, start: bool = False) -> str:
@@ -558,26 +547,88 @@ def dropped_partners(trade: pd.DataFrame, year: int) -> pd.DataFrame:
     return gone.sort_values("turnover_usd_m", ascending=False)[["partner_iso3", "partner", *VALUE_COLUMNS]]
 
 
-# --- prose and records ---------------------------------------------------------------------------
+# --- what the chapter's sentences compare ---------------------------------------------------------
 
 
-def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
-    """A small DataFrame as a Markdown table, each column formatted with ``formats`` (missing: "–")."""
-    formats = formats or {}
+def missing_by_year(gaps: pd.DataFrame) -> dict[int, list[str]]:
+    """:func:`missing_cells` as ``{year: [partner names]}``, for chart notes and prose."""
+    return {int(y): names for y, names in gaps.groupby("year")["partner"].apply(list).items()}
 
-    def cell(column: str, value: object) -> str:
-        if isinstance(value, float) and np.isnan(value):
-            return "–"
-        spec = formats.get(column)
-        return format(value, spec) if spec else str(value)
 
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = [
-        "| " + " | ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + " |"
-        for row in frame.itertuples(index=False)
-    ]
-    return "\n".join([header, rule, *body])
+def turnover_changes(levels: pd.DataFrame, groups: Sequence[str], start: int, end: int) -> dict[str, float]:
+    """Percent change of turnover between ``start`` and ``end`` for each of ``groups`` (NaN if unknown)."""
+    return {g: change_pct(levels, g, "turnover_usd_m", start, end) for g in groups}
+
+
+def shares_of_years(by_group: pd.DataFrame, flow: str, years: Iterable[int]) -> dict[int, dict[str, float]]:
+    """Each group's share of ``flow`` in each of ``years``: ``{year: {group: percent}}``."""
+    check_flow(flow)
+    shares = by_group.set_index(["year", "group"])[f"{flow}_share"]
+    return {int(y): shares.loc[y].to_dict() for y in years}
+
+
+def largest_named_group(shares: pd.Series) -> str:
+    """The group with the largest share in a ``group -> share`` series, "Other" left out (it is no vector)."""
+    return str(shares.drop("Other", errors="ignore").idxmax())
+
+
+def share_leaders(wide: pd.DataFrame) -> pd.Series:
+    """For each year with shares (a :func:`group_shares_wide` table), the named group with the largest one."""
+    known = wide.dropna(how="all")
+    return known.drop(columns="Other", errors="ignore").idxmax(axis=1)
+
+
+def largest_share(wides: dict[str, pd.DataFrame], groups: Sequence[str]) -> dict[str, Any]:
+    """The largest share any of ``groups`` took of any flow in ``wides`` (flow -> year x group table).
+
+    Returns ``value``, ``group``, ``flow`` and ``year``, so that a sentence saying
+    these groups "never took more than X%" can name X's own case.
+    """
+    best: dict[str, Any] = {"value": float("nan"), "group": None, "flow": None, "year": None}
+    for flow, wide in wides.items():
+        values = wide[list(groups)].stack().dropna()
+        if values.empty:
+            continue
+        (year, group), value = values.idxmax(), float(values.max())
+        if pd.isna(best["value"]) or value > best["value"]:
+            best = {"value": value, "group": str(group), "flow": flow, "year": int(year)}
+    return best
+
+
+def monthly_peak(monthly: pd.DataFrame, column: str, first_year: int, last_year: int) -> pd.Series:
+    """The month with the highest ``column`` of :func:`monthly_totals` between two years (inclusive)."""
+    window = monthly[monthly["month"].dt.year.between(first_year, last_year)]
+    return window.loc[window[column].idxmax()]
+
+
+def effective_numbers(conc: pd.DataFrame, year: int) -> dict[str, float]:
+    """The effective number of partners and of groups for each flow in ``year``: ``{"partner_exports": ...}``."""
+    return {
+        f"{level}_{flow}": concentration_value(conc, year, flow, level)
+        for level in ("partner", "group")
+        for flow in FLOWS
+    }
+
+
+def mirror_series(mirror: pd.DataFrame, flow: str = "turnover") -> pd.DataFrame:
+    """The years of :func:`china_mirror` with a China-side figure for ``flow``, indexed by year."""
+    rows = mirror[(mirror["flow"] == flow) & mirror["china_usd_m"].notna()]
+    return rows.set_index("year")
+
+
+def mirror_gap_in_imports(mirror: pd.DataFrame) -> tuple[int, float] | None:
+    """Where the mirror gap sits: the latest year with China's exports quoted, and the percent of the
+    turnover gap that lies in them (Kazakhstan's imports); None if no such year.
+    """
+    quoted = mirror_series(mirror, "imports")
+    if quoted.empty:
+        return None
+    year = int(quoted.index.max())
+    by_flow = mirror[mirror["year"] == year].set_index("flow")
+    return year, float(100 * by_flow.loc["imports", "gap_usd_m"] / by_flow.loc["turnover", "gap_usd_m"])
+
+
+# --- records --------------------------------------------------------------------------------------
 
 
 def recordable(value: Any, digits: int = 3) -> Any:
@@ -595,30 +646,3 @@ def recordable(value: Any, digits: int = 3) -> Any:
     if isinstance(value, float):
         return None if np.isnan(value) else round(value, digits)
     return value
-
-
-def describe_change(before: float, after: float, unit: str = "%", digits: int = 1) -> str:
-    """ "rose from 19.9% to 25.3%" / "fell from ..." / "stayed at ...": a change in words for prose."""
-    if pd.isna(before) or pd.isna(after):
-        return "cannot be compared (a value is missing)"
-    b, a = f"{before:.{digits}f}{unit}", f"{after:.{digits}f}{unit}"
-    if b == a:
-        return f"stayed at {a}"
-    return f"{'rose' if after > before else 'fell'} from {b} to {a}"
-
-
-def count_of(count: int, total: int) -> str:
-    """ "every one of the 25" or "7 of the 8": a count for prose."""
-    return f"every one of the {total}" if count == total else f"{count} of the {total}"
-
-
-def at_most(value: float, digits: int = 1) -> str:
-    """An upper bound for prose ("never exceeded 8.6%" for a maximum of 8.52%): rounded up, never down.
-
-    Rounding a maximum to the nearest digit can print a bound the data exceed;
-    rounding up keeps the sentence true at the precision shown.
-    """
-    if pd.isna(value):
-        return "an unknown value"
-    scale = 10**digits
-    return f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}"

@@ -10,12 +10,20 @@ the no-op rebuild (nothing changed) and the rebuild after touching a raw file
 (same bytes, new mtime: content hashes must see no change) show what
 incremental builds cost.
 
-The cold build is also run with every kernel started on its own
-(``KZMV_FORK_KERNELS=0``), to show what the kernel template saves.
+The build has two start-up tricks, and each must earn its place: warm starts
+(kernels boot while the notebooks they depend on still run;
+:mod:`kzmv.build.warm_kernels`, off with ``KZMV_WARM_KERNELS=0``) and the
+kernel template (kernels forked from one process that has imported everything;
+:mod:`kzmv.build.fork_server`, off with ``KZMV_FORK_KERNELS=0``). So the cold
+build is measured with both, with each alone and with neither, and each trick's
+gain is shown alone and on top of the other.
 
-This machine's speed drifts by a tenth or more from minute to minute, so the
-floor and the cold builds are each measured ``REPEATS`` times, interleaved,
-and the medians are compared.
+This machine is shared and its speed drifts by a tenth or more from minute to
+minute, so the floors and the cold builds are each measured ``REPEATS`` times,
+interleaved, and the medians are compared. CPU time (user + system, of the
+build and every kernel it started) is reported beside wall time: it does not
+count the time other work on the machine took from the build, so it is the
+steadier measure of what a trick saves.
 """
 
 from __future__ import annotations
@@ -23,13 +31,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +52,46 @@ from kzmv.build.spec import load_pipeline
 TRIVIAL = "import pandas\nimport seaborn\n"
 REPEATS = 5
 
+# The cold build's start-up tricks, on and off, as environment settings; the default last,
+# so that the runs after the loop (no-op, touched, parameter) start from its outputs.
+CONFIGS: dict[str, dict[str, str]] = {
+    "neither": {"KZMV_WARM_KERNELS": "0", "KZMV_FORK_KERNELS": "0"},
+    "fork only": {"KZMV_WARM_KERNELS": "0"},
+    "warm only": {"KZMV_FORK_KERNELS": "0"},
+    "both": {},
+}
 
-def _timed(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - start
+
+@dataclass(frozen=True)
+class Run:
+    """One measurement: wall seconds, and CPU seconds (user + system) of every process it ran."""
+
+    wall: float
+    cpu: float
 
 
-def floor_seconds(n_notebooks: int, workdir: Path, tuned: bool) -> float:
+def _cpu_seconds() -> float:
+    """CPU time so far of this process and of every child it (or they) waited for, kernels included."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measured(work: Callable[[], object]) -> Run:
+    """Wall and CPU time of ``work()``."""
+    wall, cpu = time.perf_counter(), _cpu_seconds()
+    work()
+    return Run(time.perf_counter() - wall, _cpu_seconds() - cpu)
+
+
+def _timed(cmd: list[str], env: dict[str, str], cwd: Path) -> Run:
+    return measured(lambda: subprocess.run(cmd, env=env, cwd=cwd, check=True, capture_output=True))
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def floor(n_notebooks: int, workdir: Path, tuned: bool) -> Run:
     """Kernel start plus pandas/seaborn import, times the notebooks, plus a trivial render.
 
     ``tuned`` runs papermill as the build does; otherwise with its defaults.
@@ -64,13 +106,15 @@ def floor_seconds(n_notebooks: int, workdir: Path, tuned: bool) -> float:
     src = workdir / "trivial.ipynb"
     nbformat.write(nb, src)
     settings = PAPERMILL_SETTINGS if tuned else {}
-    start = time.perf_counter()
-    for i in range(n_notebooks):
-        papermill.execute_notebook(
-            str(src), str(workdir / f"out{i}.ipynb"), kernel_name="python3", progress_bar=False, **settings
-        )
-    _Renderer().markdown("# Trivial\n\nA page.", trusted=True)
-    return time.perf_counter() - start
+
+    def run() -> None:
+        for i in range(n_notebooks):
+            papermill.execute_notebook(
+                str(src), str(workdir / f"out{i}.ipynb"), kernel_name="python3", progress_bar=False, **settings
+            )
+        _Renderer().markdown("# Trivial\n\nA page.", trusted=True)
+
+    return measured(run)
 
 
 @contextlib.contextmanager
@@ -117,6 +161,33 @@ def timeline(timings: dict[str, Any], width: int = 60) -> list[str]:
     return lines
 
 
+def cold_build_rows(colds: dict[str, list[Run]]) -> list[tuple[str, Run, str]]:
+    """The cold builds' medians, then what each trick saves alone and on top of the other (wall, CPU)."""
+    med = {name: median(runs) for name, runs in colds.items()}
+
+    def saved(without: str, with_: str) -> Run:
+        return Run(med[without].wall - med[with_].wall, med[without].cpu - med[with_].cpu)
+
+    labels = {
+        "both": "cold build, both start-up tricks (the default)",
+        "warm only": "  warm starts only (KZMV_FORK_KERNELS=0)",
+        "fork only": "  kernel template only (KZMV_WARM_KERNELS=0)",
+        "neither": "  neither (both set to 0)",
+    }
+    rows = [(labels[name], med[name], _spread(colds[name])) for name in ("both", "warm only", "fork only", "neither")]
+    rows += [
+        ("gain of warm starts alone (neither - warm only)", saved("neither", "warm only"), ""),
+        ("  on top of the kernel template (fork only - both)", saved("fork only", "both"), ""),
+        ("gain of the kernel template alone (neither - fork only)", saved("neither", "fork only"), ""),
+        ("  on top of warm starts (warm only - both)", saved("warm only", "both"), ""),
+    ]
+    return rows
+
+
+def _spread(runs: list[Run]) -> str:
+    return f"(runs: {', '.join(f'{r.wall:.2f}' for r in runs)})"
+
+
 def main() -> None:
     root = paths.project_root()
     n = len(load_pipeline(root / "pipeline.yml").notebooks)
@@ -125,45 +196,48 @@ def main() -> None:
         project = copy_project(root, work / "project")
         env = {**os.environ, "KZMV_PROJECT_ROOT": str(project), "KZMV_RAW_DIR": str(paths.raw_dir())}
         env.pop("KZMV_OUTPUT_ROOT", None)
+        for switch in ("KZMV_WARM_KERNELS", "KZMV_FORK_KERNELS"):
+            env.pop(switch, None)
         report = [sys.executable, "-m", "kzmv.cli", "report"]
-        unforked = {**env, "KZMV_FORK_KERNELS": "0"}
-        floors, tuned_floors, colds, unforked_colds = [], [], [], []
-        for _ in range(REPEATS):
+        floors: list[Run] = []
+        tuned_floors: list[Run] = []
+        colds: dict[str, list[Run]] = {name: [] for name in CONFIGS}
+        for i in range(REPEATS):
+            print(f"  run {i + 1} of {REPEATS} ...", file=sys.stderr)
             with _kernel_warnings_silenced():
-                floors.append(floor_seconds(n, work, tuned=False))
-                tuned_floors.append(floor_seconds(n, work, tuned=True))
-            _clear_outputs(project)
-            unforked_colds.append(_timed(report, unforked, project))
-            _clear_outputs(project)
-            colds.append(_timed(report, env, project))
+                floors.append(floor(n, work, tuned=False))
+                tuned_floors.append(floor(n, work, tuned=True))
+            for name, switches in CONFIGS.items():
+                _clear_outputs(project)
+                colds[name].append(_timed(report, {**env, **switches}, project))
         timings = json.loads((project / ".build" / "timings.json").read_text())
         noop = _timed(report, env, project)
         raw = paths.raw_dir() / "trade" / "kaz_trade_by_partner_2000_2025_wits_bns_panel.csv"
         os.utime(raw)
         touched = _timed(report, env, project)
         param = _timed([*report, "-p", "01_trade.top_n=5"], env, project)
-    floor, tuned_floor, cold, unforked_cold = (
-        statistics.median(v) for v in (floors, tuned_floors, colds, unforked_colds)
-    )
-
-    def spread(values: list[float]) -> str:
-        return f"(runs: {', '.join(f'{v:.2f}' for v in values)})"
+    floor_run, tuned_floor, cold = median(floors), median(tuned_floors), median(colds["both"])
 
     rows = [
-        (f"floor (kernel + pandas/seaborn import) x {n} notebooks + trivial render", floor, spread(floors)),
-        ("  the same, run with the build's papermill settings", tuned_floor, spread(tuned_floors)),
-        (f"cold build from scratch ({n} notebooks, 2 jobs)", cold, spread(colds)),
-        ("  the same, every kernel started on its own (KZMV_FORK_KERNELS=0)", unforked_cold, spread(unforked_colds)),
+        (f"floor (kernel + pandas/seaborn import) x {n} notebooks + trivial render", floor_run, _spread(floors)),
+        ("  the same, run with the build's papermill settings", tuned_floor, _spread(tuned_floors)),
+        *cold_build_rows(colds),
         ("no-op rebuild", noop, ""),
         ("rebuild after touching one raw file (same bytes)", touched, ""),
         ("rebuild after changing one parameter (01_trade.top_n=5)", param, ""),
     ]
-    print(f"kzmv bench on {os.cpu_count()} cores, {n} notebooks; medians of {REPEATS} runs")
-    for label, seconds, note in rows:
-        print(f"  {label:<72} {seconds:7.2f} s  {note}")
-    print(f"  {'ratio cold / floor (target <= 1.3)':<72} {cold / floor:7.2f}")
-    print(f"  {'ratio cold / floor with the build settings':<72} {cold / tuned_floor:7.2f}")
-    print(f"  {'no-op rebuild (target < 1 s)':<72} {noop:7.2f} s")
+    print(
+        f"kzmv bench on {os.cpu_count()} cores, {n} notebooks, Python {sys.version.split()[0]}; medians of {REPEATS} runs"
+    )
+    print(f"  {'':<72} {'wall':>7}   {'CPU':>6}")
+    for label, run, note in rows:
+        print(f"  {label:<72} {run.wall:7.2f} s {run.cpu:6.2f} s  {note}")
+    print(f"  {'ratio cold / floor, wall':<72} {cold.wall / floor_run.wall:7.2f}")
+    print(
+        f"  {'ratio cold / floor with the build settings, wall (target <= 1.1)':<72} {cold.wall / tuned_floor.wall:7.2f}"
+    )
+    print(f"  {'ratio cold / floor with the build settings, CPU':<72} {cold.cpu / tuned_floor.cpu:7.2f}")
+    print(f"  {'no-op rebuild (target < 1 s)':<72} {noop.wall:7.2f} s")
     print("  the last cold build, from its start ('.' kernel starting, '-' warm and waiting, '#' running):")
     for line in timeline(timings):
         print(line)

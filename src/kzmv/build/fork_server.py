@@ -1,20 +1,28 @@
 """The kernel template: one process that imports once and forks a kernel per notebook.
 
 Why: every notebook kernel otherwise starts a fresh Python and imports ipykernel,
-pandas, matplotlib, pandera and the project package, about a second
-of CPU each. On a two-core machine four such starts compete with the
-notebooks' own work. This process pays for those imports once; each kernel is
-then a ``fork()`` of it that starts ipykernel exactly as ``python -m
+pandas, matplotlib, pandera and the project package, about a second of CPU
+each. On a two-core machine four such starts compete with the notebooks' own
+work. This process pays for those imports once; each kernel is then a
+``fork()`` of it that starts ipykernel exactly as ``python -m
 ipykernel_launcher`` would, with the connection file, working folder and
 environment the runner asked for.
 
+Forking is safe only in a process with one thread: a lock that another thread
+holds at the fork stays locked forever in the child. So the template imports
+the numerical libraries with their thread pools turned off (OpenBLAS would
+otherwise start a worker thread when numpy is imported), counts its own
+operating-system threads before every fork, and refuses to fork if there is
+more than one; the kernel is then started the usual way. Nothing here uses a
+library's private parts: a forked child leaves the request loop by returning
+from it, runs ipykernel's public entry point, and exits as any Python does.
+
 Started by :class:`KernelTemplate` as ``python -m kzmv.build.fork_server
-REPLY_FD MODULE...``. It reads one JSON request per line
-on stdin (``{"argv": [...], "cwd": ..., "env": {...}}``) and answers each on
-``REPLY_FD`` with ``{"pid": ...}``; its first line there is ``{"ready": true}``.
-It exits when stdin closes. Only the standard library is imported before the
-preload, and no thread is started, so forking is safe. This module holds the
-runner's handle on the process too, so that ``kzmv report`` can start it
+REPLY_FD MODULE...``. It reads one JSON request per line on stdin
+(``{"argv": [...], "cwd": ..., "env": {...}}``) and answers each on
+``REPLY_FD`` with ``{"pid": ...}``, or ``{"refused": reason}``; its first line
+there is ``{"ready": true}``. It exits when stdin closes. This module holds
+the runner's handle on the process too, so that ``kzmv report`` can start it
 before importing anything heavy itself; the jupyter_client side is in
 :mod:`kzmv.build.fork_provisioner`.
 """
@@ -22,7 +30,6 @@ before importing anything heavy itself; the jupyter_client side is in
 from __future__ import annotations
 
 import ast
-import atexit
 import contextlib
 import gc
 import importlib
@@ -32,21 +39,43 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+# Thread pools of the numerical libraries, off. Every kernel the build starts gets the same
+# setting (kzmv.build.fork_provisioner), so a forked kernel computes exactly as one started
+# the usual way; with two notebooks on two cores, extra BLAS threads would only compete.
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+_TASKS = Path("/proc/self/task")
 _active: KernelTemplate | None = None
 
 
+class ForkRefusedError(RuntimeError):
+    """The template would not fork (it has more than one thread); start the kernel the usual way."""
+
+
 def fork_enabled() -> bool:
-    """Forking needs POSIX ``fork``; ``KZMV_FORK_KERNELS=0`` turns it off (to compare, or to rule it out)."""
-    return hasattr(os, "fork") and os.environ.get("KZMV_FORK_KERNELS", "1") != "0"
+    """Forking needs POSIX ``fork`` and a way to count the process's threads (Linux's /proc).
+
+    ``KZMV_FORK_KERNELS=0`` turns it off (to compare, or to rule it out).
+    """
+    return hasattr(os, "fork") and _TASKS.is_dir() and os.environ.get("KZMV_FORK_KERNELS", "1") != "0"
 
 
 def active() -> KernelTemplate | None:
     """The template kernels are forked from now, if one is running."""
     return _active
+
+
+def os_threads() -> int:
+    """How many threads this process has, as the operating system counts them.
+
+    Counted from /proc rather than by :mod:`threading`, which sees only the
+    threads Python started, not those a C library (OpenBLAS, say) started.
+    """
+    return len(os.listdir(_TASKS))
 
 
 class KernelTemplate:
@@ -56,15 +85,18 @@ class KernelTemplate:
     time later; requests are answered one at a time, from any thread. From
     creation until :meth:`close`, kernels that jupyter_client starts through
     :class:`kzmv.build.fork_provisioner.ForkedKernelManager` are forked from it.
+    ``python_options`` go to its interpreter (a test shows Python's own
+    fork warning with ``-W always::DeprecationWarning``).
     """
 
-    def __init__(self, modules: list[str]) -> None:
+    def __init__(self, modules: list[str], python_options: Sequence[str] = ()) -> None:
         global _active
         read_fd, write_fd = os.pipe()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "kzmv.build.fork_server", str(write_fd), *modules],
+            [sys.executable, *python_options, "-m", "kzmv.build.fork_server", str(write_fd), *modules],
             stdin=subprocess.PIPE,
             pass_fds=(write_fd,),
+            env={**os.environ, **SINGLE_THREADED},
             start_new_session=True,  # Ctrl-C goes to the runner, which then shuts kernels down in order
             text=True,
         )
@@ -81,7 +113,11 @@ class KernelTemplate:
         return json.loads(line)
 
     def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
-        """Start ipykernel with ``argv`` (its arguments after ``-m ipykernel_launcher``); return its pid."""
+        """Start ipykernel with ``argv`` (its arguments after ``-m ipykernel_launcher``); return its pid.
+
+        Raise :class:`ForkRefusedError` if the template will not fork, and
+        ``RuntimeError`` if it has died.
+        """
         with self._lock:
             if not self._ready:
                 self._reply()  # {"ready": true}: blocks until the imports are done
@@ -89,21 +125,34 @@ class KernelTemplate:
             assert self._process.stdin is not None
             self._process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
             self._process.stdin.flush()
-            return int(self._reply()["pid"])
+            reply = self._reply()
+        if "refused" in reply:
+            raise ForkRefusedError(reply["refused"])
+        return int(reply["pid"])
 
     def close(self) -> None:
-        """Stop the template at once, imports finished or not.
+        """Stop the template.
 
-        Kernels forked from it are separate processes, each shut down by its
-        own kernel manager before this is called.
+        Still importing (nothing was forked from it), it is killed at once.
+        Otherwise its input is closed and it exits by itself, after collecting
+        its exited kernels: so their CPU time is counted with the build's
+        (``make bench`` reports it). Kernels forked from it are separate
+        processes, each shut down by its own kernel manager before this is
+        called.
         """
         global _active
         if _active is self:
             _active = None
-        self._process.kill()
-        self._process.wait()
         if self._process.stdin is not None:
-            self._process.stdin.close()
+            with contextlib.suppress(OSError):  # BrokenPipeError if it has died
+                self._process.stdin.close()
+        if not self._ready:
+            self._process.kill()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
         self._replies.close()
 
 
@@ -139,7 +188,7 @@ def notebook_imports(paths: Iterable[Path]) -> list[str]:
     return imports_of(sources)
 
 
-def _reap(signum: int, frame: object) -> None:
+def _reap(signum: int = 0, frame: object = None) -> None:
     """Collect exited kernels, so none lingers as a zombie (they are our children)."""
     while True:
         try:
@@ -164,51 +213,13 @@ def _preload(modules: list[str]) -> None:
             importlib.import_module(name)
 
 
-def _become_kernel(argv: list[str], cwd: str, env: dict[str, str], reply_fd: int) -> None:
-    """In the forked child: turn into an ipykernel process and never return."""
-    code = 1
-    try:
-        # the template's channels are not the kernel's: stdin (the requests) becomes
-        # empty, as it is for a kernel that jupyter_client starts, and the reply pipe closes
-        os.close(reply_fd)
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        os.setsid()  # its own process group, as jupyter_client starts kernels, so signals reach only it
-        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        os.chdir(cwd)
-        os.environ.clear()
-        os.environ.update(env)
-        # ipykernel read JPY_PARENT_PID when the template imported it, before this environment
-        # existed; name the parent explicitly: this template, so the kernel ends if it does
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        argv = [*argv, f"--IPKernelApp.parent_handle={os.getppid()}"]
-        sys.argv = [sys.argv[0], *argv]
-        from ipykernel import kernelapp
+def serve(reply_fd: int, modules: list[str]) -> dict[str, Any] | None:
+    """Import ``modules``, then fork a child per request until stdin closes.
 
-        kernelapp.launch_new_instance(argv=argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    except KeyboardInterrupt:
-        code = 130  # stopped while starting: nothing to report
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        # what a normal interpreter exit does (history saved, loggers flushed), then exit without
-        # ever unwinding into the template's request loop, which this stack still holds
-        atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-
-
-def main() -> None:
-    reply_fd, modules = int(sys.argv[1]), sys.argv[2:]
+    Returns None in the template once stdin has closed; in each forked child
+    it returns that child's request, so the child leaves this loop (and
+    whatever it holds) behind and becomes a kernel in :func:`main`.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when this process ends
     reply = os.fdopen(reply_fd, "w", buffering=1)
     _preload(modules)
@@ -220,13 +231,54 @@ def main() -> None:
     reply.write(json.dumps({"ready": True}) + "\n")
     while line := sys.stdin.readline():
         request = json.loads(line)
+        threads = os_threads()
+        if threads != 1:
+            reply.write(json.dumps({"refused": f"the kernel template has {threads} threads"}) + "\n")
+            continue
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _become_kernel(request["argv"], request["cwd"], request["env"], reply_fd)
+            reply.close()  # the template's channel, not the kernel's
+            return request
         reply.write(json.dumps({"pid": pid}) + "\n")
+    _reap()
+    return None
+
+
+def become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> int:
+    """In the forked child: run ipykernel as ``python -m ipykernel_launcher ARGV`` would; its exit status."""
+    # stdin (the template's requests) becomes empty, as it is for a kernel jupyter_client starts
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.setsid()  # its own process group, as jupyter_client starts kernels, so signals reach only it
+    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    # ipykernel read JPY_PARENT_PID when the template imported it, before this environment
+    # existed; name the parent explicitly: this template, so the kernel ends if it does
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    argv = [*argv, f"--IPKernelApp.parent_handle={os.getppid()}"]
+    sys.argv = [sys.argv[0], *argv]
+    from ipykernel import kernelapp
+
+    try:
+        kernelapp.launch_new_instance(argv=argv)
+    except KeyboardInterrupt:
+        return 130  # stopped while starting: nothing to report
+    return 0
+
+
+def main() -> int:
+    request = serve(int(sys.argv[1]), sys.argv[2:])
+    if request is None:
+        return 0
+    return become_kernel(request["argv"], request["cwd"], request["env"])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -3,6 +3,12 @@
 :func:`fetch_all` materialises exactly the bytes the manifest records, from a
 mirror folder or a download URL; a file that does not match its checksum
 never lands in ``data/raw``.
+
+A fetched file can still be edited afterwards, so every reader checks it again
+(:func:`verified_path`, called by :func:`kzmv.data.loading.read_raw`), from the
+command line and from JupyterLab alike. That costs one hash per version of each
+file per process: the hash is remembered for the file's size and mtime (see
+:func:`kzmv.yamlio.once_per_file_version`), and an edit changes the mtime.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pathlib import Path
 from kzmv import paths
 from kzmv.data.manifest import Source, load_manifest
 from kzmv.errors import PipelineError
+from kzmv.yamlio import once_per_file_version
 
 
 def sha256_of(path: Path) -> str:
@@ -26,6 +33,33 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@once_per_file_version
+def _remembered_sha256(path: Path) -> str:
+    """:func:`sha256_of`, computed once per version (size and mtime) of the file in this process."""
+    return sha256_of(path)
+
+
+def verified_path(source: Source, raw: Path | None = None) -> Path:
+    """The fetched copy of ``source``, after checking it is exactly the file the manifest records.
+
+    A missing copy or one that was changed after fetching is a PipelineError
+    naming the file and what to do, so that nothing is ever computed from an
+    edited raw file.
+    """
+    raw = raw or paths.raw_dir()
+    target = raw / source.path
+    if not target.is_file():
+        raise PipelineError(f"raw file '{source.path}' is missing from {raw}: run `make data` to fetch it")
+    actual = _remembered_sha256(target)
+    if actual != source.sha256:
+        raise PipelineError(
+            f"checksum mismatch for raw file '{source.path}' in {raw}: data/sources.yml records sha256 "
+            f"{source.sha256} (source '{source.id}'), the file has {actual}; it was changed after fetching: "
+            "run `make data` to fetch it again, or record a new release of the data in data/sources.yml"
+        )
+    return target
 
 
 def _download(url: str, target: Path, timeout: float = 30.0) -> None:
@@ -94,14 +128,5 @@ def fetch_all(
 def verify_all(manifest: dict[str, Source] | None = None, raw: Path | None = None) -> None:
     """Check the fetched copies against the manifest without fetching anything."""
     manifest = manifest or load_manifest()
-    raw = raw or paths.raw_dir()
     for source in manifest.values():
-        target = raw / source.path
-        if not target.is_file():
-            raise PipelineError(f"raw file '{source.path}' is missing from {raw}: run `make data`")
-        actual = sha256_of(target)
-        if actual != source.sha256:
-            raise PipelineError(
-                f"checksum mismatch for raw file '{source.path}' in {raw}: "
-                f"expected sha256 {source.sha256}, got {actual}"
-            )
+        verified_path(source, raw)

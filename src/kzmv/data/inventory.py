@@ -33,15 +33,33 @@ def inventory(raw: dict[str, pd.DataFrame], manifest: dict[str, Source]) -> pd.D
     return pd.DataFrame(rows)
 
 
+# Where a table names Kazakhstan: its code (or, in SIPRI's register, its name) in one of these columns.
+KAZAKHSTAN_KEYS: tuple[tuple[str, str], ...] = (
+    ("Code", "KAZ"),
+    ("Country Code", "KAZ"),
+    ("iso3", "KAZ"),
+    ("iso3c", "KAZ"),
+    ("country_iso3", "KAZ"),
+    ("partner_iso3", "KAZ"),
+    ("reporter_iso3", "KAZ"),
+    ("COUNTERPART_COUNTRY.ID", "KAZ"),
+    ("Recipient", "Kazakhstan"),
+)
+YEAR_COLUMNS: tuple[str, ...] = ("year", "Year", "Delivery year", "TIME_PERIOD")
+
+
 def _periods(frame: pd.DataFrame) -> tuple[str, str]:
     """First and last period a raw table covers (Kazakhstan's rows where the table has many countries)."""
-    for code in ("Code", "Country Code", "iso3"):
-        if code in frame.columns and frame[code].eq("KAZ").any() and frame[code].nunique() > 1:
-            frame = frame[frame[code] == "KAZ"]
+    for column, value in KAZAKHSTAN_KEYS:
+        if column in frame.columns and frame[column].eq(value).any() and frame[column].nunique() > 1:
+            frame = frame[frame[column] == value]
     if "month" in frame.columns:
         months = pd.to_datetime(frame["month"]).dropna()
         return f"{months.min():%Y-%m}", f"{months.max():%Y-%m}"
-    year_col = next((c for c in ("year", "Year") if c in frame.columns), None)
+    if "date" in frame.columns:  # dated events (the UN votes): first and last day
+        days = pd.to_datetime(frame["date"]).dropna()
+        return f"{days.min():%Y-%m-%d}", f"{days.max():%Y-%m-%d}"
+    year_col = next((c for c in YEAR_COLUMNS if c in frame.columns), None)
     if year_col is not None:
         years = frame[year_col].dropna().astype(int)
     else:  # wiiw's wide tables: one column per year, "_2003" ...

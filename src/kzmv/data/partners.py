@@ -7,6 +7,7 @@ a display name and one group, so a reader can see and change the definition of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -69,3 +70,26 @@ def group_sizes(groups: pd.DataFrame) -> pd.DataFrame:
     """How many partner countries each group holds, in house order."""
     counts = groups.groupby("group").size().reindex(list(GROUPS), fill_value=0)
     return counts.rename_axis("group").reset_index(name="partner countries")
+
+
+def iso3_from_names(names: pd.Series, aliases: Mapping[str, str | None]) -> pd.Series:
+    """ISO3 codes for English country names: ``aliases`` first, then pycountry's exact lookup.
+
+    Publishers spell countries their own way ("Turkiye", "UAE", "Korea, DPR of"); the
+    alias table of each source says how, and an alias of ``None`` marks a place with no
+    ISO 3166-1 code. pycountry matches a name, official name or common name exactly
+    (ignoring case), never by similarity, so a misspelling is missing, not mismatched.
+    A name found neither way is missing (``<NA>``); callers decide whether that is an error.
+    """
+    import pycountry
+
+    def one(name: str) -> str | None:
+        if name in aliases:
+            return aliases[name]
+        try:
+            return pycountry.countries.lookup(name).alpha_3
+        except LookupError:
+            return None
+
+    lookup = {name: one(name) for name in names.dropna().unique()}
+    return names.map(lookup).astype("str")

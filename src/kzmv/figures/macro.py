@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from kzmv.analysis import macro
-from kzmv.analysis.periods import PRE_WAR_YEAR, WAR_START_YEAR
+from kzmv.analysis.periods import BASE_YEAR, SHOCK_YEAR
 from kzmv.figures.style import (
     GROUP_COLOURS,
     INK,
@@ -321,10 +321,10 @@ def neighbours_figure(
             ax.plot(values.index, values.to_numpy(), **styles[iso3])
         if indicator == macro.CPI:
             dispute_notes = _disputed_cpi(ax, macro_table, disputed, first, last)
-        if indicator == macro.GROWTH and first <= PRE_WAR_YEAR < last:
-            ax.axvspan(PRE_WAR_YEAR + 0.5, last + 0.5, color="#f2f2f2", zorder=0, lw=0)
+        if indicator == macro.GROWTH and first <= BASE_YEAR < last:
+            ax.axvspan(BASE_YEAR + 0.5, last + 0.5, color="#f2f2f2", zorder=0, lw=0)
             ax.text(
-                PRE_WAR_YEAR + 0.7,
+                BASE_YEAR + 0.7,
                 0.97,
                 "war years",
                 transform=ax.get_xaxis_transform(),
@@ -340,8 +340,8 @@ def neighbours_figure(
     legend_ax.axis("off")
     handles = [Line2D([], [], label=macro.country_name(c, groups), **styles[c]) for c in ["KAZ", *countries]]
     legend_ax.legend(handles=handles, loc="upper left", fontsize=9, title="Country")
-    before = f"{first}–{min(last, PRE_WAR_YEAR)}"
-    war = f"{WAR_START_YEAR}–{last}" if last > WAR_START_YEAR else str(WAR_START_YEAR)
+    before = f"{first}–{min(last, BASE_YEAR)}"
+    war = f"{SHOCK_YEAR}–{last}" if last > SHOCK_YEAR else str(SHOCK_YEAR)
     lines = ["Average real growth, % a year:", f"{'':14}{before:>10}{war:>11}"] + [
         f"{r.country[:14]:14}{pct(r.growth_before_war_pct, 1):>10}{pct(r.growth_war_years_pct, 1):>11}"
         for r in summary.itertuples()

@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 
 from kzmv import paths
@@ -219,3 +220,24 @@ def year_axis(ax: Axes, first: int, last: int) -> None:
     ticks = [y for y in range(first, last + 1) if (y - first) % step == 0]
     ax.set_xticks(ticks)
     ax.set_xlim(first - 0.5, last + 0.5)
+
+
+def spread_labels(positions: list[float], min_gap: float) -> list[float]:
+    """Label positions moved apart (upwards, in order) so that no two are closer than ``min_gap``.
+
+    For labels at the right end of lines that finish close together: the order of the
+    lines is kept, and a label moves only as far as it must.
+    """
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = list(positions)
+    previous = -np.inf
+    for i in order:
+        placed[i] = max(positions[i], previous + min_gap)
+        previous = placed[i]
+    return placed
+
+
+def tint(colour: str, strength: float = 0.3) -> str:
+    """``colour`` mixed with white (``strength`` of the colour), for cell backgrounds that dark text can sit on."""
+    rgb = to_rgb(colour)
+    return to_hex(tuple(strength * c + (1 - strength) for c in rgb))

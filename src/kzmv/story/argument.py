@@ -220,8 +220,8 @@ def verdict_lists(ledger: pd.DataFrame) -> str:
 def china_paragraph(tables: Tables) -> str:
     """China's share of turnover over the long run and around 2022, against all trade's growth."""
     by_group = tables["trade_by_group"]
-    first, latest, war = int(by_group["year"].min()), _latest(tables), periods.WAR_START_YEAR
-    pre = periods.PRE_WAR_YEAR
+    first, latest, war = int(by_group["year"].min()), _latest(tables), periods.SHOCK_YEAR
+    pre = periods.BASE_YEAR
     growth_china = measures.turnover_growth_pct(tables, ["China"], war)
     growth_all = 100 * (_total(by_group, war) / _total(by_group, pre) - 1)
     moved = _share(by_group, "China", war) - _share(by_group, "China", pre)
@@ -267,7 +267,7 @@ def eu_investment_paragraph(tables: Tables) -> str:
 def russia_trade_paragraph(tables: Tables) -> str:
     """Turnover with Russia year by year, as revised and as first released, and Russia's share against two bases."""
     by_group = tables["trade_by_group"]
-    war, latest, pre = periods.WAR_START_YEAR, _latest(tables), periods.PRE_WAR_YEAR
+    war, latest, pre = periods.SHOCK_YEAR, _latest(tables), periods.BASE_YEAR
     years = range(war, int(by_group["year"].max()) + 1)
     growth = [
         f"{_pct(measures.turnover_growth_pct(tables, ['Russia'], y), signed=True)} in {y}{trade.preliminary_label(y)}"
@@ -309,7 +309,7 @@ def russia_trade_paragraph(tables: Tables) -> str:
 
 def prices_paragraph(tables: Tables) -> str:
     """What the first war year's dollar growth was in volume and without crude oil."""
-    war = periods.WAR_START_YEAR
+    war = periods.SHOCK_YEAR
     monthly = tables["raw:exports_by_commodity_monthly"]
     total = energy.like_for_like_change(monthly, war)
     crude = energy.like_for_like_change(monthly, war, items=("CRUDE_OIL",))
@@ -361,7 +361,7 @@ def investment_paragraph(tables: Tables) -> str:
     """Russian gross FDI as far as the data go, inflows from everyone else, and by-country changes."""
     gross = tables["fdi_gross_vs_net"]
     russia = measures.russia_gross_fdi(gross)
-    pre = periods.PRE_WAR_YEAR
+    pre = periods.BASE_YEAR
     ratio = measures.russia_gross_fdi_ratio(tables, base_year=pre)
     others = fdi.gross_inflow_excluding(gross, "Russia")
     halves = fdi.first_half_gross_inflows(tables["raw:fdi_page_figures"])
@@ -428,7 +428,7 @@ def inflation_paragraph(tables: Tables) -> str:
     gap = macro.source_gap(indicators, macro.CPI)
     base = periods.PRE_WAR_FIVE_YEARS
     wb = macro.series(indicators, macro.CPI, macro.WB)
-    years = [int(y) for y in gap.index if y >= periods.WAR_START_YEAR and pd.notna(gap.loc[y, macro.WB])]
+    years = [int(y) for y in gap.index if y >= periods.SHOCK_YEAR and pd.notna(gap.loc[y, macro.WB])]
     disputed = [y for y in macro.disputed_years(indicators) if y in years]
     cab = macro.imf_series(tables["raw:imf_weo_kaz"], "BCA_NGDPD")
     last_cab = years[-1]
@@ -485,9 +485,9 @@ def timeline_events(events: pd.DataFrame) -> pd.DataFrame:
     from kzmv.data.events import events_between
 
     last = int(events["date"].dt.year.max())
-    if last < periods.WAR_START_YEAR:
+    if last < periods.SHOCK_YEAR:
         raise PipelineError("data/events.csv has no event from the war years")
-    return events_between(events, periods.WAR_START_YEAR, last)
+    return events_between(events, periods.SHOCK_YEAR, last)
 
 
 def timeline_table(events: pd.DataFrame) -> pd.DataFrame:

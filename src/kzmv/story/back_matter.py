@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kzmv import paths
 from kzmv.data.manifest import Source
+from kzmv.data.tables import load_dictionary
 from kzmv.errors import PipelineError
 from kzmv.yamlio import load_yaml
 
@@ -194,14 +195,41 @@ def groups_markdown(groups: pd.DataFrame, order: tuple[str, ...]) -> str:
 # --------------------------------------------------------------------------- downloads
 
 
-def downloads_markdown(processed: Path | None = None, figures: Path | None = None) -> str:
-    """Links to every processed CSV and every figure present now, sorted, relative to ``report/``."""
+def licence_notes(dictionary: dict | None = None) -> dict[str, str]:
+    """``{"<table>.csv": note}`` for the processed tables whose dictionary entry carries a ``licence_note``.
+
+    A raw file whose licence forbids republishing it whole (SIPRI's register) may reach
+    the downloads only as the aggregates the report uses; the note says so next to the link.
+    """
+    tables = dictionary if dictionary is not None else load_dictionary()
+    return {f"{name}.csv": entry["licence_note"] for name, entry in tables.items() if entry.get("licence_note")}
+
+
+def downloads_markdown(
+    processed: Path | None = None, figures: Path | None = None, notes: dict[str, str] | None = None
+) -> str:
+    """Links to every processed CSV and every figure present now, sorted, relative to ``report/``.
+
+    A table with a licence note (``notes``, by default from ``data/dictionary.yml``) carries
+    it after its link, and the list says why some tables are extracts.
+    """
     processed = processed or paths.processed_dir()
     figures = figures or paths.figures_dir()
+    notes = licence_notes() if notes is None else notes
     tables = sorted(p.name for p in processed.glob("*.csv"))
     stems = sorted({p.stem for p in figures.iterdir() if p.suffix in (".svg", ".png")}) if figures.is_dir() else []
     lines = ["**Tables** (CSV, documented in `data/dictionary.yml`)", ""]
-    lines += [f"- [{md_escape(name)}](../data/processed/{name})" for name in tables] or ["- none"]
+    if any(name in notes for name in tables):
+        lines += [
+            "Some raw files may not be republished whole: SIPRI's terms, for one, allow reproducing less than a "
+            "tenth of its register. The tables built from them hold only what the report uses, as noted below; the "
+            "raw files themselves are never part of the downloads.",
+            "",
+        ]
+    lines += [
+        f"- [{md_escape(name)}](../data/processed/{name})" + (f": {md_escape(notes[name])}" if name in notes else "")
+        for name in tables
+    ] or ["- none"]
     lines += ["", "**Figures** (SVG and PNG)", ""]
     for stem in stems:
         links = [

@@ -69,3 +69,10 @@ def show_table(frame: Any, digits: int | None = None) -> None:
 
     shown = frame.round(digits) if digits is not None else frame
     display(HTML(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="kzmv-table")))
+
+
+def show_html(markup: str) -> None:
+    """Display HTML built by a story function (which escapes every data string it puts in)."""
+    from IPython.display import HTML, display
+
+    display(HTML(markup))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kzmv.analysis.macro import WEO_VINTAGE
+
 
 def date_of_data(cover: pd.DataFrame, preliminary_years: frozenset[int]) -> str:
     """The "date of the data" line of the report's title block, from what the files hold."""
@@ -23,6 +25,6 @@ def date_of_data(cover: pd.DataFrame, preliminary_years: frozenset[int]) -> str:
     )
     return (
         f"Partner trade to {trade_last}{prelim}; {monthly}; "
-        f"FDI by partner to {last['fdi_by_partner_wiiw']}; IMF WEO April 2025 vintage. "
+        f"FDI by partner to {last['fdi_by_partner_wiiw']}; IMF WEO {WEO_VINTAGE} vintage. "
         "Every raw file is verified by its SHA-256 checksum (data/sources.yml)."
     )

@@ -18,7 +18,7 @@ from kzmv.analysis.trade import last_complete_year
 from kzmv.story import claims
 from kzmv.story.claims import measures
 
-BEFORE_SHOCKS = periods.PRE_WAR_YEAR
+BEFORE_SHOCKS = periods.BASE_YEAR
 TABLES = ("trade_by_group", "fdi_by_group", "fdi_by_partner", "export_structure", "oil_exports")
 
 

@@ -1,0 +1,196 @@
+"""Arms transfers: who supplies Kazakhstan and its peers, from SIPRI's trade register.
+
+Pure functions on DataFrames. What the numbers are, and the rules that follow:
+
+* **A TIV is not money.** SIPRI's trend-indicator value prices each weapon by the
+  known production cost of a core set of weapons, to measure the military capability
+  transferred. A used weapon counts at 40% of a new one (66% if refurbished). TIVs can
+  be added and compared between suppliers; they must not be set against GDP, budgets
+  or sales.
+* **The series is lumpy.** One aircraft deal can make a year, so shares are taken over
+  multi-year windows (SIPRI's own advice), never over a single year.
+* **Only what the report uses leaves this module.** SIPRI's terms allow reproducing
+  less than a tenth of a published data set, so the processed table is the yearly sum
+  per supplier for the recipients shown, with no deal, designation or order detail.
+
+SIPRI names countries in its own English (Turkiye, UAE, DR Congo, ...); they are mapped
+to ISO3 codes with :func:`kzmv.data.partners.iso3_from_names` and the aliases below.
+Non-state actors (marked ``*``), organisations (``**``) and unknown suppliers get no
+code and count in the "Other" group, so totals are never short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from kzmv.data.partners import GROUPS, iso3_from_names
+from kzmv.errors import PipelineError
+
+# SIPRI spellings that pycountry does not know; None: no ISO 3166-1 code (not a UN member state).
+SIPRI_ALIASES: dict[str, str | None] = {
+    "Bosnia-Herzegovina": "BIH",
+    "Brunei": "BRN",
+    "Cote d'Ivoire": "CIV",
+    "DR Congo": "COD",
+    "Kosovo": None,
+    "Northern Cyprus": None,
+    "Palestine": "PSE",
+    "Russia": "RUS",
+    "Turkiye": "TUR",
+    "UAE": "ARE",
+}
+
+FLOW_COLUMNS = ["recipient_iso3", "recipient", "supplier", "supplier_iso3", "supplier_group", "year", "tiv_m"]
+WINDOW_COLUMNS = [
+    "recipient_iso3",
+    "recipient",
+    "window",
+    "first_year",
+    "last_year",
+    "supplier_group",
+    "tiv_m",
+    "share_pct",
+]
+
+
+def is_state(names: pd.Series) -> pd.Series:
+    """False for SIPRI's non-state actors (``*``), organisations (``**``) and unknown parties."""
+    return ~(names.str.endswith("*") | names.str.startswith("unknown"))
+
+
+def name_codes(names: pd.Series) -> pd.Series:
+    """ISO3 codes for SIPRI names; missing for non-states and the few places without a code."""
+    codes = pd.Series(pd.NA, index=names.index, dtype="str")
+    states = is_state(names)
+    codes[states] = iso3_from_names(names[states], SIPRI_ALIASES)
+    return codes
+
+
+def arms_flows(register: pd.DataFrame, recipients: Sequence[str], groups: pd.DataFrame) -> pd.DataFrame:
+    """TIV delivered per recipient, supplier and year, for the ``recipients`` (ISO3) only.
+
+    Deliveries of one deal in one year are summed over deals; a supplier with no code
+    (a non-state actor, "unknown supplier(s)") keeps its SIPRI name and falls in "Other".
+    """
+    frame = register[["Supplier", "Recipient", "Delivery year", "TIV delivery values"]]
+    frame = frame.assign(recipient_iso3=name_codes(frame["Recipient"]))
+    frame = frame[frame["recipient_iso3"].isin(list(recipients))]
+    missing = sorted(set(recipients) - set(frame["recipient_iso3"]))
+    if missing:
+        raise PipelineError(f"arms transfers: no delivery to {', '.join(missing)} in the SIPRI register")
+    sums = frame.groupby(["recipient_iso3", "Recipient", "Supplier", "Delivery year"], as_index=False)[
+        "TIV delivery values"
+    ].sum()
+    sums = sums.rename(
+        columns={
+            "Recipient": "recipient",
+            "Supplier": "supplier",
+            "Delivery year": "year",
+            "TIV delivery values": "tiv_m",
+        }
+    )
+    sums["supplier_iso3"] = name_codes(sums["supplier"])
+    group_of = groups.set_index("iso3")["group"]
+    sums["supplier_group"] = sums["supplier_iso3"].map(group_of).fillna("Other")
+    sums["year"] = sums["year"].astype("int64")
+    sums["tiv_m"] = sums["tiv_m"].round(6)
+    order = {c: i for i, c in enumerate(recipients)}
+    sums = sums.sort_values(
+        ["recipient_iso3", "year", "supplier"], key=lambda s: s.map(order) if s.name == "recipient_iso3" else s
+    )
+    return sums[FLOW_COLUMNS].reset_index(drop=True)
+
+
+def windows(first_year: int, last_year: int, width: int) -> list[tuple[int, int]]:
+    """Consecutive ``width``-year windows ending in ``last_year``, none starting before ``first_year``.
+
+    Anchored on the latest year so that the most recent window is always complete; an
+    earlier remainder shorter than ``width`` is left out rather than compared with full
+    windows. If the span is shorter than one window, the whole span is the one window.
+    """
+    if width < 1 or last_year < first_year:
+        raise PipelineError(f"arms windows: need a width of at least 1 year within {first_year}-{last_year}")
+    spans = []
+    end = last_year
+    while end - width + 1 >= first_year:
+        spans.append((end - width + 1, end))
+        end -= width
+    return spans[::-1] or [(first_year, last_year)]
+
+
+def register_windows(register: pd.DataFrame, first_year: int, last_year: int, width: int) -> list[tuple[int, int]]:
+    """:func:`windows` within both the chapter's years and the register's delivery years."""
+    years = register["Delivery year"]
+    return windows(max(first_year, int(years.min())), min(last_year, int(years.max())), width)
+
+
+def window_label(span: tuple[int, int]) -> str:
+    return f"{span[0]}–{span[1]}"
+
+
+def by_window(flows: pd.DataFrame, spans: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """TIV and share per recipient, window and supplier group (house order); every group listed.
+
+    A group that delivered nothing in a window has 0 TIV: SIPRI records deliveries, so no
+    row means nothing was delivered. A recipient with no delivery at all in a window has
+    no total, and its shares are missing, not zero.
+    """
+    rows = []
+    recipients = flows.drop_duplicates("recipient_iso3")[["recipient_iso3", "recipient"]]
+    for span in spans:
+        inside = flows[flows["year"].between(*span)]
+        sums = inside.groupby(["recipient_iso3", "supplier_group"])["tiv_m"].sum()
+        for rec in recipients.itertuples(index=False):
+            total = sums.get(rec.recipient_iso3, pd.Series(dtype=float)).sum()
+            for group in GROUPS:
+                tiv = float(sums.get((rec.recipient_iso3, group), 0.0))
+                rows.append(
+                    {
+                        "recipient_iso3": rec.recipient_iso3,
+                        "recipient": rec.recipient,
+                        "window": window_label(span),
+                        "first_year": span[0],
+                        "last_year": span[1],
+                        "supplier_group": group,
+                        "tiv_m": round(tiv, 6),
+                        "share_pct": round(100 * tiv / total, 6) if total > 0 else float("nan"),
+                    }
+                )
+    return pd.DataFrame(rows, columns=WINDOW_COLUMNS)
+
+
+def window_shares(windows_table: pd.DataFrame, window: str, group: str) -> pd.Series:
+    """Each recipient's share (percent) from ``group`` in one window, by recipient code."""
+    one = windows_table[(windows_table["window"] == window) & (windows_table["supplier_group"] == group)]
+    return one.set_index("recipient_iso3")["share_pct"]
+
+
+def supplier_totals(flows: pd.DataFrame, recipient: str, first_year: int, last_year: int) -> pd.DataFrame:
+    """``recipient``'s suppliers over a span: TIV and share, largest first (ties by name)."""
+    inside = flows[(flows["recipient_iso3"] == recipient) & flows["year"].between(first_year, last_year)]
+    sums = inside.groupby(["supplier", "supplier_group"], as_index=False)["tiv_m"].sum()
+    total = sums["tiv_m"].sum()
+    sums["share_pct"] = 100 * sums["tiv_m"] / total if total > 0 else float("nan")
+    return sums.sort_values(["tiv_m", "supplier"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def group_share(flows: pd.DataFrame, recipient: str, group: str, first_year: int, last_year: int) -> float:
+    """The share (percent) of ``recipient``'s arms imports over a span that came from ``group``; NaN if none arrived."""
+    totals = supplier_totals(flows, recipient, first_year, last_year)
+    total = totals["tiv_m"].sum()
+    if total <= 0:
+        return float("nan")
+    return float(100 * totals.loc[totals["supplier_group"] == group, "tiv_m"].sum() / total)
+
+
+def annual_totals(flows: pd.DataFrame, recipient: str) -> pd.Series:
+    """``recipient``'s TIV per delivery year (years without deliveries absent)."""
+    return flows[flows["recipient_iso3"] == recipient].groupby("year")["tiv_m"].sum()
+
+
+def largest_delivery_year(flows: pd.DataFrame, recipient: str, first_year: int, last_year: int) -> tuple[int, float]:
+    """The year in the span with the largest total, and that total: how lumpy the series is."""
+    annual = annual_totals(flows, recipient).loc[first_year:last_year]
+    return int(annual.idxmax()), float(annual.max())

@@ -1,0 +1,184 @@
+"""What each notebook was built from and what it wrote: the cache that makes rebuilds incremental.
+
+A notebook is up to date when two things hold:
+
+* its **key** is unchanged: a hash of its source, parameters, the package code
+  and pinned environment, and the content of every declared input (raw files
+  by their manifest checksum, which every reader verifies; other files by
+  their bytes);
+* its **outputs are intact**: every file it declared (and its executed copy
+  in ``report/notebooks``) is still what it wrote. A deleted, truncated or
+  hand-edited output makes it rerun, as DVC checks outputs against recorded
+  hashes.
+
+Checking outputs must not make the no-op rebuild slow, so each output is
+recorded with its sha256, size and modification time (ns). A file whose size
+and mtime are unchanged is taken as unchanged without reading it (what make,
+rsync and git's index do); any other is hashed, so a file merely touched or
+rewritten with the same bytes is still recognised. Only an edit that keeps
+both the size and the nanosecond mtime would go unseen, which takes intent.
+
+The file is ``.build/cache.json``, written atomically only as part of a
+publish (:mod:`kzmv.build.publish`), so it always describes what is
+published. A cache that cannot be read (empty, garbled, an old format) means a
+full rebuild with one line of warning, never a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kzmv.build.layout import PUBLISHED, BuildPaths
+from kzmv.build.spec import NotebookStep, manifest_checksums
+from kzmv.yamlio import first_error
+
+ENV_FILES = ("requirements.txt", "pyproject.toml")
+RENDER = "report/index.html"
+
+
+class Fingerprint(BaseModel):
+    """One output file as it was written."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+class Entry(BaseModel):
+    """A notebook (or the render) as last published: the key it ran with, the files it wrote."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    outputs: dict[str, Fingerprint]
+
+
+class CacheFile(BaseModel):
+    """The whole of ``.build/cache.json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[2] = 2
+    notebooks: dict[str, Entry] = {}
+    render: Entry | None = None
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(self.model_dump(), indent=1, sort_keys=True).encode()
+
+
+def load_cache(paths: BuildPaths, warn: Callable[[str], None]) -> CacheFile:
+    """The published state's cache; empty (everything reruns) if missing, and with a warning if unreadable."""
+    path = paths.cache_file
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return CacheFile()
+    except OSError as exc:
+        warn(f"warning: cannot read the build cache {path} ({exc.strerror}); rebuilding every notebook")
+        return CacheFile()
+    try:
+        return CacheFile.model_validate_json(data)
+    except ValidationError as exc:
+        field, message = first_error(exc)
+        reason = "it is empty" if not data.strip() else f"{field or 'the file'}: {message}"
+        warn(f"warning: the build cache {path} is unreadable ({reason}); rebuilding every notebook")
+        return CacheFile()
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    info = path.stat()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Fingerprint(sha256=digest, size=info.st_size, mtime_ns=info.st_mtime_ns)
+
+
+def fingerprints(base: Path, rels: Iterable[str]) -> dict[str, Fingerprint]:
+    """Fingerprints of the files ``rels`` under ``base`` (all must exist)."""
+    return {rel: fingerprint(base / rel) for rel in rels}
+
+
+def changed_outputs(entry: Entry, base: Path) -> list[str]:
+    """The recorded outputs under ``base`` that are missing or no longer what was written."""
+    changed = []
+    for rel, recorded in entry.outputs.items():
+        path = base / rel
+        try:
+            info = path.stat()
+        except OSError:
+            changed.append(rel)
+            continue
+        if (info.st_size, info.st_mtime_ns) == (recorded.size, recorded.mtime_ns):
+            continue
+        if info.st_size != recorded.size or hashlib.sha256(path.read_bytes()).hexdigest() != recorded.sha256:
+            changed.append(rel)
+    return changed
+
+
+def up_to_date(entry: Entry | None, key: str, base: Path) -> bool:
+    """Whether the notebook (or render) recorded in ``entry`` need not run again for ``key``."""
+    return entry is not None and entry.key == key and not changed_outputs(entry, base)
+
+
+# --- keys ------------------------------------------------------------------------------------------------
+
+
+def _hash_bytes(*chunks: bytes) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(hashlib.sha256(chunk).digest())
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def environment_key(root: Path) -> str:
+    """What every notebook depends on besides its declared inputs: code and pins."""
+    files = sorted((root / "src" / "kzmv").rglob("*.py")) + [root / f for f in ENV_FILES]
+    return _hash_bytes(
+        *(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() for f in files if f.is_file())
+    )
+
+
+def _resolve_input(spec: str, root: Path, stage: Path) -> list[tuple[str, str]]:
+    """``(name, content hash)`` pairs for one declared input."""
+    if spec.startswith("raw:"):
+        checksums = manifest_checksums(root / "data" / "sources.yml")
+        wanted = spec.removeprefix("raw:")
+        ids = list(checksums) if wanted == "*" else [wanted]
+        return [(f"raw:{i}", checksums[i]) for i in ids]
+    base = stage if spec.startswith(PUBLISHED) else root
+    return [(spec, _file_hash(base / spec))]
+
+
+def step_key(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path, env_key: str) -> str:
+    """A notebook's key: its source, parameters, environment and inputs (published ones read from ``stage``)."""
+    parts = [
+        step.name.encode(),
+        (root / step.path).read_bytes(),
+        json.dumps(params, sort_keys=True).encode(),
+        env_key.encode(),
+    ]
+    for spec in step.inputs:
+        for name, digest in _resolve_input(spec, root, stage):
+            parts.append(f"{name}={digest}".encode())
+    return _hash_bytes(*parts)
+
+
+def render_key(root: Path, base: Path, env_key: str, names: Iterable[str]) -> str:
+    """The report's key: the executed notebooks under ``base``, the files the title block and back matter read."""
+    nbs = [base / "report" / "notebooks" / f"{name}.ipynb" for name in names]
+    extras = [root / "pipeline.yml", root / "data" / "sources.yml", root / "data" / "dictionary.yml"]
+    return _hash_bytes(
+        env_key.encode(),
+        *(p.read_bytes() if p.is_file() else b"missing" for p in nbs),
+        *(_file_hash(e).encode() for e in extras),
+    )

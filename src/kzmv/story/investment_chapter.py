@@ -1,0 +1,179 @@
+"""The paragraphs of the investment sections of notebook 02 (foreign direct investment), built from its tables.
+
+Why functions: FDI is easy to misstate (net against gross, immediate against
+ultimate owner, a reclassification read as new money), so each sentence that
+carries a number is computed here from the tables, its wording follows them
+(a peak is "the highest share" only where it is one, a break "moved the label"
+only where the combined share held), and each is tested on small frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from kzmv.analysis import fdi
+from kzmv.analysis.trade import year_ranges
+from kzmv.story.prose import count_of, describe_change, join_and, number_word, upper_bound, upper_bound_significant
+
+# The combined stock share of mining (B) and professional services (M) may move by at most this many
+# points across the reclassification for the sentence to say that only the label moved.
+RELABEL_TOLERANCE_PP = 10.0
+# A quoted accumulated stock "far" exceeds the statistics when it is at least this many times larger;
+# the currencies (USD against EUR) differ by far less than that.
+FAR_ABOVE = 2.0
+
+
+def partner_table(by_partner: pd.DataFrame, checks: Mapping[str, float], footnotes: Mapping[str, str]) -> str:
+    """What the tidied wiiw partner table holds and how well it reproduces wiiw (:func:`fdi.partner_table_checks`)."""
+    years = by_partner["year"]
+    return (
+        f"The partner table has {len(by_partner):,} rows: {by_partner['partner_iso3'].nunique()} countries, "
+        f"{years.min()}–{years.max()}, {number_word(by_partner['measure'].nunique())} measures. "
+        f"{int(by_partner['value'].isna().sum())} country-year values are missing in the source and stay missing. "
+        f"Summing the EU-27 members reproduces wiiw's own EU-27 row to within EUR "
+        f"{upper_bound(checks['eu_gap_eur_m'], 2)} million in every year, and shares recomputed from the euro "
+        f"values match wiiw's published percentages to within {upper_bound_significant(checks['share_gap_pp'])} "
+        "points. The part of the stock wiiw does not assign to a listed country ranges from "
+        f"{checks['unallocated_min_pct']:.1f}% to {checks['unallocated_max_pct']:.1f}% of the total. "
+        f"wiiw's footnote for flows: *{footnotes['net inflow']}* For stocks: *{footnotes['inward stock']}*"
+    )
+
+
+def stock_holders(stock: Mapping[str, Any], first: int, last: int) -> str:
+    """Who held the inward stock in ``last``, from :func:`fdi.stock_summary` (unrounded: rounded here, once)."""
+    peak_year, peak = stock["eu27_peak_year"], stock["eu27_peak_pct"]
+    if peak_year == last:
+        against = f", its highest share between {first} and {last}"
+    else:
+        against = f", against a peak of {peak:.1f}% in {peak_year} (the highest share between {first} and {last})"
+    return (
+        f"At the end of {last} the inward FDI stock was EUR {stock['world_eur_bn']:.1f} billion. The EU-27 held "
+        f"{stock['eu27_pct']:.1f}% of it{against}. The Netherlands alone held {stock['nl_pct']:.1f}% of the total, "
+        f"that is {stock['nl_of_eu27_pct']:.1f}% of the EU-27's stock; without it, the rest of the EU held "
+        f"{stock['eu27_pct'] - stock['nl_pct']:.1f}%. The USA held {stock['usa_pct']:.1f}%, Russia "
+        f"{stock['russia_pct']:.1f}%, China {stock['china_pct']:.1f}% and the UK {stock['uk_pct']:.1f}%."
+    )
+
+
+def russia_and_china_net(russia_net: pd.Series, china_net: pd.Series, last: int) -> str:
+    """Russia's net inflow in ``last`` against its largest, and the years China's was negative (EUR million by year)."""
+    value = russia_net.get(last, float("nan"))
+    if pd.isna(value):
+        text = f"wiiw gives no net inflow from Russia for {last}"
+    else:
+        text = f"Russia's net direct investment in Kazakhstan was EUR {value:,.0f} million in {last}"
+    best = int(russia_net.idxmax())
+    if best == last:
+        text += ", the largest in the years shown. "
+    else:
+        text += f"; the largest in the years shown was EUR {russia_net.max():,.0f} million in {best}. "
+    negative = [int(y) for y, v in china_net.items() if v < 0]
+    if not negative:
+        return text + f"China's net inflow was positive in every one of the {len(china_net)} years shown."
+    return text + (
+        f"China's net inflow was negative in {count_of(len(negative), len(china_net))} years shown "
+        f"({year_ranges(negative)}): on a net basis, Chinese investors took more out than they put in during "
+        f"{'that year' if len(negative) == 1 else 'those years'}."
+    )
+
+
+def page_rules(excluded: pd.DataFrame) -> str:
+    """The selection rules for the transcribed FDI figures, naming each excluded row (:func:`fdi.split_page_figures`)."""
+    undated = excluded[excluded["year"].isna()]
+    planned = excluded[excluded["year"].notna()]
+    return (
+        "Rules for the transcribed FDI figures: rows without a year are excluded ("
+        + (", ".join(f"line {r.line}" for r in undated.itertuples()) or "none in this file")
+        + "), and so are targets, plans and expectations, which are not observations ("
+        + ("; ".join(f"line {r.line}, {int(r.year)}: {r.indicator}" for r in planned.itertuples()) or "none")
+        + "). Annual gross inflows are selected by their exact indicator names (partial years and sectoral figures "
+        "never match), and where several pages give the same year the most precisely printed value wins, then the "
+        "latest page."
+    )
+
+
+def _series(values: pd.Series, digits: int, unit: str = "") -> str:
+    return ", ".join(f"{unit}{y} {v:.{digits}f}" for y, v in values.dropna().items())
+
+
+def gross_vs_net(totals: pd.DataFrame, gross_net: pd.DataFrame, first: int, last: int) -> str:
+    """Gross against net inflows in ``first``..``last`` (:func:`fdi.gross_net_window` of all countries)."""
+    derived = [y for y in fdi.derived_years(gross_net, "All countries", fdi.NET, "UNCTAD") if first <= y <= last]
+    basis = f", {join_and(derived)} derived from the stated growth" if derived else ""
+    both = totals.dropna(subset=["gross_usd_bn", "net_unctad_usd_bn"])
+    disputed = fdi.disputed_figures(gross_net)
+    missing = [y for y in range(first, last + 1) if y not in totals.dropna(how="all").index]
+    text = (
+        f"Gross inflow (National Bank, USD billion): {_series(totals['gross_usd_bn'], 1)}; net inflow (wiiw, EUR "
+        f"billion): {_series(totals['net_wiiw_eur_bn'], 2)}; net inflow (UNCTAD, USD billion{basis}): "
+        f"{_series(totals['net_unctad_usd_bn'], 1)}."
+    )
+    if len(both):
+        ratios = join_and(f"{r.gross_usd_bn / r.net_unctad_usd_bn:.1f} times net in {y}" for y, r in both.iterrows())
+        text += f" In dollars on both sides, gross was {ratios}."
+    if len(disputed):
+        text += " Where pages disagreed, the chosen value and the range: " + "; ".join(
+            f"{r.partner} {r.year}: {r.value:g} ({r.value_min:g}–{r.value_max:g}, {r.n_sources} pages)"
+            for r in disputed.itertuples()
+        )
+        text += "."
+    if missing:
+        text += (
+            f" No full-year total was found for {join_and(missing)}: the pages give only first-half figures and "
+            "expectations for those years, which are not comparable."
+        )
+    return text
+
+
+def russia_gross_vs_net(
+    russia: pd.DataFrame, gross_net: pd.DataFrame, russia_stock: pd.Series, stock_claims: pd.DataFrame, last: int
+) -> str:
+    """Russia's gross and net inflows (:func:`fdi.gross_net_window`), and its stock against the quoted totals.
+
+    ``russia_stock`` is wiiw's inward stock from Russia by year (EUR million);
+    ``stock_claims`` the accumulated investment politicians quote
+    (:func:`fdi.russia_stock_claims`, USD billion).
+    """
+    derived = set(fdi.derived_years(gross_net, "Russia", fdi.GROSS))
+    gross = join_and(
+        f"USD {v:.1f} billion in {y}"
+        + (" (derived from the next year's figure and its stated change)" if y in derived else "")
+        for y, v in russia["gross_usd_bn"].dropna().items()
+    )
+    net = join_and(f"EUR {v:.2f} billion in {y}" for y, v in russia["net_wiiw_eur_bn"].dropna().items())
+    text = f"For Russia, the National Bank's gross inflow was {gross}, while wiiw's net inflow from Russia was {net}."
+    doubled = fdi.largest_doubling(russia["gross_usd_bn"])
+    if doubled:
+        text += f" Claims that Russian investment 'doubled' refer to the gross series ({doubled[0]} to {doubled[1]})."
+    stock = russia_stock.get(last, float("nan")) / 1000
+    if pd.isna(stock) or stock_claims.empty:
+        return text
+    quoted = join_and(f"USD {r.value:g} billion in {r.year}" for r in stock_claims.itertuples())
+    if stock_claims["value"].min() >= FAR_ABOVE * stock:
+        return text + (
+            f" The stock wiiw records for Russia, EUR {stock:.1f} billion at the end of {last}, is far below the "
+            f"accumulated Russian investment politicians quote ({quoted}), a gap that ultimate-owner accounting "
+            "(Russian capital routed through the Netherlands or Cyprus) may explain but the data cannot confirm."
+        )
+    return text + (
+        f" The stock wiiw records for Russia, EUR {stock:.1f} billion at the end of {last}, is of the order of the "
+        f"accumulated Russian investment politicians quote ({quoted})."
+    )
+
+
+def reclassification(shares: pd.DataFrame, breaks: Mapping[str, int]) -> str:
+    """The M-to-B reclassification in the stock shares (:func:`fdi.activity_shares` of B and M) and flows."""
+    b, m, br = shares["B"], shares["M"], breaks["inward stock"]
+    last, combined = int(shares.index.max()), b + m
+    moved = abs(combined[br] - combined[br - 1]) <= RELABEL_TOLERANCE_PP
+    verdict = "the money did not move, the label did" if moved else "more changed than the label"
+    return (
+        f"Mining and quarrying (B) held {b[br - 1]:.1f}% of the stock at the end of {br - 1} and {b[br]:.1f}% a year "
+        f"later, while professional, scientific and technical activities (M) {describe_change(m[br - 1], m[br])}: "
+        f"{verdict}. Together the two held between {combined.min():.1f}% and {combined.max():.1f}% in every year "
+        f"from {int(shares.index.min())} to {last}; mining alone held {b[last]:.1f}% in {last}. For flows the break "
+        f"falls between {breaks['net inflow'] - 1} and {breaks['net inflow']}."
+    )

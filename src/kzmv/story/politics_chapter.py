@@ -1,0 +1,613 @@
+"""The politics and security chapter in words: each paragraph a function of the numbers it states.
+
+Every function returns Markdown (or, for the vote grid, escaped HTML) built from the
+tables the analysis layer returns; nothing here computes a finding the analysis does
+not also expose, and no number is typed. The notebook shows each result with
+:func:`kzmv.story.display.say`. The caveats the provenance files insist on (what an
+ideal point and a TIV are not, that two ledgers of one flow differ, that positions are
+by immediate investor) are written next to the numbers they qualify.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from kzmv.analysis import investment_positions as positions_analysis
+from kzmv.analysis import politics, sanctions_trade, security, vectors
+from kzmv.analysis.trade import recordable
+from kzmv.data.schemas import SIPRI_PREAMBLE_LINES
+from kzmv.story.back_matter import md_escape
+
+# The raw files the chapter reads (manifest ids), besides none of the other chapters' outputs.
+CHAPTER_SOURCES: tuple[str, ...] = (
+    "unga_ideal_points_voeten",
+    "unga_ukraine_votes",
+    "sipri_arms_register",
+    "eu_exports_monthly_eurostat",
+    "peer_imports_national",
+    "imf_dip_outward",
+    "imf_dip_inward",
+    "trade_partner_panel",
+    "fdi_by_partner_wiiw",
+)
+
+
+def rounded(value: object, digits: int = 3) -> object:
+    """A Series, mapping or number made fit to :func:`kzmv.story.display.record` (rounded, NaN as None)."""
+    if isinstance(value, pd.Series):
+        value = {str(k): v for k, v in value.items()}
+    return recordable(value, digits)
+
+
+def join_words(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def possessive(name: str) -> str:
+    """ "Russia's", "the United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def distance(value: float) -> str:
+    """A distance between ideal points: two decimals, three below 0.01 so that a small one does not read as zero."""
+    return f"{value:.3f}" if abs(value) < 0.01 else f"{value:.2f}"
+
+
+def the(name: str) -> str:
+    """A country name as it reads in a sentence: "the United States", "Kazakhstan"."""
+    return f"the {name}" if name.startswith(("United ", "Russian Federation")) else name
+
+
+def _country(iso3: str) -> str:
+    """An ISO3 code's country name (pycountry's common name where it has one)."""
+    country = pycountry.countries.get(alpha_3=iso3)
+    return getattr(country, "common_name", None) or getattr(country, "name", iso3)
+
+
+# --- the data note ----------------------------------------------------------------------------------------
+
+
+def data_rules(raw: Mapping[str, pd.DataFrame], eu_gap: float, peer: pd.DataFrame, arms_rows: int) -> str:
+    """How each messy trait of the new raw files was handled, with the counts that show the rule at work."""
+    voeten = raw["unga_ideal_points_voeten"]
+    stubs = int(voeten["iso3c"].isna().sum())
+    repeated = voeten.dropna(subset=["iso3c"]).duplicated(["iso3c", "year"], keep=False)
+    shared_codes = sorted(voeten.loc[voeten["iso3c"].notna() & repeated, "iso3c"].unique())
+    all_last = int(voeten.loc[voeten["idealpointall"].notna(), "year"].max())
+    fp_last = int(voeten.loc[voeten["idealpointfp"].notna(), "year"].max())
+    register = raw["sipri_arms_register"]
+    eurostat = raw["eu_exports_monthly_eurostat"]
+    members = eurostat[(eurostat["reporter_is_aggregate"] == "no") & (eurostat["reporter"] != "United Kingdom")]
+    per_month = members.groupby(["partner_iso3", "month"]).size()
+    uk = eurostat.loc[eurostat["reporter"] == "United Kingdom", "month"]
+    national = raw["peer_imports_national"]
+    aggregates = int((national["partner_is_aggregate"] == "yes").sum())
+    unnamed = sorted(peer.loc[peer["partner_iso3"].isna(), "partner"].unique())
+    outward, inward = raw["imf_dip_outward"], raw["imf_dip_inward"]
+    unscaled = positions_analysis.unscaled_rows(outward)
+    no_year = int(outward["TIME_PERIOD"].isna().sum() + inward["TIME_PERIOD"].isna().sum())
+    unusable = join_words([f"{_country(r)}'s {y} file" for r, y in sorted(sanctions_trade.UNUSABLE)])
+    return "\n".join(
+        [
+            f"- **Voeten's ideal points** (Stata): the key is the Correlates-of-War code and the year, because the "
+            f"ISO code repeats ({', '.join(shared_codes)} stands for two states in the same years) and {stubs} stub "
+            f"rows have no ISO code at all (blank strings are read as missing). The all-votes estimate ends in "
+            f"{all_last} and the final-passage one in {fp_last}, so every series here is final-passage, rounded to "
+            "six decimals (the file stores single precision).",
+            f"- **SIPRI's register**: the {SIPRI_PREAMBLE_LINES} lines of notes above the header are skipped only "
+            "after checking that they still state the unit (million TIV) and the date the data were generated; the "
+            "semicolon that ends every line is removed, Windows line ends and the missing final newline are "
+            f"accepted. Of its {len(register):,} deal-year rows, the chapter publishes only yearly sums per supplier "
+            f"for the countries it shows ({arms_rows:,} rows, no deal detail): SIPRI's terms allow reproducing "
+            "less than a tenth of a published data set.",
+            f"- **Eurostat's exports**: the EU-27 row equals the sum of the member rows present in every "
+            f"partner-month ({'to the euro' if eu_gap == 0 else f'largest gap EUR {eu_gap:,.0f}'}); a member without a row exported nothing that month, "
+            f"which happens in {int((per_month < 27).sum())} of {len(per_month)} partner-months. The UK appears as a "
+            f"reporter only from {uk.min()} to {uk.max()} and is not counted. The Kazakhstan rows spell the product, "
+            "flow and procedure in Eurostat's code-and-label form; both forms are accepted.",
+            f"- **The peers' national imports**: {aggregates:,} aggregate rows (World, CIS, EU27 and others) are "
+            "dropped and every group is summed from country rows, which also repairs the EU27 rows that include "
+            "the UK or leave out Slovakia (labelled in Russian). Labels become ISO codes by an explicit alias table"
+            + (
+                f"; {len(unnamed)} labels name no country ({join_words(unnamed)}) and count as other partners, "
+                "except the EU row, which counts in the EU-27"
+                if unnamed
+                else ""
+            )
+            + f". {unusable} covers part of the year only and is not used.",
+            f"- **The IMF's positions**: {len(unscaled)} rows of China's outward file have no scale and are in units "
+            f"({join_words(sorted(unscaled['COUNTERPART_COUNTRY.ID'].unique()))} as counterparts); they are divided "
+            f"by a million. {no_year} rows have neither a year nor a value and are dropped. A figure the reporter "
+            "published and the mirror derived from Kazakhstan's data are kept on separate rows and never added.",
+            "- **The Ukraine votes**: a vote no page states is *unknown*, never an abstention or an absence; inferred "
+            "votes, weak sources and conflicts between pages are marked in the grid.",
+        ]
+    )
+
+
+# --- voting ---------------------------------------------------------------------------------------------------
+
+
+def _pos(ideal: pd.DataFrame, iso3: str, year: int) -> float:
+    return float(politics.positions(ideal).at[year, iso3])
+
+
+def voting_paragraph(ideal: pd.DataFrame, dist: pd.DataFrame, first: int, last: int, focus: str) -> str:
+    """Where Kazakhstan stood in the last year, how far from each pole, and what the bands allow one to say."""
+    names = politics_names(ideal)
+    closest = politics.closest_reference(dist, focus, last, politics.REFERENCES)
+    near = closest.index[0]
+    overlap = dist[(dist["iso3"] == focus) & (dist["reference_iso3"] == near) & (dist["year"] == last)]
+    overlaps = bool(overlap["bands_overlap"].iloc[0])
+    pre = politics.PRE_WAR_YEAR
+    war = pre + 1
+    real = politics.change_is_real(ideal, focus, pre, war)
+    first_close = politics.closest_reference(dist, focus, first, politics.REFERENCES).index[0]
+    return (
+        f"In {last} {names[focus]}'s ideal point was {_pos(ideal, focus, last):.2f}, against "
+        + join_words([f"{possessive(the(names[r]))} {_pos(ideal, r, last):.2f}" for r in politics.REFERENCES])
+        + ": "
+        + join_words([f"{v:.2f} from {the(names[r])}" for r, v in closest.items()])
+        + f". It was closest to {the(names[near])}"
+        + (
+            ", so close that the two 5–95% posterior bands overlap: in that year the data cannot tell the two "
+            "positions apart."
+            if overlaps
+            else ", and the two posterior bands do not overlap."
+        )
+        + f" In {first} it had {'also ' if first_close == near else ''}been closest to {the(names[first_close])}. "
+        f"Its drop in {war}, from {_pos(ideal, focus, pre):.2f} to {_pos(ideal, focus, war):.2f}, "
+        + (
+            "is larger than the estimate's uncertainty (the bands of the two years do not overlap)."
+            if real
+            else "lies within the estimate's uncertainty (the bands of the two years overlap)."
+        )
+    )
+
+
+def politics_names(ideal: pd.DataFrame) -> dict[str, str]:
+    """Country names as the ideal-point file spells them, by ISO3."""
+    return ideal.drop_duplicates("iso3").set_index("iso3")["country"].to_dict()
+
+
+def shrinking_distance_paragraph(ideal: pd.DataFrame, focus: str, reference: str, last: int) -> str:
+    """What a smaller distance means when the other country moved: the change split into the two moves."""
+    names = politics_names(ideal)
+    pre = politics.PRE_WAR_YEAR
+    m = politics.who_moved(ideal, focus, reference, pre, last)
+    mover_is_reference = abs(m["moved_reference"]) > abs(m["moved_self"])
+    direction = "narrowed" if m["change"] < 0 else "widened"
+    reading = (
+        f"The gap {direction} because {names[reference]} moved, not {names[focus]}: "
+        f"{names[reference]}'s score went from {m['reference_start']:.2f} to {m['reference_end']:.2f}, "
+        f"{names[focus]}'s from {m['self_start']:.2f} to {m['self_end']:.2f}."
+        if mover_is_reference
+        else f"{names[focus]} moved more than {names[reference]}: its score went from {m['self_start']:.2f} to "
+        f"{m['self_end']:.2f}, {names[reference]}'s from {m['reference_start']:.2f} to {m['reference_end']:.2f}."
+    )
+    return (
+        f"**What a shrinking distance means.** Between {pre} and {last} the distance between {names[focus]} and "
+        f"{names[reference]} went from {m['distance_start']:.2f} to {m['distance_end']:.2f}. {reading} A distance "
+        "records where two countries stand relative to each other; when it shrinks because the other country moved "
+        f"towards {names[focus]}'s position, it says that {names[reference]} began voting more like "
+        f"{names[focus]} on the Assembly's recorded votes, not that {names[focus]} moved "
+        f"closer to {names[reference]}."
+    )
+
+
+def neighbours_paragraph(
+    moves: pd.DataFrame, ideal: pd.DataFrame, dist: pd.DataFrame, benchmark: str, last: int
+) -> str:
+    """The neighbours' distances to Russia, and Belarus as the benchmark of alignment."""
+    names = politics_names(ideal)
+    pre = politics.PRE_WAR_YEAR
+    bench = moves[moves["iso3"] == benchmark]
+    bench_distance = float(bench["distance_end"].iloc[0])
+    others = moves[moves["iso3"] != benchmark].sort_values("distance_end", kind="stable")
+    closer = others[others["distance_end"] < bench_distance]
+    farthest = others.iloc[-1]
+    shrank = int((moves["change"] < 0).sum())
+    bench_near = politics.closest_reference(dist, benchmark, last, politics.REFERENCES)
+    bench_text = (
+        f" {names[benchmark]} itself voted closer to {the(names[bench_near.index[0]])} "
+        f"({distance(bench_near.iloc[0])}) than to {names['RUS']} that year."
+        if bench_near.index[0] != "RUS"
+        else ""
+    )
+    return (
+        f"In {last} the distance to {names['RUS']} ranged from {others['distance_end'].iloc[0]:.2f} "
+        f"({others['country'].iloc[0]}) to {farthest['distance_end']:.2f} ({farthest['country']}) among the "
+        f"countries compared. {names[benchmark]}, the benchmark of alignment with {names['RUS']}, stood "
+        f"{bench_distance:.2f} away"
+        + (
+            f", and {len(closer)} of the others voted closer to {names['RUS']} than it did: "
+            + join_words([f"{r.country} ({r.distance_end:.2f})" for r in closer.itertuples()])
+            + "."
+            if len(closer)
+            else ", closer than any of the others."
+        )
+        + bench_text
+        + f" A small distance says that two countries voted alike on that year's texts; it is not an alliance. "
+        f"The distance to {names['RUS']} shrank for {shrank} of the {len(moves)} countries between {pre} and "
+        f"{last}, while {names['RUS']}'s own score moved by {float(moves['moved_reference'].iloc[0]):+.2f}."
+    )
+
+
+# --- the Ukraine votes ----------------------------------------------------------------------------------------
+
+VOTE_TEXT: dict[str, str] = {"yes": "yes", "no": "no", "abstain": "abstain", "absent": "absent", "unknown": "?"}
+VOTE_TINTS: dict[str, str] = {
+    "yes": "#dbe8f5",
+    "no": "#f5d9dc",
+    "abstain": "#f3edd3",
+    "absent": "#e6e6e6",
+    "unknown": "#ffffff",
+}
+BASIS_MARKS: dict[str, str] = {
+    politics.BASIS_INFERRED: "*",
+    politics.BASIS_WEAK: "†",
+    politics.BASIS_CONFLICT: "‡",
+}
+
+
+def _month(date: str) -> str:
+    """``2014-03-27`` -> ``Mar 2014``."""
+    return pd.Timestamp(date).strftime("%b %Y")
+
+
+def resolution_label(resolution: str, date: str) -> str:
+    """A short column label: the symbol where there is one, else the first word and the year."""
+    if "(" not in resolution:
+        return resolution
+    return f"{resolution.split(' ')[0]} ({date[:4]})"
+
+
+def vote_grid_html(grid: pd.DataFrame, focus: str) -> str:
+    """The country-by-resolution grid as an HTML table; each vote links to its numbered source below.
+
+    Every data string is escaped. A cell says its vote in words (colour only repeats
+    it), with a mark for an inferred vote (*), a weak source (†) or a conflict between
+    pages that was resolved (‡); an unknown vote is "?" and links nowhere.
+    """
+    esc = html.escape
+    resolutions = grid.drop_duplicates("resolution")[["resolution", "date", "short_title"]]
+    countries = list(dict.fromkeys(grid["country_iso3"]))
+    head = "".join(
+        f'<th scope="col" title="{esc(r.short_title)}">{esc(resolution_label(r.resolution, r.date))}'
+        f'<br><span style="white-space:nowrap;font-weight:normal">{esc(_month(r.date))}</span></th>'
+        for r in resolutions.itertuples()
+    )
+    body = []
+    for iso3 in countries:
+        cells = grid[grid["country_iso3"] == iso3].set_index("resolution").reindex(resolutions["resolution"])
+        name = esc(str(cells["country"].iloc[0]))
+        label = f"<strong>{name}</strong>" if iso3 == focus else name
+        row = [f'<th scope="row" style="border-bottom:1px solid #ddd;font-weight:normal">{label}</th>']
+        for r in cells.itertuples():
+            text = esc(VOTE_TEXT[r.vote]) + esc(BASIS_MARKS.get(r.basis, ""))
+            style = f' style="background:{VOTE_TINTS[r.vote]};padding:0.2rem 0.35rem"'
+            if pd.isna(r.source_no):
+                row.append(f'<td{style} title="no page seen">{text}</td>')
+            else:
+                no = int(r.source_no)
+                row.append(f'<td{style}><a href="#vote-source-{no}" title="source {no}">{text}</a></td>')
+        body.append("<tr>" + "".join(row) + "</tr>")
+    sources = politics.sources(grid)
+    items = "".join(
+        f'<li id="vote-source-{int(s.source_no)}"><code>{esc(s.source_url)}</code> '
+        f'<span class="vote-date">({esc(str(s.source_date))})</span></li>'
+        for s in sources.itertuples()
+    )
+    return (
+        '<table class="kzmv-table vote-grid" style="font-size:0.78rem"><caption>Votes on Ukraine-related General Assembly resolutions; '
+        "click a vote for its source page</caption>"
+        f'<thead><tr><th scope="col">country</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        "<p>* inferred from complete lists in which the country is missing; † weak source; ‡ pages conflict, "
+        "resolved as shown; ? no page seen that states the vote.</p>"
+        f"<p>The {len(sources)} source pages, numbered in order of first use:</p>"
+        f'<ol class="vote-sources" style="font-size:0.8rem">{items}</ol>'
+    )
+
+
+def resolutions_markdown(grid: pd.DataFrame) -> str:
+    """The resolutions of the grid with their dates and titles, as a Markdown list."""
+    resolutions = grid.drop_duplicates("resolution")
+    return "\n".join(
+        f"- **{md_escape(resolution_label(r.resolution, r.date))}** ({r.date}): {md_escape(r.short_title)}"
+        + ("" if "(" not in r.resolution else f" ({md_escape(_aside(r.resolution))})")
+        for r in resolutions.itertuples()
+    )
+
+
+def _aside(resolution: str) -> str:
+    """What a descriptive resolution label says in brackets, without the date it repeats."""
+    inner = resolution[resolution.index("(") + 1 : -1]
+    return inner.split("; ", 1)[1] if "; " in inner else inner
+
+
+def votes_paragraph(grid: pd.DataFrame, focus: str) -> str:
+    """Kazakhstan's record on the Ukraine resolutions, its agreement with the poles, and what is unknown."""
+    names = grid.drop_duplicates("country_iso3").set_index("country_iso3")["country"]
+    titles = grid.drop_duplicates("resolution").set_index("resolution")
+    mine = politics.votes_of(grid, focus)
+    emergency = mine[mine.index.str.startswith("ES-11/")]
+    known = emergency[emergency != "unknown"]
+    counts = mine.value_counts()
+    said = join_words([f"{counts[v]} {politics.VOTE_LABELS[v]}" for v in politics.VOTE_STATES if counts.get(v, 0)])
+
+    def labelled(resolutions: list[str]) -> str:
+        return join_words(
+            [f"{resolution_label(r, titles.at[r, 'date'])} ({titles.at[r, 'short_title']})" for r in resolutions]
+        )
+
+    in_favour = int((known == "yes").sum())
+    against = [r for r, v in mine.items() if v == "no"]
+    yes_elsewhere = [r for r, v in mine.items() if v == "yes" and r not in emergency.index]
+    agree = {r: politics.agreement(grid, focus, r) for r in politics.REFERENCES if r in set(grid["country_iso3"])}
+    unknown = int((grid["vote"] == "unknown").sum())
+    return (
+        f"Of the {len(mine)} resolutions, {names[focus]} is recorded as {said}. Its vote is known on "
+        f"{len(known)} of the {len(emergency)} numbered resolutions of the emergency session on Ukraine, and it "
+        + ("voted in favour of none of them" if in_favour == 0 else f"voted in favour of {in_favour}")
+        + (f"; it voted against {labelled(against)}" if against else "")
+        + (f"; it voted in favour of {labelled(yes_elsewhere)}" if yes_elsewhere else "")
+        + ". Where both votes are known, it voted as "
+        + join_words([f"{the(names[r])} did on {a['same']} of {a['compared']}" for r, a in agree.items()])
+        + f" resolutions. {unknown} of the {len(grid)} cells of the grid are unknown: no page seen states those "
+        "votes, and they are left open rather than guessed."
+    )
+
+
+# --- arms -----------------------------------------------------------------------------------------------------
+
+
+def arms_paragraph(
+    flows: pd.DataFrame,
+    windows_table: pd.DataFrame,
+    spans: Sequence[tuple[int, int]],
+    focus: str,
+    names: Mapping[str, str],
+) -> str:
+    """Russia's share of Kazakhstan's arms imports, window by window, and how lumpy the yearly series is."""
+    first, last = spans[0][0], spans[-1][1]
+    mine = windows_table[(windows_table["recipient_iso3"] == focus) & (windows_table["supplier_group"] == "Russia")]
+    shares = "; ".join(f"{r.window} {r.share_pct:.0f}%" for r in mine.itertuples() if pd.notna(r.share_pct))
+    totals = security.supplier_totals(flows, focus, first, last)
+    runner = totals[totals["supplier"] != "Russia"].iloc[0]
+    peak_year, peak = security.largest_delivery_year(flows, focus, first, last)
+    annual = security.annual_totals(flows, focus).loc[first:last]
+    china = totals[totals["supplier"] == "China"]
+    china_text = (
+        f"China's deliveries came to {float(china['tiv_m'].iloc[0]):.1f} million TIV, "
+        f"{float(china['share_pct'].iloc[0]):.1f}% of the total"
+        if not china.empty
+        else "China delivered nothing recorded"
+    )
+    return (
+        f"Russia's share of {names[focus]}'s imports of major arms, window by window: {shares}. Over "
+        f"{first}–{last} Russia supplied {float(totals['tiv_m'].iloc[0]):,.0f} of "
+        f"{float(totals['tiv_m'].sum()):,.0f} million TIV ({float(totals['share_pct'].iloc[0]):.1f}%); the next "
+        f"supplier, {runner['supplier']}, {float(runner['share_pct']):.1f}%, and {china_text}. The yearly series is "
+        f"lumpy: the largest year, {peak_year}, brought {peak:,.0f} million TIV, "
+        f"{peak / float(annual.median()):.1f} times the median year, which is why SIPRI advises comparing windows "
+        "of several years rather than single years."
+    )
+
+
+def peers_arms_paragraph(
+    flows: pd.DataFrame, windows_table: pd.DataFrame, span: tuple[int, int], names: Mapping[str, str]
+) -> str:
+    """The peers' Russian shares in the last window, and who supplied those that did not rely on Russia."""
+    window = security.window_label(span)
+    last = windows_table[(windows_table["window"] == window) & (windows_table["supplier_group"] == "Russia")]
+    known = last.dropna(subset=["share_pct"]).sort_values("share_pct", ascending=False, kind="stable")
+    none = last[last["share_pct"].isna()]
+    largest = {iso3: security.supplier_totals(flows, iso3, *span).iloc[0] for iso3 in known["recipient_iso3"]}
+    not_russia = {c: r for c, r in largest.items() if r["supplier"] != "Russia"}
+    return (
+        f"In {window} the share of major arms from Russia was "
+        + "; ".join(f"{names[r.recipient_iso3]} {r.share_pct:.0f}%" for r in known.itertuples())
+        + (f"; {join_words([names[c] for c in none['recipient_iso3']])} received none recorded" if len(none) else "")
+        + ". "
+        + (
+            "Russia was not the largest single supplier of "
+            + join_words([f"{names[c]} ({r['supplier']}, {r['share_pct']:.0f}%)" for c, r in not_russia.items()])
+            + "."
+            if not_russia
+            else "Russia was the largest single supplier of every country shown."
+        )
+    )
+
+
+# --- sanctions-era trade --------------------------------------------------------------------------------------
+
+
+def gateway_paragraph(series: pd.DataFrame, partners: Sequence[str], year: int, base_year: int) -> str:
+    """How EU exports to each partner moved against Russia's, complete year and latest part-year."""
+    names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
+    part_year = int(sanctions_trade.last_period(series)[:4])
+    months = sanctions_trade.months_covered(series, "KAZ", part_year)
+    ratios = {p: sanctions_trade.ratio_to_base_year(series, p, year, base_year) for p in partners}
+    part = {p: sanctions_trade.ratio_to_base_year(series, p, part_year, base_year) for p in partners}
+    own = series[(series["frequency"] == "year")].set_index("period")["value_m"]
+    own_base, own_year = own.get(str(base_year), np.nan), own.get(str(year), np.nan)
+    grew = [p for p in partners if p != "RUS"]
+    part_text = (
+        f" In the first {len(months)} months of {part_year}, against the same months of {base_year}, the ratios were "
+        + "; ".join(f"{names[p]} {part[p]:.2f}" for p in partners)
+        + "."
+        if part_year > year
+        else ""
+    )
+    return (
+        f"In {year} EU-27 exports to {names['RUS']} were {100 * ratios['RUS']:.0f}% of their {base_year} value, "
+        "while exports to its neighbours multiplied: "
+        + join_words([f"{ratios[p]:.1f}-fold to {names[p]}" for p in grew])
+        + "."
+        + part_text
+        + f" {names['KAZ']}'s own recorded exports to {names['RUS']} went from USD {own_base:,.0f} million in "
+        f"{base_year} to {own_year:,.0f} million in {year} ({100 * (own_year / own_base - 1):+.0f}%)."
+    )
+
+
+def ledgers_paragraph(
+    mirrors: Mapping[str, Mapping[str, float]], names: Mapping[str, str], start: int, end: int
+) -> str:
+    """Two ledgers of one flow, and what the data can and cannot show about re-exports."""
+    parts = [f"{names[r]} {m['own_ratio']:.1f}-fold against {m['eu_ratio']:.1f}-fold" for r, m in mirrors.items()]
+    faster = [names[r] for r, m in mirrors.items() if m["eu_ratio"] > m["own_ratio"]]
+    return (
+        "**What these data can and cannot show.** EU exports to Kazakhstan and its neighbours rising while those to "
+        "Russia fell is what re-exports to Russia would look like, but other causes could draw the same lines: firms "
+        "that moved from Russia to Kazakhstan, new local demand, goods stored or assembled locally. Totals cannot "
+        "tell re-exports from the rest; that would take goods-level and firm-level data. The two ledgers of one "
+        "flow also differ: the EU values its exports free on board and in euro, the partners value their imports "
+        "with freight and insurance and in dollars, and each side attributes partners its own way. So the ledgers "
+        f"are compared by growth only. From {start} to {end}, each partner's own imports from the EU-27 against "
+        "Eurostat's EU exports to it: "
+        + "; ".join(parts)
+        + "."
+        + (
+            f" For {join_words(faster)} the EU-declared flow grew faster than the partner's own record of it; the "
+            "gap is consistent with goods declared for a country but not recorded as arriving there, and it is no "
+            "proof of where they went."
+            if faster
+            else " The two ledgers grew alike."
+        )
+    )
+
+
+# --- investment after 2021 ------------------------------------------------------------------------------------
+
+
+def investment_paragraph(positions: pd.DataFrame, first: int, last: int, names: Mapping[str, str]) -> str:
+    """The USA's and China's positions in Kazakhstan after the partner data end, and China's second figure."""
+    end = positions_analysis.PARTNER_DATA_LAST_YEAR
+    usa = positions_analysis.position_series(positions, "USA", positions_analysis.MIRROR)
+    china = positions_analysis.china_mirror(positions, first, last)
+    both = china.dropna(subset=["china_figure_usd_m", "kazakhstan_figure_usd_m"])
+    low, high = both["gap_pct"].idxmin(), both["gap_pct"].idxmax()
+    kz_china = china["kazakhstan_figure_usd_m"]
+    return (
+        f"By {names['KAZ']}'s count (the IMF's mirror of the National Bank's data), the US direct-investment "
+        f"position in {names['KAZ']} was USD {usa.get(end, np.nan) / 1000:.1f} billion at the end of {end} and "
+        f"{usa.get(last, np.nan) / 1000:.1f} billion at the end of {last}, China's {kz_china.get(end, np.nan) / 1000:.1f} "
+        f"and {kz_china.get(last, np.nan) / 1000:.1f} billion. The USA reports no figure of its own for "
+        f"{names['KAZ']}, but China does, and it is a second mirror, like the trade one: in {last} China counted "
+        f"{china['china_figure_usd_m'].get(last, np.nan) / 1000:.1f} billion, and over {int(both.index.min())}–"
+        f"{int(both.index.max())} its count ranged from {abs(both.at[low, 'gap_pct']):.0f}% "
+        f"{'below' if both.at[low, 'gap_pct'] < 0 else 'above'} {names['KAZ']}'s ({int(low)}) to "
+        f"{abs(both.at[high, 'gap_pct']):.0f}% {'above' if both.at[high, 'gap_pct'] > 0 else 'below'} it ({int(high)}). "
+        "Both count positions by immediate investor, so Chinese or Russian capital that arrives through the "
+        "Netherlands or Hong Kong is booked there."
+    )
+
+
+def wiiw_check_paragraph(ratios: pd.DataFrame) -> str:
+    """The IMF's mirror rows against wiiw's stocks: one conversion factor per year, so the same data."""
+    same = ratios[ratios["spread"] < 0.001]
+    other = ratios[ratios["spread"] >= 0.001]
+    if same.empty:
+        return "The IMF's mirror rows and wiiw's stocks do not share one conversion factor in any year."
+    return (
+        "The IMF's mirror rows for Kazakhstan are the National Bank's numbers in another currency: divided by "
+        "wiiw's euro stocks for the same investors, they give one factor for every investor in "
+        + join_words([f"{int(y)} ({r.factor:.3f})" for y, r in same.iterrows()])
+        + ", a dollar-per-euro conversion for that year-end (not checked against an exchange-rate source)"
+        + (
+            f". In {join_words([str(int(y)) for y in other.index])} the ratios differ between investors, which "
+            "suggests revisions that one compiler took up and the other did not."
+            if not other.empty
+            else "."
+        )
+    )
+
+
+# --- the scorecard --------------------------------------------------------------------------------------------
+
+
+def scorecard_paragraph(table: pd.DataFrame, focus: str) -> str:
+    """Which partner leads each of Kazakhstan's vectors and by how much, and what the peers' rows add."""
+    mine = table[table["country_iso3"] == focus]
+    name = str(mine["country"].iloc[0])
+    led = vectors.russia_leads_everywhere(table, focus)
+    if not led["vectors_with_data"]:
+        return f"The data cover none of {name}'s vectors."
+    parts = []
+    for r in mine.itertuples():
+        if pd.isna(r.leader):
+            parts.append(f"{r.vector}: no data")
+        elif r.unit == vectors.DISTANCE_UNIT:
+            parts.append(
+                f"{r.vector} ({r.period}): closest to {r.leader}, {r.leader_value:.2f} apart against "
+                f"{r.runner_up_value:.2f} for {r.runner_up}"
+            )
+        else:
+            runner = f"{r.lead:.0f} points ahead of {r.runner_up}" if pd.notna(r.runner_up) else "no other group"
+            parts.append(f"{r.vector} ({r.period}): {r.leader} with {r.leader_value:.0f}%, {runner}")
+    kinds = vectors.concentration(mine)
+    peers = table[(table["country_iso3"] != focus) & table["leader"].notna()]
+    russia_peer = int((peers["leader"] == vectors.RUSSIA).sum())
+    return (
+        f"For {name}: " + "; ".join(parts) + f". Russia leads {led['led_by_russia']} of the "
+        f"{led['vectors_with_data']} vectors the data cover"
+        + (f"; not {join_words(led['not_led'])}" if led["not_led"] else "")
+        + ". "
+        + (
+            f"One partner holds more than half in {join_words([f'{v} ({p})' for v, p in kinds['dominated'].items()])}"
+            if kinds["dominated"]
+            else "No partner holds more than half of any vector"
+        )
+        + (f"; the leader holds less than half in {join_words(kinds['shared'])}" if kinds["shared"] else "")
+        + ". Among the other countries, Russia leads "
+        f"{russia_peer} of the {len(peers)} cells with data. Multi-vector, then, describes some of these vectors "
+        "and not others, and the cells marked no data are questions these files cannot answer."
+    )
+
+
+def scorecard_cell(row: pd.Series) -> str:
+    """One cell of the reader's scorecard: the leader, its value, its lead, and Russia's value if not shown."""
+    if pd.isna(row["leader"]):
+        return "—"
+    votes = row["unit"] == vectors.DISTANCE_UNIT
+
+    def value(v: float) -> str:
+        return distance(v) if votes else f"{v:.0f}%"
+
+    if votes:
+        text = f"{row['leader']} {value(row['leader_value'])} apart (next {row['runner_up']} {value(row['runner_up_value'])})"
+    elif pd.notna(row["runner_up"]):
+        text = f"{row['leader']} {value(row['leader_value'])} (+{row['lead']:.0f} pp on {row['runner_up']})"
+    else:
+        text = f"{row['leader']} {value(row['leader_value'])} (no other partner)"
+    if vectors.RUSSIA not in (row["leader"], row["runner_up"]) and pd.notna(row["russia_value"]):
+        text += f"; Russia {value(row['russia_value'])}"
+    return text
+
+
+def scorecard_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as a reader's table: one row per country, one column per vector, missing shown as "—".
+
+    Each column header carries the period where all countries share it (the latest year
+    otherwise, as the peers' imports do); the full table, with notes, is the CSV.
+    """
+    columns = {}
+    for vector in vectors.VECTORS:
+        periods = table.loc[(table["vector"] == vector) & table["period"].notna(), "period"].unique()
+        columns[vector] = f"{vector} ({periods[0]})" if len(periods) == 1 else vector
+    wide = table.assign(cell=table.apply(scorecard_cell, axis=1))
+    shown = wide.pivot(index="country_iso3", columns="vector", values="cell")
+    order = list(dict.fromkeys(table["country_iso3"]))
+    names = table.drop_duplicates("country_iso3").set_index("country_iso3")["country"]
+    out = shown.reindex(index=order, columns=list(vectors.VECTORS)).rename(columns=columns)
+    out.insert(0, "country", [names[c] for c in order])
+    return out.reset_index(drop=True).rename_axis(columns=None)

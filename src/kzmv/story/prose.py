@@ -1,0 +1,122 @@
+"""Small pieces of wording that every chapter's sentences share.
+
+Why here: a number is rounded once, where it is shown, and a change is put
+into words ("rose", "fell", "stayed") by one rule, so that two chapters never
+describe the same movement differently. The chapter modules
+(:mod:`kzmv.story.data_chapter`, :mod:`kzmv.story.trade_chapter`, ...) build
+their paragraphs from these.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from kzmv.analysis.trade import group_name
+from kzmv.data.partners import GROUPS
+
+# Country names that take "the" in an English sentence, beyond the patterns in :func:`with_article`.
+NAMES_WITH_THE = frozenset({"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"})
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def describe_change(before: float, after: float, unit: str = "%", digits: int = 1) -> str:
+    """ "rose from 19.9% to 25.3%" / "fell from ..." / "stayed at ...": a change in words for prose.
+
+    The direction is read from the values as shown, so a change too small to
+    see at ``digits`` decimals "stayed" rather than "rose from 4.9 to 4.9".
+    """
+    if pd.isna(before) or pd.isna(after):
+        return "cannot be compared (a value is missing)"
+    b, a = f"{before:.{digits}f}{unit}", f"{after:.{digits}f}{unit}"
+    if b == a:
+        return f"stayed at {a}"
+    return f"{'rose' if after > before else 'fell'} from {b} to {a}"
+
+
+def count_of(count: int, total: int) -> str:
+    """ "every one of the 25" or "7 of the 8": a count for prose."""
+    return f"every one of the {total}" if count == total else f"{count} of the {total}"
+
+
+def with_article(name: str, start: bool = False) -> str:
+    """A country's name as it reads in a sentence: "the Netherlands", "the United States", "China"."""
+    needs = name in NAMES_WITH_THE or name.startswith("United ") or name.endswith((" Islands", " Republic"))
+    text = f"the {name}" if needs else name
+    return text[0].upper() + text[1:] if start else text
+
+
+def named(label: str, start: bool = False) -> str:
+    """A partner group ("the EU-27", "other partners") or a country ("the Netherlands") for a sentence."""
+    return group_name(label, start=start) if label in GROUPS else with_article(label, start=start)
+
+
+def number_word(n: int) -> str:
+    """Small counts in words ("three main vectors"), larger ones in figures."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def join_and(items: Iterable[object]) -> str:
+    """ "a", "a and b", "a, b and c": a list for a sentence."""
+    words = [str(i) for i in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def usd_bn(usd_m: float, digits: int = 1) -> str:
+    """USD million as "USD 30.2 billion" (the tables are in millions, the sentences in billions)."""
+    return f"USD {usd_m / 1000:,.{digits}f} billion"
+
+
+def signed_pct(value: float, digits: int = 0) -> str:
+    """A change with its sign: "+68%", "-12%"."""
+    return f"{value:+.{digits}f}%"
+
+
+def upper_bound(value: float, digits: int = 1) -> str:
+    """``value`` rounded *up* at ``digits`` decimals, for "never more than X%".
+
+    Rounded to the nearest, a maximum of 8.44 would read "never more than 8.4%",
+    which the 8.44 itself contradicts; rounded up it reads 8.5%, which is true.
+    A value already exact at ``digits`` decimals is kept (8.4 stays 8.4).
+    """
+    scale = 10**digits
+    # round away float noise first (8.4 * 10 is 84.00000000000001)
+    return f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}"
+
+
+def upper_bound_significant(value: float) -> str:
+    """A small positive bound rounded *up* to one significant figure: 5.4e-08 -> "6e-08", 0.0255 -> "0.03".
+
+    For "agree to within X", where X is a tiny largest difference: rounded to
+    the nearest, 5.4e-08 would read 5e-08, which the difference exceeds.
+    """
+    if not value > 0:
+        return f"{value:g}"
+    exponent = math.floor(math.log10(value))
+    digits = -exponent
+    bound = math.ceil(round(value * 10**digits, 9)) / 10**digits
+    return f"{bound:.1g}"
+
+
+def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+    """A small DataFrame as a Markdown table, each column formatted with ``formats`` (missing: "–")."""
+    formats = formats or {}
+
+    def cell(column: str, value: object) -> str:
+        if isinstance(value, float) and np.isnan(value):
+            return "–"
+        spec = formats.get(column)
+        return format(value, spec) if spec else str(value)
+
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = [
+        "| " + " | ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + " |"
+        for row in frame.itertuples(index=False)
+    ]
+    return "\n".join([header, rule, *body])
