@@ -27,7 +27,7 @@ def test_oil_routes_list_each_share_and_what_was_left_out() -> None:
         "CPC's share of crude exports, computed from the volumes: 2013 40.3% of the sum of listed routes (the page "
         "states 40%); 2024 (January–October) 80.1% of the total via main pipelines."
     )
-    assert "avoid Russian territory altogether was 1.91 million tonnes (3.0%) in 2022." in text
+    assert "Oil bypassing Russian ports was 1.91 million tonnes (3.0%) in 2022." in text
     assert "Not used: 11 rows" in text
     assert "avoid Russian" not in energy_chapter.oil_routes(cpc, routes.iloc[0:0], pd.DataFrame({"line": []}))
 

@@ -58,3 +58,22 @@ def test_the_report_lifts_flagged_markdown_to_the_top() -> None:
     assert "A finding" not in html and "A finding" in r.key_findings[0] and "<b>x</b>" not in r.key_findings[0]
     page = (ROOT / "report" / "index.html").read_text(encoding="utf-8")
     assert page.index('id="key-findings"') < page.index('id="contents"')
+
+
+def test_findings_give_the_second_base_and_trade_without_oil() -> None:
+    """Russia's 2021 import share was a peak: the bullet gives the 2019-2020 mean beside it."""
+    tables, ledger = _published()
+    text = findings_markdown(tables, ledger)
+    by_group = tables["trade_by_group"]
+    rows = by_group[(by_group["group"] == "Russia") & by_group["year"].isin([2019, 2020])]
+    totals = by_group[by_group["year"].isin([2019, 2020])].groupby("year")["imports_usd_m"].sum()
+    base = (100 * rows.set_index("year")["imports_usd_m"] / totals).mean()
+    assert f"({base:.0f}% on average in 2019–2020: 2021 was a peak)" in text
+    assert "without crude oil exports" in text and "did not bypass Russian ports" in text
+
+
+def test_the_claims_headline_is_worded_from_the_counts() -> None:
+    tables, ledger = _published()
+    failing = ledger.assign(verdict=ledger["verdict"].replace({"supported": "not supported"}))
+    assert "Most of the published claims that can be tested do not hold" in findings_markdown(tables, failing)
+    assert "mostly hold" in findings_markdown(tables, ledger)

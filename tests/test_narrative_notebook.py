@@ -98,3 +98,22 @@ def check_links(out: Path, notebook: Path) -> None:
     assert not re.search(r"""(src|href)=["']https?://""", page), "the chapter links only within the report"
     for name in re.findall(r'href="#fig-([^"]+)"', page):
         assert (out / "figures" / f"{name}.svg").is_file(), f"link to a figure that was not made: {name}"
+
+
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def test_the_chapter_reads_as_the_story() -> None:
+    """Issue 12's notebook rules for 03: thin cells, a lead before each, no typed years, no dead cells."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{NAME}.ipynb", as_version=4)
+    previous = None
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            parameters = "parameters" in cell.metadata.get("tags", [])
+            assert cell.source.strip(), "no empty code cells"
+            assert not cell.outputs and cell.execution_count is None, "no outputs in the source notebook"
+            assert len(cell.source.splitlines()) <= 10, f"a code cell of {len(cell.source.splitlines())} lines"
+            if not parameters:
+                assert not YEAR.search(cell.source), f"a year typed in code: {cell.source!r}"
+                assert previous is not None and previous.cell_type == "markdown", f"no lead before {cell.source[:40]!r}"
+        previous = cell

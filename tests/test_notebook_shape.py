@@ -28,8 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 STEPS = load_pipeline(ROOT / "pipeline.yml").notebooks
 MAX_CODE_LINES = 10
 YEAR = re.compile(r"(?<!\d)(?:199\d|20[0-3]\d)(?!\d)")
-# Notebooks not yet brought under the rules that go beyond "no outputs": each entry needs a reason.
-NOT_YET = {"03_narrative"}  # the claims-ledger rework (its own branch) brings it under these rules
 
 
 def _is_parameters(cell: nbformat.NotebookNode) -> bool:
@@ -128,20 +126,10 @@ def test_every_notebook_is_saved_clean_with_a_title_and_one_parameters_cell(step
     assert basic_problems(nb) == [], step.path
 
 
-@pytest.mark.parametrize("step", [s for s in STEPS if s.name not in NOT_YET], ids=lambda s: s.name)
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: s.name)
 def test_notebook_reads_as_a_story(step) -> None:
     nb = nbformat.read(ROOT / step.path, as_version=4)
     assert story_problems(nb, step.name) == [], step.path
-
-
-def test_the_exemptions_are_real_notebooks_that_still_need_them() -> None:
-    """An exemption that names no notebook, or one that already keeps the rules, is stale: remove it."""
-    steps = {s.name: s for s in STEPS}
-    for name in NOT_YET:
-        assert name in steps, f"NOT_YET names {name}, which pipeline.yml does not list"
-        assert story_problems(nbformat.read(ROOT / steps[name].path, as_version=4), name), (
-            f"{name} keeps every rule now: remove it from NOT_YET"
-        )
 
 
 def _toy(*cells: tuple[str, str], tags: dict[int, list[str]] | None = None) -> nbformat.NotebookNode:

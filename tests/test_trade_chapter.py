@@ -274,12 +274,12 @@ def test_dependence_names_supplier_and_market() -> None:
 def test_concentration_change_says_which_way_each_measure_moved() -> None:
     conc = pd.DataFrame(
         [
-            (BASE, "imports", "partner", NAN, 4.4),
-            (RECENT, "imports", "partner", NAN, 5.9),
-            (BASE, "exports", "partner", NAN, 12.7),
-            (RECENT, "exports", "partner", NAN, 8.9),
-            (BASE, "turnover", "group", NAN, 4.5),
-            (RECENT, "turnover", "group", NAN, 4.5),
+            (BASE, "imports", "partner", NAN, 4.4, NAN),
+            (RECENT, "imports", "partner", NAN, 5.9, NAN),
+            (BASE, "exports", "partner", NAN, 12.7, NAN),
+            (RECENT, "exports", "partner", NAN, 8.9, NAN),
+            (BASE, "turnover", "group", NAN, 4.5, NAN),
+            (RECENT, "turnover", "group", NAN, 4.5, NAN),
         ],
         columns=trade.CONCENTRATION_COLUMNS,
     )

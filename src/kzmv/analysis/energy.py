@@ -15,9 +15,13 @@ Pure functions on DataFrames. Two sources need rules rather than sums:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import pandas as pd
 
 from kzmv.analysis.fdi import pick_one, split_page_figures
+from kzmv.errors import PipelineError
 
 # ---------------------------------------------------------------------------
 # Oil exports by route (page figures)
@@ -26,7 +30,10 @@ from kzmv.analysis.fdi import pick_one, split_page_figures
 TOTAL = "Total exports"
 MAIN_PIPELINES = "Total via main pipelines"
 CPC = "CPC"
-MEMO = "Avoiding Russian territory (memo)"
+# The press figure (Reuters) is of oil "bypassing Russian ports". Whether oil sent on through the Druzhba
+# pipeline, which crosses Russia without using its ports, is inside it the page does not say, so the label
+# keeps the page's words and claims nothing about Russian territory.
+MEMO = "Bypassing Russian ports (memo)"
 # route -> (kind, indicator pattern); the patterns are anchored (full match) on
 # rows whose country is "Kazakhstan", so destination rows ("oil exports to
 # China"), CPC throughput from all shippers, Russian transit oil and expected
@@ -155,6 +162,164 @@ def not_itemised(oil_exports: pd.DataFrame) -> pd.DataFrame:
     return rest
 
 
+def crossing_russia_share(oil_exports: pd.DataFrame) -> pd.Series:
+    """Share of crude exports (percent of stated full-year totals) that did not bypass Russian ports, by year.
+
+    All routes count, not only the CPC: the Atyrau-Samara pipeline, Caspian
+    tankers to Makhachkala and rail into Russia cross it too. The complement of
+    the "bypassing Russian ports" figure is an upper bound of what left by routes
+    avoiding Russia, so this share is a lower bound of what crossed Russia.
+    """
+    memo = oil_exports[
+        (oil_exports["route"] == MEMO)
+        & (oil_exports["period"] == "full year")
+        & (oil_exports["denominator"] == "stated total exports")
+    ]
+    return (100 - memo.set_index("year")["share_of_total_pct"]).sort_index()
+
+
+def other_routes_to_cpc(oil_exports: pd.DataFrame) -> pd.Series:
+    """All crude exports outside the CPC divided by the CPC's volume, full years with a stated total."""
+    full = oil_exports[oil_exports["period"] == "full year"]
+    totals = full[full["route"] == TOTAL].set_index("year")["value"]
+    cpc = full[full["route"] == CPC].set_index("year")["value"]
+    both = totals.index.intersection(cpc.index)
+    return ((totals[both] - cpc[both]) / cpc[both]).sort_index()
+
+
+# Russian oil carried across Kazakhstan (to China), as the Ministry of Energy reports it; the China part is in
+# the page's note ("8.2 to China"), which is read with a pattern and refused if it does not match.
+RUSSIAN_TRANSIT = r"transit of Russian oil through Kazakhstan, Jan-Oct"
+_TO_CHINA = re.compile(r"^\s*(\d+(?:\.\d+)?) to China\s*$")
+
+
+def russian_transit(page: pd.DataFrame) -> pd.DataFrame:
+    """Russian oil in transit through Kazakhstan: ``year, period, total_mt, to_china_mt``, million tonnes.
+
+    The counterpart of Kazakhstan's oil crossing Russia: energy transit also runs
+    the other way, from Russia across Kazakhstan to China.
+    """
+    usable, _ = split_page_figures(page)
+    rows = usable[usable["indicator"].str.fullmatch(RUSSIAN_TRANSIT) & (usable["unit"] == "million tonnes")]
+    out = []
+    for row in rows.itertuples():
+        match = _TO_CHINA.match(str(row.note))
+        if match is None:
+            raise PipelineError(
+                f"oil_cpc_page_figures: the note of the Russian transit row for {int(row.year)} should read "
+                f"'<number> to China', found {row.note!r}"
+            )
+        out.append(
+            {
+                "year": int(row.year),
+                "period": _period(row.indicator),
+                "total_mt": float(row.value),
+                "to_china_mt": float(match.group(1)),
+            }
+        )
+    return pd.DataFrame(out, columns=["year", "period", "total_mt", "to_china_mt"])
+
+
+# The pipelines that carry Kazakh crude across Russia, as the Ministry's releases itemise them.
+PIPELINES_THROUGH_RUSSIA: tuple[str, ...] = (CPC, "Atyrau–Samara")
+
+
+def transit_balance(
+    oil_exports: pd.DataFrame,
+    transit: pd.DataFrame,
+    year: int,
+    period: str,
+    routes: Sequence[str] = PIPELINES_THROUGH_RUSSIA,
+) -> dict[str, float]:
+    """Russian oil crossing Kazakhstan against Kazakh oil crossing Russia by pipeline, same year and period.
+
+    Kazakh oil crossing Russia is, by default, the CPC plus the Atyrau-Samara
+    pipeline, the two routes the same Ministry release itemises. Returns both
+    volumes and their ratio (Russian through Kazakhstan / Kazakh through Russia).
+    """
+    rows = oil_exports[(oil_exports["year"] == year) & (oil_exports["period"] == period)]
+    through_russia = rows[rows["route"].isin(list(routes))]["value"]
+    hit = transit[(transit["year"] == year) & (transit["period"] == period)]
+    if hit.empty or len(through_russia) < len(routes):
+        raise PipelineError(f"no Russian transit figure and Kazakh pipeline volumes for {year} ({period})")
+    kazakh = float(through_russia.sum())
+    russian = float(hit["total_mt"].iloc[0])
+    return {
+        "russian_through_kazakhstan_mt": russian,
+        "to_china_mt": float(hit["to_china_mt"].iloc[0]),
+        "kazakh_through_russia_mt": kazakh,
+        "ratio": russian / kazakh,
+    }
+
+
+# CPC shareholdings: facts without a year, so read here rather than through split_page_figures (which drops
+# undated rows as observations of nothing). Two lists exist: one itemised by company (Reuters, early 2023)
+# and one summed by state (CPC press service via HINA, 2026); their provenance shows they agree.
+SHAREHOLDING = re.compile(r"^shareholding (?P<holder>.+)$")
+
+
+def cpc_shareholdings(page: pd.DataFrame) -> pd.DataFrame:
+    """The CPC's shareholders as the pages list them: ``holder, percent, by_state, source_date``.
+
+    ``by_state`` marks the entries of the list summed by state ("Russia (via
+    Transneft)"); the others are single companies.
+    """
+    rows = page[(page["country"] == "CPC") & page["indicator"].str.match(SHAREHOLDING.pattern)]
+    holders = rows["indicator"].str.extract(SHAREHOLDING)["holder"]
+    return pd.DataFrame(
+        {
+            "holder": holders.to_numpy(),
+            "percent": rows["value"].astype(float).to_numpy(),
+            "by_state": holders.str.match(r"^(?:Russia|Kazakhstan) \(").to_numpy(),
+            "source_date": rows["source_date"].to_numpy(),
+        }
+    ).reset_index(drop=True)
+
+
+def largest_holder_lead(holdings: pd.DataFrame, holder: str, by_state: bool = False) -> float:
+    """``holder``'s stake divided by the largest other stake in the same list (companies, or states)."""
+    one_list = holdings[holdings["by_state"] == by_state].set_index("holder")["percent"]
+    if holder not in one_list.index:
+        raise PipelineError(f"CPC shareholdings: no holder {holder!r}; listed: {', '.join(one_list.index)}")
+    return float(one_list[holder] / one_list.drop(holder).max())
+
+
+# Crude exports by destination: the pages give the EU's volume for one year, with the year's total, and the
+# share they state.
+DESTINATION = {"European Union": r"oil exports to EU"}
+STATED_DESTINATION_SHARE = {"European Union": r"EU share of crude oil exports"}
+
+
+def stated_destination_share(page: pd.DataFrame, destination: str, year: int) -> float:
+    """A destination's share of crude exports as the page states it (percent)."""
+    usable, _ = split_page_figures(page)
+    pattern = STATED_DESTINATION_SHARE.get(destination)
+    rows = usable[(usable["country"] == destination) & (usable["year"] == year) & (usable["unit"] == "percent")]
+    rows = rows[rows["indicator"].str.fullmatch(pattern)] if pattern else rows.iloc[0:0]
+    if rows.empty:
+        raise PipelineError(f"oil_cpc_page_figures: no stated {year} share of crude exports for {destination}")
+    return float(pick_one(rows, ["year"])["value"].iloc[0])
+
+
+def destination_share(page: pd.DataFrame, oil_exports: pd.DataFrame, destination: str, year: int) -> float:
+    """A destination's share of crude export volume in ``year``, percent of the stated full-year total."""
+    if destination not in DESTINATION:
+        raise PipelineError(f"no destination figures for {destination!r}; known: {', '.join(DESTINATION)}")
+    usable, _ = split_page_figures(page)
+    rows = usable[
+        (usable["country"] == destination)
+        & usable["indicator"].str.fullmatch(DESTINATION[destination])
+        & (usable["year"] == year)
+        & (usable["unit"] == "million tonnes")
+    ]
+    total = oil_exports[
+        (oil_exports["year"] == year) & (oil_exports["route"] == TOTAL) & (oil_exports["period"] == "full year")
+    ]["value"]
+    if rows.empty or total.empty:
+        raise PipelineError(f"oil_cpc_page_figures: no {year} export volume to {destination} with a stated total")
+    return float(100 * pick_one(rows, ["year"])["value"].iloc[0] / total.iloc[0])
+
+
 # ---------------------------------------------------------------------------
 # Exports by commodity (BNS monthly): shares of export value
 # ---------------------------------------------------------------------------
@@ -227,6 +392,31 @@ def export_structure(monthly: pd.DataFrame) -> pd.DataFrame:
         ["year", "item_code"], key=lambda s: s.map(lambda c: order.get(c, 99)) if s.name == "item_code" else s
     )
     return out[STRUCTURE_COLUMNS].reset_index(drop=True)
+
+
+def like_for_like_change(
+    monthly: pd.DataFrame, year: int, items: Sequence[str] = ("TOTAL",), minus: Sequence[str] = ()
+) -> dict[str, float]:
+    """Change (percent) in exports of ``items`` less ``minus`` from ``year - 1`` to ``year``, over the months both have.
+
+    A year with a missing month (September 2022) has no annual total, but its
+    change can still be measured like for like on the months reported in both
+    years. Returns the change and the number of months compared.
+    """
+    frame = monthly.assign(year=monthly["month"].dt.year, month_no=monthly["month"].dt.month)
+    codes = [*items, *minus]
+    frame = frame[frame["item_code"].isin(codes) & frame["year"].isin([year - 1, year])]
+    wide = frame.pivot_table(
+        index=["year", "month_no"], columns="item_code", values="value_usd_thousand", aggfunc="sum"
+    )
+    wide = wide.reindex(columns=codes).dropna()
+    years = set(wide.index.get_level_values("year"))
+    months = sorted(set(wide.loc[year - 1].index) & set(wide.loc[year].index)) if {year - 1, year} <= years else []
+    if not months:
+        raise PipelineError(f"exports_by_commodity_monthly: no month with {codes} in both {year - 1} and {year}")
+    value = wide[list(items)].sum(axis=1) - wide[list(minus)].sum(axis=1)
+    before, after = value.loc[year - 1].loc[months].sum(), value.loc[year].loc[months].sum()
+    return {"change_pct": float(100 * (after / before - 1)), "months": len(months)}
 
 
 def share_series(structure: pd.DataFrame, item: str) -> pd.Series:

@@ -464,6 +464,74 @@ def gross_vs_net(page: pd.DataFrame, groups_table: pd.DataFrame, by_partner: pd.
     return out[GROSS_NET_COLUMNS].sort_values(["partner", "year", "concept", "source"]).reset_index(drop=True)
 
 
+def gross_inflow_excluding(gross_net: pd.DataFrame, partner: str = "Russia") -> pd.Series:
+    """Gross FDI inflow from everyone but ``partner`` (USD billion, National Bank basis), by year.
+
+    The total less the partner's inflow, for the years that have both (the
+    partner's value may be derived from a stated change; see :func:`gross_vs_net`).
+    """
+    gross = gross_net[gross_net["concept"] == GROSS]
+    total = gross[gross["partner"] == "All countries"].set_index("year")["value"]
+    part = gross[gross["partner"] == partner].set_index("year")["value"]
+    both = total.index.intersection(part.index)
+    return (total[both] - part[both]).sort_index()
+
+
+FIRST_HALF = r"FDI attracted, first half|direct investment attracted, first half"
+
+
+def first_half_gross_inflows(page: pd.DataFrame) -> pd.Series:
+    """Gross FDI inflow of the first half-year, all investors (USD billion), by year: the latest like-for-like pair.
+
+    Full-year totals stop in 2022; the first halves go a year further, so they
+    show the direction in 2023 (for all investors together: no page gives Russia's half-year).
+    """
+    usable, _ = split_page_figures(page)
+    rows = usable[
+        usable["indicator"].str.fullmatch(FIRST_HALF)
+        & (usable["country"] == "All countries")
+        & (usable["unit"] == "USD billion")
+    ]
+    picked = pick_one(rows.assign(indicator="first half"), ["year"])
+    return picked.set_index(picked["year"].astype("int64"))["value"].sort_index()
+
+
+# Annual gross inflows by investing country, and their stated changes on the year before (both page files).
+COUNTRY_INFLOW = (
+    r"FDI gross inflow into Kazakhstan|direct investment inflow into Kazakhstan \(annual\)"
+    r"|gross direct investment inflow into Kazakhstan \(annual\)|direct investment into Kazakhstan \(annual\)"
+)
+COUNTRY_CHANGE = (
+    r"FDI gross inflow change vs 2021|direct investment inflow change vs 2021|direct investment change vs previous year"
+)
+
+
+def gross_inflows_by_country(page: pd.DataFrame, page_by_country: pd.DataFrame) -> pd.DataFrame:
+    """Annual gross inflows by investing country as officials quoted them: ``year, country, usd_bn, change_pct``.
+
+    ``change_pct`` is the stated change on the year before, where the page gives
+    one. Values in USD million are converted to billion; the totals ("All
+    countries") are left out.
+    """
+    by_country = page_by_country.rename(columns={"country_or_commodity": "country"})
+    frames = []
+    for frame in (page, by_country):
+        usable, _ = split_page_figures(frame)
+        usable = usable[usable["country"] != "All countries"]
+        level = usable[usable["indicator"].str.fullmatch(COUNTRY_INFLOW)]
+        level = level[level["unit"].isin(["USD billion", "USD million"])]
+        level = level.assign(
+            usd_bn=level["value"].where(level["unit"] == "USD billion", level["value"] / 1000), indicator="level"
+        )
+        change = usable[usable["indicator"].str.fullmatch(COUNTRY_CHANGE) & (usable["unit"] == "percent")]
+        level = pick_one(level, ["year", "country"])[["year", "country", "usd_bn"]]
+        change = pick_one(change.assign(indicator="change"), ["year", "country"])[["year", "country", "value"]]
+        frames.append(level.merge(change.rename(columns={"value": "change_pct"}), on=["year", "country"], how="left"))
+    out = pd.concat(frames, ignore_index=True).drop_duplicates(["year", "country"], keep="first")
+    out["year"] = out["year"].astype("int64")
+    return out.sort_values(["year", "country"]).reset_index(drop=True)
+
+
 RUSSIA_STOCK_CLAIM = r"total (?:\(accumulated\) )?(?:volume of )?Russian (?:direct|capital) investments?(?: in Kazakhstan)?(?: \(Kazakh estimate\))?"
 
 

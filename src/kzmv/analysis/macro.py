@@ -17,6 +17,9 @@ from typing import Any
 import pandas as pd
 import pycountry
 
+from kzmv.analysis.periods import BASE_YEAR, SHOCK_YEAR
+from kzmv.errors import PipelineError
+
 MACRO_COLUMNS = ["year", "iso3", "country", "indicator", "source", "unit", "value", "status"]
 OBSERVED = "observation"
 PROJECTED = "IMF estimate or projection"
@@ -215,26 +218,96 @@ def mean_growth(macro: pd.DataFrame, iso3: str, first: int, last: int) -> float:
     return float(100 * ((1 + values / 100).prod() ** (1 / len(values)) - 1))
 
 
+# Two sources "disagree" on a year when they differ by more than this many points; the inflation section
+# shows one such year (2024) and warns that any statement about it must quote both.
+DISPUTE_PP = 1.0
+
+
+def disputed_years(macro: pd.DataFrame, indicator: str = CPI, threshold: float = DISPUTE_PP) -> list[int]:
+    """Years in which the World Bank and the IMF differ on Kazakhstan's ``indicator`` by more than ``threshold``."""
+    gap = source_gap(macro, indicator)["difference"].dropna()
+    return [int(y) for y in gap.index[gap.abs() > threshold]]
+
+
+COMPARISON_COLUMNS = [
+    "iso3",
+    "country",
+    "mean_growth_pct",
+    "growth_before_war_pct",
+    "growth_war_years_pct",
+    "cpi_year",
+    "cpi_pct",
+    "trade_year",
+    "trade_pct_gdp",
+]
+
+
 def comparison(
     macro: pd.DataFrame, countries: Sequence[str], first: int, last: int, groups: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """One row per country: average growth, latest CPI and trade share, with their years."""
+    """One row per country: average growth (over the window, and before and during the war), latest CPI and trade.
+
+    An average over the whole window would hide the war years, so growth is also
+    averaged over ``first``..the pre-war year and over the war years up to
+    ``last`` (empty where the window does not reach them). The latest CPI is the
+    latest World Bank value in a year the World Bank and the IMF do not dispute
+    (:func:`disputed_years`): a value the inflation section itself calls doubtful
+    is not shown as a country's latest inflation.
+    """
+    disputed = set(disputed_years(macro))
+    before_last = min(last, BASE_YEAR)
     rows = []
     for iso3 in ["KAZ", *countries]:
         cpi = window(series(macro, CPI, WB, iso3), first, last).dropna()
+        if iso3 == "KAZ":
+            cpi = cpi[~cpi.index.isin(disputed)]
         trade = window(series(macro, TRADE, WB_OWID, iso3), first, last).dropna()
         rows.append(
             {
                 "iso3": iso3,
                 "country": country_name(iso3, groups),
                 "mean_growth_pct": mean_growth(macro, iso3, first, last),
+                "growth_before_war_pct": mean_growth(macro, iso3, first, before_last)
+                if first <= before_last
+                else float("nan"),
+                "growth_war_years_pct": mean_growth(macro, iso3, SHOCK_YEAR, last)
+                if last >= SHOCK_YEAR
+                else float("nan"),
                 "cpi_year": int(cpi.index[-1]) if len(cpi) else None,
                 "cpi_pct": float(cpi.iloc[-1]) if len(cpi) else float("nan"),
                 "trade_year": int(trade.index[-1]) if len(trade) else None,
                 "trade_pct_gdp": float(trade.iloc[-1]) if len(trade) else float("nan"),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def owid_growth(owid: pd.DataFrame, iso3: str) -> pd.Series:
+    """Real GDP growth of one country from OWID's copy of the WEO: observations, else the IMF's estimate."""
+    rows = owid[owid["Code"] == iso3]
+    values = rows[GROWTH_OBS].where(rows[GROWTH_OBS].notna(), rows[GROWTH_FCST])
+    return pd.Series(values.to_numpy(), index=rows["Year"].astype("int64").to_numpy(), name=iso3).dropna().sort_index()
+
+
+def compound_mean(values: pd.Series, first: int, last: int) -> float:
+    """Average annual growth over ``first``..``last`` (geometric, percent); NaN if a year is missing."""
+    part = window(values, first, last)
+    if len(part.dropna()) != last - first + 1:
+        return float("nan")
+    return float(100 * ((1 + part / 100).prod() ** (1 / len(part)) - 1))
+
+
+def peer_growth(owid: pd.DataFrame, peers: Sequence[str], first: int, last: int) -> pd.Series:
+    """Each peer's average annual growth over ``first``..``last`` (percent), from OWID's copy of the WEO.
+
+    A peer without every year raises: a median over the peers that happen to
+    have data would change the benchmark without saying so.
+    """
+    out = pd.Series({iso3: compound_mean(owid_growth(owid, iso3), first, last) for iso3 in peers}, dtype=float)
+    missing = out.index[out.isna()].tolist()
+    if missing:
+        raise PipelineError(f"owid_weo_real_gdp_growth: no growth for every year {first}–{last} for {missing}")
+    return out
 
 
 def latest_common_year(gap: pd.DataFrame, a: str = WB, b: str = IMF) -> int | None:

@@ -25,6 +25,14 @@ EVENT_WINDOW_FIRST_YEAR = SHOCK_YEAR - 3
 # Years whose partner trade is incomplete (partners missing upstream); shown, but labelled preliminary
 # and never the end of a headline comparison.
 PRELIMINARY_YEARS: frozenset[int] = frozenset({2025})
+# Two longer benchmarks for growth: the decade before the war, and the oil boom before that.
+PRE_WAR_DECADE: tuple[int, int] = (BASE_YEAR - 9, BASE_YEAR)
+OIL_BOOM: tuple[int, int] = (2000, PRE_WAR_DECADE[0] - 1)
+# A five-year baseline for inflation and the current account: long enough to average out one odd year.
+PRE_WAR_FIVE_YEARS: tuple[int, int] = (BASE_YEAR - 4, BASE_YEAR)
+# The two years before the base year: a comparison "since 2021" is repeated against their mean, to show how
+# much a one-year base (a spike in 2021) moves the result.
+ALTERNATIVE_BASE: tuple[int, int] = (BASE_YEAR - 2, BASE_YEAR - 1)
 
 
 def is_preliminary(year: int) -> bool:
@@ -60,3 +68,9 @@ def years_before_war(n: int) -> range:
     if n < 1:
         raise PipelineError(f"a pre-war period needs at least one year, got {n}")
     return range(BASE_YEAR - n + 1, BASE_YEAR + 1)
+
+
+def span(years: tuple[int, int]) -> str:
+    """An inclusive pair of years for prose: "2012–2021", or "2024" when both ends are the same year."""
+    first, last = years
+    return str(first) if first == last else f"{first}–{last}"

@@ -51,8 +51,17 @@ FIRST_BNS_YEAR = 2020
 MAIN_GROUPS: tuple[str, ...] = ("Russia", "China", "EU-27")
 # The events of 2022 marked on the levels chart (short labels in data/events.csv).
 SHOCKS_OF_2022: tuple[str, ...] = ("CSTO deployment", "Invasion of Ukraine", "Mobilisation")
-# Trading hubs that oil exports are booked to (provenance of the panel).
-HUBS: dict[str, str] = {"CHE": "Switzerland", "BMU": "Bermuda", "AUT": "Austria", "NLD": "Netherlands"}
+# Trader and hub countries that oil exports are booked to, as the panel's provenance names them: Switzerland
+# (2004-2008), Bermuda (2000-2003), Austria (2009-2014), the Netherlands and Italy. Italy refines Kazakh crude
+# as well as trading it; the provenance lists it with the hubs, and so does the report, saying so.
+# Listed with the largest recent oil buyer first, as titles name the first two.
+HUBS: dict[str, str] = {
+    "ITA": "Italy",
+    "NLD": "Netherlands",
+    "CHE": "Switzerland",
+    "AUT": "Austria",
+    "BMU": "Bermuda",
+}
 # A hub "matters" in a year when it takes at least this share of exports, percent.
 HUB_SHARE_THRESHOLD = 2.0
 # Mirror statistics: China-side rows of the page transcriptions start with this.
@@ -228,7 +237,7 @@ def dependence_asymmetry(
 
 # --- concentration --------------------------------------------------------------------------------
 
-CONCENTRATION_COLUMNS = ["year", "flow", "level", "hhi", "effective_number"]
+CONCENTRATION_COLUMNS = ["year", "flow", "level", "hhi", "effective_number", "hhi_oil_hubs"]
 
 
 def herfindahl(values: pd.Series) -> float:
@@ -247,23 +256,42 @@ def herfindahl(values: pd.Series) -> float:
     return float((shares**2).sum())
 
 
+def hub_part_of_herfindahl(values: pd.Series, hubs: Iterable[str]) -> float:
+    """The part of the HHI of ``values`` (indexed by partner) that the ``hubs`` contribute: their squared shares.
+
+    The HHI is a sum over partners, so it splits exactly into the hubs' part and
+    everyone else's. If the oil booked to a hub really went to many final buyers,
+    the hub's part would all but vanish: comparing how much of a change in the HHI
+    is the hubs' part says how much of a change in concentration is bookkeeping.
+    """
+    if values.isna().any() or values.sum() <= 0:
+        return float("nan")
+    shares = values / values.sum()
+    return float((shares[shares.index.isin(list(hubs))] ** 2).sum())
+
+
 def effective_number(hhi: float) -> float:
     """1/HHI: the number of equal-sized partners that would give the same concentration."""
     return float("nan") if not hhi > 0 else 1.0 / hhi
 
 
-def concentration(trade: pd.DataFrame) -> pd.DataFrame:
+def concentration(trade: pd.DataFrame, hubs: Iterable[str] = tuple(HUBS)) -> pd.DataFrame:
     """HHI and effective number per year, flow and level (partner countries or partner groups).
 
     At the group level "Other" counts as one group, so the effective number of
     groups measures the spread over the named vectors, not over every country.
+    At the partner level ``hhi_oil_hubs`` is the part of the HHI contributed by
+    the oil trading hubs (:data:`HUBS`); it is empty at the group level, where a
+    hub is not a unit of its own.
     """
+    hubs = tuple(hubs)
     rows = []
     for level, key in (("partner", "partner_iso3"), ("group", "group")):
         units = strict_sum(trade, ["year", key], VALUE_COLUMNS)
         for year, one_year in units.groupby(level="year"):
             for flow in FLOWS:
-                hhi = herfindahl(one_year[f"{flow}_usd_m"])
+                values = one_year[f"{flow}_usd_m"].droplevel("year")
+                hhi = herfindahl(values)
                 rows.append(
                     {
                         "year": int(year),
@@ -271,9 +299,33 @@ def concentration(trade: pd.DataFrame) -> pd.DataFrame:
                         "level": level,
                         "hhi": hhi,
                         "effective_number": effective_number(hhi),
+                        "hhi_oil_hubs": hub_part_of_herfindahl(values, hubs) if level == "partner" else np.nan,
                     }
                 )
     return pd.DataFrame(rows, columns=CONCENTRATION_COLUMNS)
+
+
+def hub_part_of_change(conc: pd.DataFrame, flow: str, start: int, end: int) -> dict[str, float]:
+    """How much of the change in partner concentration of ``flow`` from ``start`` to ``end`` is the oil hubs'.
+
+    Returns the effective numbers at both ends, the change in the HHI, the change
+    in the hubs' part of it, and ``hub_share`` = hubs' change / total change (a
+    fraction; it exceeds 1 when everyone else's part moved the other way).
+    """
+    check_flow(flow)
+    part = conc[(conc["flow"] == flow) & (conc["level"] == "partner")].set_index("year")
+    for year in (start, end):
+        if year not in part.index or pd.isna(part.loc[year, "hhi"]):
+            raise PipelineError(f"trade_concentration: no partner HHI of {flow} for {year}")
+    change = float(part.loc[end, "hhi"] - part.loc[start, "hhi"])
+    hub_change = float(part.loc[end, "hhi_oil_hubs"] - part.loc[start, "hhi_oil_hubs"])
+    return {
+        "start": float(part.loc[start, "effective_number"]),
+        "end": float(part.loc[end, "effective_number"]),
+        "hhi_change": change,
+        "hub_change": hub_change,
+        "hub_share": hub_change / change if change else float("nan"),
+    }
 
 
 def concentration_value(

@@ -21,7 +21,7 @@ from kzmv.errors import PipelineError
 # The three seed documents the report cites; an event must name one of them.
 SEED_SOURCES: tuple[str, ...] = ("briefing paper 2025/26", "MP-IDSA 2023", "Jamestown 2023")
 
-EVENT_COLUMNS = ["date", "label", "short_label", "category", "source"]
+EVENT_COLUMNS = ["date", "label", "short_label", "category", "source", "date_note"]
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -34,6 +34,9 @@ EVENTS_SCHEMA = pa.DataFrameSchema(
         "short_label": pa.Column(str, pa.Check.str_length(min_value=1, max_value=30), nullable=False),
         "category": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z ]*$"), nullable=False),
         "source": pa.Column(str, pa.Check.isin(SEED_SOURCES), nullable=False),
+        # Where the sources disagree on a date, or give less than a day, this says so; empty when the date is
+        # the source's own. Optional, so that a file written before the column existed still reads.
+        "date_note": pa.Column(str, nullable=True, required=False),
     },
     strict=True,
     unique=["date", "short_label"],
@@ -65,6 +68,8 @@ def load_events(path: Path | None = None) -> pd.DataFrame:
             f"{path}, row {row + 1} (line {row + 2}), column 'date': expected a real calendar date, found {bad.iloc[0]!r}"
         )
     frame["date"] = dates
+    if "date_note" not in frame.columns:
+        frame["date_note"] = pd.NA
     return frame.sort_values(["date", "short_label"], kind="stable").reset_index(drop=True)
 
 

@@ -7,6 +7,8 @@ commodities are not partner groups and take their own earthy palette.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
@@ -28,52 +30,128 @@ SOURCE_ROUTES = (
 )
 
 
+# What each CPC share is a share of, in a bar label: the pages give three different totals.
+DENOMINATOR_SHORT = {
+    "stated total exports": "of total",
+    "total via main pipelines": "of pipelines",
+    "sum of listed routes": "of routes listed",
+}
+
+
 def _bar_label(year: int, period: str) -> str:
     return (
         str(year) if period == "full year" else f"{year}\n{period.replace('January', 'Jan').replace('October', 'Oct')}"
     )
 
 
+def _runs(years: list[int]) -> list[list[int]]:
+    """Consecutive years grouped: [2013], [2022, 2023, 2024, 2025]."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs
+
+
+def _break_marks(left, right) -> None:
+    """Diagonal marks where the year axis is cut, on both sides of the cut."""
+    kwargs = {
+        "marker": [(-1, -1.5), (1, 1.5)],
+        "markersize": 9,
+        "linestyle": "none",
+        "color": MUTED_INK,
+        "mec": MUTED_INK,
+        "mew": 1,
+        "clip_on": False,
+    }
+    left.plot([1], [0], transform=left.transAxes, **kwargs)
+    right.plot([0], [0], transform=right.transAxes, **kwargs)
+
+
 def oil_routes_figure(oil_exports: pd.DataFrame, cpc: pd.DataFrame) -> None:
-    """Stacked bars of crude exports by route (million tonnes), with CPC's share on top."""
+    """Stacked bars of crude exports by route (million tonnes) on a calendar-year axis, with the CPC's share on top.
+
+    Three things keep unlike from looking alike: the year axis is cut, visibly,
+    where there are no figures, so 2013 does not stand beside 2022 as if it were
+    the year before; each share names its denominator (the stated total, the main
+    pipelines, or the routes listed); and a part year is drawn pale and hatched,
+    labelled with its months. The title compares only shares of the same total.
+    """
     rest = energy.not_itemised(oil_exports).assign(route="Not itemised")
     routes = oil_exports[oil_exports["route_kind"] == "route"]
     stacked = pd.concat([routes[["year", "period", "route", "value"]], rest], ignore_index=True)
     bars = stacked[["year", "period"]].drop_duplicates().sort_values(["year", "period"]).reset_index(drop=True)
-    fig, ax = new_figure(height_in=5.6)
+    partial = (bars["period"] != "full year").to_numpy()
+    runs = _runs(sorted(int(y) for y in bars["year"].unique()))
+    fig, axes = new_figure(height_in=5.8, ncols=len(runs), sharey=True, width_ratios=[len(r) + 0.6 for r in runs])
+    axes = np.atleast_1d(axes)
     bottom = np.zeros(len(bars))
     for route, style in ROUTE_STYLE.items():
         part = stacked[stacked["route"] == route].merge(bars, on=["year", "period"], how="right")["value"].fillna(0)
         style = {"edgecolor": "white", "linewidth": 0.6, **style}
-        ax.bar(range(len(bars)), part.to_numpy(), bottom=bottom, width=0.6, **style)
+        for ax, run in zip(axes, runs, strict=True):
+            for is_partial in (False, True):
+                mask = bars["year"].isin(run).to_numpy() & (partial == is_partial)
+                if mask.any():
+                    pale = {"alpha": 0.4 * style.get("alpha", 1.0)} if is_partial else {}
+                    label = style["label"] if ax is axes[-1] and not is_partial else None
+                    ax.bar(
+                        bars["year"][mask],
+                        part.to_numpy()[mask],
+                        bottom=bottom[mask],
+                        width=0.7,
+                        **{**style, **pale, "label": label},
+                    )
         bottom += part.to_numpy()
     for i, row in bars.iterrows():
-        share = cpc[(cpc["year"] == row.year) & (cpc["period"] == row.period)]["cpc_share_pct"]
+        ax = axes[next(k for k, run in enumerate(runs) if row.year in run)]
+        if partial[i]:
+            ax.bar(row.year, bottom[i], width=0.7, fill=False, hatch="//", edgecolor=MUTED_INK, linewidth=0.6)
+        share = cpc[(cpc["year"] == row.year) & (cpc["period"] == row.period)]
         if not share.empty:
-            ax.text(i, bottom[i] + 1, f"CPC {share.iloc[0]:.0f}%", ha="center", va="bottom", fontsize=9, color=INK)
-    ax.set_xticks(range(len(bars)), [_bar_label(r.year, r.period) for r in bars.itertuples()])
-    ax.set_ylabel("million tonnes")
-    ax.set_ylim(0, bottom.max() * 1.5)
-    ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
-    full = cpc[cpc["period"] == "full year"].sort_values("year")
-    partial = cpc[cpc["period"] != "full year"]
-    first, last = full.iloc[0], full.iloc[-1]
+            label = f"CPC {share['cpc_share_pct'].iloc[0]:.0f}%\n{DENOMINATOR_SHORT[share['denominator'].iloc[0]]}"
+            ax.text(row.year, bottom[i] + 1, label, ha="center", va="bottom", fontsize=7.5, color=INK)
+    for ax, run in zip(axes, runs, strict=True):
+        ticks = bars[bars["year"].isin(run)].drop_duplicates("year")
+        ax.set_xticks(list(ticks["year"]), [_bar_label(r.year, r.period) for r in ticks.itertuples()])
+        ax.set_xlim(run[0] - 0.8, run[-1] + 0.8)
+        ax.grid(axis="x", visible=False)
+    for left, right in itertools.pairwise(axes):
+        left.spines["right"].set_visible(False)
+        right.spines["left"].set_visible(False)
+        right.tick_params(axis="y", left=False)
+        _break_marks(left, right)
+    cuts = [f"{a[-1] + 1}–{b[0] - 1}" for a, b in itertools.pairwise(runs)]
+    axes[0].set_ylabel("million tonnes")
+    axes[0].set_ylim(0, bottom.max() * 1.6)
+    handles, _ = axes[-1].get_legend_handles_labels()
+    if partial.any():
+        handles.append(Patch(facecolor="white", edgecolor=MUTED_INK, hatch="//", label="part year (pale)"))
+    axes[-1].legend(handles=handles, loc="upper left", fontsize=7.5, ncol=2)
+    comparable = cpc[(cpc["period"] == "full year") & (cpc["denominator"] == "stated total exports")].sort_values(
+        "year"
+    )
+    low, high = comparable["cpc_share_pct"].min(), comparable["cpc_share_pct"].max()
+    listed = cpc[cpc["denominator"] == "sum of listed routes"]
+    part_rows = cpc[cpc["period"] != "full year"]
     publish(
         fig,
         "energy_oil_routes",
         FigureText(
             title=(
-                f"The CPC pipeline through Russia carried {last.cpc_share_pct:.0f}% of Kazakhstan's crude exports "
-                f"in {last.year}, up from {first.cpc_share_pct:.0f}% in {first.year}"
+                f"The CPC pipeline through Russia carried {low:.0f}–{high:.0f}% of Kazakhstan's crude exports in "
+                f"each full year since {comparable['year'].min()} with a stated total"
             ),
             subtitle=(
-                "Crude oil and condensate exports by route, million tonnes, for the years the transcribed figures "
-                "cover" + "".join(f" ({r.year}: {r.period}, main pipelines only)" for r in partial.itertuples())
+                "Crude oil and condensate exports by route, million tonnes, in the years the transcribed figures cover"
+                + "".join(f" (the year axis is cut: no figures for {c})" for c in cuts)
             ),
             source=SOURCE_ROUTES,
             alt=(
-                "Stacked bar chart of Kazakhstan's crude exports by route. CPC share: "
+                "Stacked bar chart of Kazakhstan's crude exports by route, on a calendar-year axis cut where no "
+                "figures exist. CPC share: "
                 + "; ".join(
                     f"{r.year} ({r.period}) {r.cpc_mt:.1f} Mt, {r.cpc_share_pct:.0f}% of {r.denominator}"
                     for r in cpc.itertuples()
@@ -81,8 +159,16 @@ def oil_routes_figure(oil_exports: pd.DataFrame, cpc: pd.DataFrame) -> None:
                 + ". Other routes are the Atyrau–Samara pipeline into Russia, the pipeline to China, Aktau port and rail."
             ),
             note=(
-                f"{first.year}: the pages give no total, so shares are of the listed routes. "
-                "'Not itemised': stated total less the routes the pages name."
+                "".join(
+                    f"{r.year}: the pages give no total, so the share is of the routes they list, not of all exports. "
+                    for r in listed.itertuples()
+                )
+                + "".join(
+                    f"{r.year}: {r.period} only, a share of the main pipelines' volume; the pale bar is not a full "
+                    "year. "
+                    for r in part_rows.itertuples()
+                )
+                + "'Not itemised': stated total less the routes the pages name."
             ),
         ),
     )

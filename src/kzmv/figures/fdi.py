@@ -194,44 +194,65 @@ def _style_key(row: pd.Series) -> tuple[str, str]:
     raise KeyError(row["source"])
 
 
+def _bars_on_ticks(ax: Axes, rows: pd.DataFrame, keys: list[tuple[str, str]], width: float = 0.3) -> None:
+    """Grouped bars, centred on their year: the series a year has share its tick, whatever the others have.
+
+    A fixed slot per series leaves a lone bar off its tick when its neighbours
+    are missing; here the bars present in a year are spread evenly around it.
+    """
+    for year, one_year in rows.groupby("year"):
+        present = [k for k in keys if (one_year["style"] == k).any()]
+        for i, key in enumerate(present):
+            row = one_year[one_year["style"] == key].iloc[0]
+            x = year + (i - (len(present) - 1) / 2) * width
+            bar = ax.bar(x, row["value"], width=width, color=GROSS_NET_STYLE[key]["color"], edgecolor="white", lw=0.5)
+            bar[0].set_hatch("///" if row["basis"] == "derived" else "")
+            ax.text(x, max(row["value"], 0), f"{row['value']:.1f}", ha="center", va="bottom", fontsize=7)
+
+
 def gross_net_figure(gross_net: pd.DataFrame, first: int, last: int) -> None:
-    """Gross and net inflows side by side, for all partners and for Russia, each in its own currency."""
+    """Gross and net inflows for all partners and for Russia: dollars on top, euro below, never on one axis.
+
+    The National Bank's gross inflow and UNCTAD's net inflow are published in
+    US dollars, wiiw's net inflow in euro; no exchange rate in the data would make
+    a conversion exact, so each currency gets its own axis, and each year's bars
+    sit centred on that year's tick.
+    """
     table = gross_net[gross_net["year"].between(first, last)].copy()
     table["style"] = table.apply(_style_key, axis=1)
-    fig, axes = new_figure(height_in=5.4, ncols=2)
-    years = list(range(first, last + 1))
-    width = 0.26
-    for ax, partner in zip(axes, ("All countries", "Russia"), strict=True):
+    fig, axes = new_figure(height_in=6.6, nrows=2, ncols=2, sharex=True, height_ratios=[2, 1])
+    usd_keys = [k for k in GROSS_NET_STYLE if k[1] != "wiiw"]
+    eur_keys = [k for k in GROSS_NET_STYLE if k[1] == "wiiw"]
+    for col, partner in enumerate(("All countries", "Russia")):
         rows = table[table["partner"] == partner]
-        for i, key in enumerate(GROSS_NET_STYLE):
-            part = rows[rows["style"] == key]
-            xs = [years.index(y) + (i - 1) * width for y in part["year"]]
-            style = GROSS_NET_STYLE[key]
-            hatches = ["///" if b == "derived" else "" for b in part["basis"]]
-            bars = ax.bar(xs, part["value"], width=width, color=style["color"], edgecolor="white", lw=0.5)
-            for bar, hatch, value in zip(bars, hatches, part["value"], strict=True):
-                bar.set_hatch(hatch)
-                ax.text(bar.get_x() + width / 2, max(value, 0), f"{value:.1f}", ha="center", va="bottom", fontsize=7)
-        for y in years:
-            if rows[rows["year"] == y].empty:
-                ax.text(
-                    years.index(y),
-                    0.02,
-                    "no full-year\nfigure found",
-                    transform=ax.get_xaxis_transform(),
-                    ha="center",
-                    va="bottom",
-                    fontsize=7,
-                    color=MUTED_INK,
-                )
-        ax.axhline(0, color=INK, lw=0.8)
-        ax.set_xticks(range(len(years)), [str(y) for y in years])
-        ax.set_title(partner if partner == "Russia" else "All partners", loc="left", fontsize=10)
-        ax.set_ylabel("billion, USD or EUR as published")
-        ax.grid(axis="x", visible=False)
-    handles = [Patch(color=s["color"], label=s["label"]) for s in GROSS_NET_STYLE.values()]
+        for row_ax, keys, unit in ((axes[0, col], usd_keys, "USD billion"), (axes[1, col], eur_keys, "EUR billion")):
+            part = rows[rows["style"].isin(keys)]
+            _bars_on_ticks(row_ax, part, keys)
+            for y in range(first, last + 1):
+                if part[part["year"] == y].empty:
+                    row_ax.text(
+                        y,
+                        0.03,
+                        "none\nfound",
+                        transform=row_ax.get_xaxis_transform(),
+                        ha="center",
+                        va="bottom",
+                        fontsize=7,
+                        color=MUTED_INK,
+                    )
+            row_ax.axhline(0, color=INK, lw=0.8)
+            row_ax.set_ylabel(unit)
+            row_ax.grid(axis="x", visible=False)
+            top = part["value"].max() if not part.empty else 1.0
+            row_ax.set_ylim(min(0, part["value"].min() if not part.empty else 0), top * 1.25)
+        axes[0, col].set_title(partner if partner == "Russia" else "All partners", loc="left", fontsize=10)
+        axes[1, col].set_xticks(range(first, last + 1), [str(y) for y in range(first, last + 1)])
+        axes[1, col].set_xlim(first - 0.5, last + 0.5)
+    handles = [Patch(color=GROSS_NET_STYLE[k]["color"], label=GROSS_NET_STYLE[k]["label"]) for k in usd_keys]
     handles.append(Patch(facecolor="white", edgecolor=MUTED_INK, hatch="///", label="derived from a stated change"))
-    axes[1].legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.9)
+    axes[0, 1].legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.9)
+    eur = [Patch(color=GROSS_NET_STYLE[k]["color"], label=GROSS_NET_STYLE[k]["label"]) for k in eur_keys]
+    axes[1, 0].legend(handles=eur, loc="upper right", fontsize=7.5, framealpha=0.9)
     ratio_year, gross, net = _latest_usd_pair(table)
     title = (
         f"The National Bank's gross FDI inflow (USD {gross:.1f} bn in {ratio_year}) was {gross / net:.1f} times "
@@ -244,13 +265,17 @@ def gross_net_figure(gross_net: pd.DataFrame, first: int, last: int) -> None:
         "fdi_gross_vs_net",
         FigureText(
             title=title,
-            subtitle=f"FDI inflows into Kazakhstan, gross and net, {first}–{last}, billion in the currency published",
+            subtitle=(
+                f"FDI inflows into Kazakhstan, gross and net, {first}–{last}: USD billion (top), EUR billion (bottom), "
+                "each as published"
+            ),
             source=(
                 "Sources: National Bank of Kazakhstan gross inflows and UNCTAD net inflows as quoted by officials and "
                 "the press (transcribed); wiiw FDI Database, based on the National Bank of Kazakhstan; kzmv analysis."
             ),
             alt=(
-                f"Grouped bar charts of FDI inflows into Kazakhstan, {first}–{last}, for all partners and for Russia. "
+                f"Bar charts of FDI inflows into Kazakhstan, {first}–{last}, for all partners and for Russia, "
+                "dollar figures in the upper panels and euro figures in the lower ones. "
                 + "; ".join(
                     f"{r.partner} {r.year} {r.concept} ({r.source.split(' (')[0]}) {r.value:.1f} {r.unit}"
                     + (" (derived)" if r.basis == "derived" else "")
@@ -260,7 +285,7 @@ def gross_net_figure(gross_net: pd.DataFrame, first: int, last: int) -> None:
             ),
             note=(
                 "Gross inflow counts money coming in; net inflow subtracts disinvestment and loan repayments, "
-                "so it can be negative. Currencies are not converted."
+                "so it can be negative. Currencies are not converted; each panel has one."
             ),
         ),
     )

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from kzmv.analysis import macro
+from kzmv.analysis.periods import BASE_YEAR, SHOCK_YEAR
 from kzmv.figures.style import (
     GROUP_COLOURS,
     INK,
@@ -248,7 +249,7 @@ def exchange_rate_figure(macro_table: pd.DataFrame, check: pd.DataFrame, first: 
 
 PANELS = (
     (macro.GROWTH, None, "Real GDP growth, %"),
-    (macro.CPI, macro.WB, "CPI inflation, % (World Bank)"),
+    (macro.CPI, macro.WB, "CPI inflation, % (World Bank; a disputed year: both sources, hollow)"),
     (macro.TRADE, macro.WB_OWID, "Trade, % of GDP (World Bank)"),
 )
 
@@ -266,21 +267,71 @@ def _country_styles(countries: list[str], groups: pd.DataFrame) -> dict[str, dic
     return styles
 
 
-def _ordinal(n: int) -> str:
-    return {1: "the fastest", 2: "the second fastest", 3: "the third fastest"}.get(n, f"number {n}")
+def _ordinal(n: int, of: int) -> str:
+    """A rank among ``of`` economies in words: "the fastest", "the third fastest", "the second slowest"."""
+    words = {1: "", 2: "second ", 3: "third ", 4: "fourth ", 5: "fifth "}
+    if n <= (of + 1) // 2:
+        return f"the {words.get(n, f'{n}th ')}fastest"
+    back = of - n + 1
+    return f"the {words.get(back, f'{back}th ')}slowest"
+
+
+def _disputed_cpi(ax: Axes, macro_table: pd.DataFrame, years: list[int], first: int, last: int) -> list[str]:
+    """Kazakhstan's CPI in years the two sources dispute: both values as hollow points joined by a bar."""
+    gap = macro.source_gap(macro_table, macro.CPI)
+    notes = []
+    for year in (y for y in years if first <= y <= last):
+        wb, imf = gap.loc[year, macro.WB], gap.loc[year, macro.IMF]
+        ax.vlines(year, min(wb, imf), max(wb, imf), color=INK, lw=1, zorder=3)
+        for value, source in ((wb, macro.WB), (imf, macro.IMF)):
+            ax.scatter([year], [value], facecolor="white", edgecolor=SOURCE_COLOURS[source], s=30, zorder=4, lw=1.4)
+        ax.annotate(
+            f"{year}: disputed\n(WB {wb:.1f}, IMF {imf:.1f})",
+            (year, max(wb, imf)),
+            xytext=(-4, 14),
+            textcoords="offset points",
+            ha="right",
+            fontsize=7,
+            color=MUTED_INK,
+        )
+        notes.append(f"{year} Kazakhstan CPI: World Bank {wb:.1f}%, IMF {imf:.1f}% (estimate), both shown")
+    return notes
 
 
 def neighbours_figure(
     macro_table: pd.DataFrame, summary: pd.DataFrame, countries: list[str], groups: pd.DataFrame, first: int, last: int
 ) -> None:
-    """Growth, inflation and openness of Kazakhstan and its comparators, one panel each."""
+    """Growth, inflation and openness of Kazakhstan and its comparators, one panel each.
+
+    Growth is summarised before the war and in the war years separately, since
+    one average over the window would hide the years the report is about; a
+    CPI value that the sources dispute (:func:`kzmv.analysis.macro.disputed_years`)
+    is not drawn as part of Kazakhstan's line but as the two disputed values.
+    """
     styles = _country_styles(countries, groups)
-    fig, axes = new_figure(height_in=7.4, nrows=2, ncols=2)
+    disputed = macro.disputed_years(macro_table)
+    fig, axes = new_figure(height_in=7.6, nrows=2, ncols=2)
+    dispute_notes: list[str] = []
     for ax, (indicator, source, title) in zip(axes.flat, PANELS, strict=False):
         for iso3 in ["KAZ", *countries]:
             src = source or (macro.IMF if iso3 == "KAZ" else macro.IMF_OWID)
             values = macro.window(macro.series(macro_table, indicator, src, iso3), first, last)
+            if indicator == macro.CPI and iso3 == "KAZ":
+                values = values[~values.index.isin(disputed)]
             ax.plot(values.index, values.to_numpy(), **styles[iso3])
+        if indicator == macro.CPI:
+            dispute_notes = _disputed_cpi(ax, macro_table, disputed, first, last)
+        if indicator == macro.GROWTH and first <= BASE_YEAR < last:
+            ax.axvspan(BASE_YEAR + 0.5, last + 0.5, color="#f2f2f2", zorder=0, lw=0)
+            ax.text(
+                BASE_YEAR + 0.7,
+                0.97,
+                "war years",
+                transform=ax.get_xaxis_transform(),
+                fontsize=7.5,
+                color=MUTED_INK,
+                va="top",
+            )
         ax.set_title(title, loc="left", fontsize=10)
         if indicator != macro.TRADE:
             ax.axhline(0, color=INK, lw=0.6)
@@ -289,16 +340,21 @@ def neighbours_figure(
     legend_ax.axis("off")
     handles = [Line2D([], [], label=macro.country_name(c, groups), **styles[c]) for c in ["KAZ", *countries]]
     legend_ax.legend(handles=handles, loc="upper left", fontsize=9, title="Country")
-    ranked = summary.dropna(subset=["mean_growth_pct"]).sort_values("mean_growth_pct", ascending=False)
+    before = f"{first}–{min(last, BASE_YEAR)}"
+    war = f"{SHOCK_YEAR}–{last}" if last > SHOCK_YEAR else str(SHOCK_YEAR)
+    lines = ["Average real growth, % a year:", f"{'':14}{before:>10}{war:>11}"] + [
+        f"{r.country[:14]:14}{pct(r.growth_before_war_pct, 1):>10}{pct(r.growth_war_years_pct, 1):>11}"
+        for r in summary.itertuples()
+    ]
+    legend_ax.text(
+        0.0, 0.42, "\n".join(lines), transform=legend_ax.transAxes, va="top", fontsize=8, color=INK, family="monospace"
+    )
+    ranked = summary.dropna(subset=["growth_war_years_pct"]).sort_values("growth_war_years_pct", ascending=False)
     kaz = summary.set_index("iso3").loc["KAZ"]
     rank = list(ranked["iso3"]).index("KAZ") + 1 if "KAZ" in set(ranked["iso3"]) else None
-    lines = [f"Average real growth {first}–{last}:"] + [
-        f"  {r.country}: {pct(r.mean_growth_pct, 1)}" for r in summary.itertuples()
-    ]
-    legend_ax.text(0.0, 0.35, "\n".join(lines), transform=legend_ax.transAxes, va="top", fontsize=8.5, color=INK)
     title = (
-        f"Kazakhstan grew {kaz.mean_growth_pct:.1f}% a year on average in {first}–{last}, {_ordinal(rank)} of the "
-        f"{len(ranked)} economies shown"
+        f"In the war years ({war}) Kazakhstan grew {kaz.growth_war_years_pct:.1f}% a year, {_ordinal(rank, len(ranked))} of the "
+        f"{len(ranked)} economies shown, against {kaz.growth_before_war_pct:.1f}% a year in {before}"
         if rank
         else f"Kazakhstan and its neighbours, {first}–{last}"
     )
@@ -314,9 +370,12 @@ def neighbours_figure(
             ),
             alt=(
                 f"Three line charts comparing Kazakhstan with {', '.join(macro.country_name(c, groups) for c in countries)}, "
-                f"{first}–{last}. Average real growth: "
-                + "; ".join(f"{r.country} {pct(r.mean_growth_pct, 1)}" for r in summary.itertuples())
-                + ". Latest CPI inflation: "
+                f"{first}–{last}. Average real growth {before} and {war}: "
+                + "; ".join(
+                    f"{r.country} {pct(r.growth_before_war_pct, 1)} and {pct(r.growth_war_years_pct, 1)}"
+                    for r in summary.itertuples()
+                )
+                + ". Latest undisputed CPI inflation: "
                 + "; ".join(f"{r.country} {pct(r.cpi_pct, 1)} ({r.cpi_year})" for r in summary.itertuples())
                 + ". Latest trade share of GDP: "
                 + "; ".join(f"{r.country} {pct(r.trade_pct_gdp)} ({r.trade_year})" for r in summary.itertuples())
@@ -327,8 +386,9 @@ def neighbours_figure(
                 + "".join(
                     f"; World Bank CPI for {r.country} ends in {r.cpi_year}"
                     for r in summary.itertuples()
-                    if r.cpi_year is not None and not pd.isna(r.cpi_year) and r.cpi_year < last
+                    if r.iso3 != "KAZ" and r.cpi_year is not None and not pd.isna(r.cpi_year) and r.cpi_year < last
                 )
+                + "".join(f"; {n}" for n in dispute_notes)
                 + ". Growth after the last actual year is an IMF estimate."
             ),
         ),

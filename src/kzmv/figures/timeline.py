@@ -36,10 +36,17 @@ def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> N
     fig, ax = new_figure(height_in=0.3 * len(ordered) + 2.6)
     rows = range(len(ordered))[::-1]
     ax.hlines(list(rows), ordered["date"].min(), ordered["date"], color="#dddddd", linewidth=0.6, zorder=1)
-    for row, event in zip(rows, ordered.itertuples(), strict=True):
+    noted = ordered["date_note"].notna() if "date_note" in ordered else pd.Series(False, index=ordered.index)
+    for row, event, uncertain in zip(rows, ordered.itertuples(), noted, strict=True):
         marker = CATEGORY_MARKERS.get(event.category, OTHER_MARKER)
-        ax.scatter([event.date], [row], marker=marker, c=INK, s=46, zorder=3, edgecolors="white", linewidths=0.6)
-    ax.set_yticks(list(rows), [f"{r.short_label} ({r.date:%b %Y})" for r in ordered.itertuples()], fontsize=8.5)
+        # a date the sources disagree on, or date only by a month, a season or a report, is drawn hollow
+        face, edge = ("white", INK) if uncertain else (INK, "white")
+        ax.scatter([event.date], [row], marker=marker, c=face, s=46, zorder=3, edgecolors=edge, linewidths=0.8)
+    labels = [
+        f"{r.short_label} ({r.date:%b %Y}){' *' if uncertain else ''}"
+        for r, uncertain in zip(ordered.itertuples(), noted, strict=True)
+    ]
+    ax.set_yticks(list(rows), labels, fontsize=8.5)
     ax.tick_params(axis="y", length=0, colors=INK)
     years = range(ordered["date"].dt.year.min(), ordered["date"].dt.year.max() + 2)
     ax.set_xlim(pd.Timestamp(f"{years[0]}-01-01"), pd.Timestamp(f"{years[-1]}-01-01"))
@@ -62,6 +69,10 @@ def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> N
             source=SOURCE_SEEDS,
             alt="Timeline of events named in the sources: "
             + "; ".join(f"{r.date:%d %B %Y}: {r.label} ({r.category})" for r in ordered.itertuples()),
-            note="Dates as given in data/events.csv.",
+            note=(
+                "Dates as given in data/events.csv. * Hollow marker: the sources disagree on the date, or date the "
+                f"event only by a month, a season or the report they cite ({int(noted.sum())} of {len(ordered)} "
+                "events); the table below says how."
+            ),
         ),
     )

@@ -19,12 +19,14 @@ from matplotlib.transforms import Bbox
 from kzmv.analysis.trade import (
     BASE_YEAR,
     FIRST_BNS_YEAR,
+    HUBS,
     MAIN_GROUPS,
     PRELIMINARY_YEARS,
     change_pct,
     concentration_value,
     group_name,
     group_shares_wide,
+    hub_part_of_change,
     last_complete_year,
     preliminary_label,
 )
@@ -525,10 +527,41 @@ def asymmetry_figure(points: pd.DataFrame, year: int, missing: Sequence[str] = (
 # --- 5. concentration ----------------------------------------------------------------------------
 
 
+def hub_title(conc: pd.DataFrame, start: int, end: int, flow: str = "exports") -> str:
+    """The concentration finding, with how much of its change is oil booked to trading hubs (``HUBS``).
+
+    The hubs' part of the HHI is their squared shares; its change over the
+    change of the whole HHI is the share of the change that bookkeeping explains.
+    """
+    part = hub_part_of_change(conc, flow, start, end)
+    names = list(HUBS.values())
+    others = {1: "one other", 2: "two other", 3: "three other", 4: "four other"}.get(
+        len(names) - 2, f"{len(names) - 2} other"
+    )
+    hubs = f"{names[0]}, the {names[1]} and {others} oil-trading hubs" if len(names) > 2 else " and ".join(names)
+    direction = "more" if part["hhi_change"] > 0 else "less"
+    moved = (
+        f"{flow.capitalize()} became {direction} concentrated between {start} and {end} ({part['start']:.1f} to "
+        f"{part['end']:.1f} equal-sized partners)"
+    )
+    share = part["hub_share"]
+    if pd.isna(share) or share <= 0:
+        return f"{moved}; none of that change is oil booked to {hubs}"
+    how_much = "all" if share >= 1 else f"{100 * share:.0f}%"
+    weight = "growing" if part["hub_change"] > 0 else "shrinking"
+    return f"{moved}; {how_much} of that change is the {weight} weight of {hubs}"
+
+
 def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int) -> None:
-    """Effective number of partners (left) and of partner groups (right), 1/HHI, per flow and year."""
+    """Effective number of partners (left) and of partner groups (right), 1/HHI, per flow and year.
+
+    The partner panel adds a dashed line for exports with the oil hubs' part of
+    the HHI taken out: the concentration exports would show if the oil booked to
+    Italy, the Netherlands, Switzerland, Austria and Bermuda went to many final
+    buyers. The title says how much of the change since the pre-war year is that part.
+    """
     window = conc[(conc["year"] >= first_year) & (conc["year"] <= last_year)]
-    fig, axes = new_figure(height_in=5.4, ncols=2)
+    fig, axes = new_figure(height_in=5.6, ncols=2)
     for ax, level, title in zip(
         axes, ("partner", "group"), ("Partner countries", "Partner groups (Other = one group)"), strict=True
     ):
@@ -537,6 +570,27 @@ def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int) ->
         for flow in ("exports", "imports", "turnover"):
             ax.plot(wide.index, wide[flow], color=FLOW_COLOURS[flow], linewidth=2, marker="o", markersize=3)
         top = float(np.nanmax(wide.to_numpy())) if wide.notna().any().any() else 1.0
+        if level == "partner":
+            exports = part[part["flow"] == "exports"].set_index("year")
+            spread = 1 / (exports["hhi"] - exports["hhi_oil_hubs"])
+            ax.plot(spread.index, spread, color=FLOW_COLOURS["exports"], linewidth=1.2, linestyle="--")
+            known = spread.dropna()
+            if not known.empty:
+                top = max(top, float(known.max()))
+            ax.legend(
+                handles=[
+                    Line2D(
+                        [],
+                        [],
+                        color=FLOW_COLOURS["exports"],
+                        lw=1.2,
+                        ls="--",
+                        label="exports, oil hubs' part taken out",
+                    )
+                ],
+                loc="upper left",
+                fontsize=7.5,
+            )
         ax.set_ylim(0, top * 1.1)
         last_known = wide.dropna().index.max() if wide.notna().all(axis=1).any() else wide.index.max()
         for flow, y in _spread(wide.loc[last_known].to_dict(), 0.06 * top).items():
@@ -562,18 +616,14 @@ def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int) ->
     axes[0].set_ylabel("Effective number (1/HHI)")
     known = window[(window["level"] == "partner")].pivot(index="year", columns="flow", values="effective_number")
     end = _last_known(known, complete=True)
+    start = BASE_YEAR if first_year <= BASE_YEAR < end else int(known.dropna().index.min())
     exp_n = concentration_value(conc, end, "exports", "partner")
     imp_n = concentration_value(conc, end, "imports", "partner")
-    fewer, more = ("imports", "exports") if imp_n < exp_n else ("exports", "imports")
-    n_fewer, n_more = min(imp_n, exp_n), max(imp_n, exp_n)
     publish(
         fig,
         "trade_concentration",
         FigureText(
-            title=(
-                f"Kazakhstan's {fewer} are more concentrated than its {more}: in {end} they were spread as if over "
-                f"{n_fewer:.1f} equal-sized partners, against {n_more:.1f}"
-            ),
+            title=hub_title(conc, start, end),
             subtitle=(
                 f"Effective number of partners and of partner groups (1 / Herfindahl-Hirschman index), "
                 f"{first_year}–{last_year}, by flow"
@@ -581,12 +631,15 @@ def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int) ->
             source=SOURCE_TRADE,
             alt=(
                 f"Two line charts of the effective number of trading partners and partner groups, {first_year}–"
-                f"{last_year}, for exports, imports and turnover. In {end}: exports {exp_n:.1f} partners, imports "
-                f"{imp_n:.1f} partners."
+                f"{last_year}, for exports, imports and turnover, with a dashed line for exports without the oil "
+                f"hubs' part. In {end}: exports {exp_n:.1f} partners, imports {imp_n:.1f} partners. "
+                + hub_title(conc, start, end)
+                + "."
             ),
             note=(
                 "HHI = sum of squared shares of the partner sum; 1/HHI is the number of equal partners giving the "
-                "same concentration. Oil booked to trading hubs counts as trade with the hub."
+                "same concentration. Oil booked to trading hubs counts as trade with the hub; the hubs' part is "
+                f"their squared shares ({', '.join(HUBS.values())}, as the panel's provenance names them)."
             ),
         ),
     )

@@ -26,7 +26,7 @@ def oil_routes(cpc: pd.DataFrame, oil_exports: pd.DataFrame, excluded: pd.DataFr
         avoided = join_and(
             f"{r.value:g} million tonnes ({r.share_of_total_pct:.1f}%) in {r.year}" for r in memo.itertuples()
         )
-        text += f" Oil leaving by routes that avoid Russian territory altogether was {avoided}."
+        text += f" Oil bypassing Russian ports was {avoided}."
     return text + (
         f" Not used: {len(excluded)} rows without a year or giving an expectation (CPC shareholdings, capacity, an "
         "expected volume), CPC throughput including Russian shippers, Russian oil in transit, and destination figures."

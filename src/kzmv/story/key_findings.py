@@ -2,64 +2,99 @@
 
 They reuse the claims ledger's measure functions, so a number in the summary
 and the same number in the ledger can never disagree. The report renderer
-lifts these sentences to the top of the report.
+lifts these sentences to the top of the report. Three habits a careful reader
+checks for are kept here: each number is rounded once, when it is printed; a
+comparison from the pre-war year also gives the result against the two years
+before it, since 2021 was a peak for Russia's share; and a change in dollars
+across 2022 is set against all trade, which oil prices inflated.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from kzmv.analysis import energy, periods
 from kzmv.analysis.trade import last_complete_year
 from kzmv.story import claims
+from kzmv.story.claims import measures
 
-BEFORE_SHOCKS = 2021  # the last year before the shocks of 2022 (CSTO deployment, invasion, mobilisation)
+BEFORE_SHOCKS = periods.BASE_YEAR
 TABLES = ("trade_by_group", "fdi_by_group", "fdi_by_partner", "export_structure", "oil_exports")
 
 
-def _share(by_group: pd.DataFrame, year: int, group: str, column: str) -> float:
-    return float(by_group.loc[(by_group["year"] == year) & (by_group["group"] == group), column].iloc[0])
+def _share(by_group: pd.DataFrame, year: int | list[int], group: str, flow: str) -> float:
+    return measures.group_share(by_group, [group], year, flow)
+
+
+def _headline(counts: dict[str, int], fragile: int) -> str:
+    """The claims bullet's bold lead, worded from the counts."""
+    tested = counts["supported"] + counts["partly supported"] + counts["not supported"]
+    if counts["supported"] * 2 > tested:
+        lead = "The published claims mostly hold where they can be tested"
+    elif counts["not supported"] * 2 > tested:
+        lead = "Most of the published claims that can be tested do not hold"
+    else:
+        lead = "The published claims hold and fail in about equal measure"
+    return lead + (", but many verdicts are fragile." if fragile * 3 >= tested else ".")
 
 
 def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> str:
-    """Five Markdown bullets: trade, Russia since 2021, oil, investment, the claims."""
+    """Five Markdown bullets: trade, Russia since the pre-war year, oil, investment, the claims."""
     by_group = tables["trade_by_group"]
     year = last_complete_year(by_group["year"])
-    exports_eu = _share(by_group, year, "EU-27", "exports_share")
-    imports_ru, imports_cn = (_share(by_group, year, g, "imports_share") for g in ("Russia", "China"))
-    turnover_ru, turnover_cn = (_share(by_group, year, g, "turnover_share") for g in ("Russia", "China"))
-    imports_ru_before = _share(by_group, BEFORE_SHOCKS, "Russia", "imports_share")
+    base = list(range(periods.ALTERNATIVE_BASE[0], periods.ALTERNATIVE_BASE[1] + 1))
+    exports_eu = _share(by_group, year, "EU-27", "exports")
+    imports_ru, imports_cn = (_share(by_group, year, g, "imports") for g in ("Russia", "China"))
+    turnover_ru, turnover_cn = (_share(by_group, year, g, "turnover") for g in ("Russia", "China"))
+    imports_ru_before = _share(by_group, BEFORE_SHOCKS, "Russia", "imports")
+    imports_ru_base = _share(by_group, base, "Russia", "imports")
     growth_ru = 100 * (
-        _share(by_group, year, "Russia", "turnover_usd_m") / _share(by_group, BEFORE_SHOCKS, "Russia", "turnover_usd_m")
-        - 1
+        measures.group_value(by_group, ["Russia"], year) / measures.group_value(by_group, ["Russia"], BEFORE_SHOCKS) - 1
     )
-    crude = claims.crude_oil_export_share(tables, year)
-    cpc_years = claims.cpc_shares(tables["oil_exports"])
+    totals = by_group.groupby("year")["turnover_usd_m"].sum(min_count=1)
+    growth_all = 100 * (totals[year] / totals[BEFORE_SHOCKS] - 1)
+    crude_value = tables["export_structure"].query("item_code == 'CRUDE_OIL'").set_index("year")["value_usd_m"]
+    growth_no_crude = 100 * (
+        (totals[year] - crude_value[year]) / (totals[BEFORE_SHOCKS] - crude_value[BEFORE_SHOCKS]) - 1
+    )
+    crude = measures.crude_oil_export_share(tables, year)
+    cpc_years = measures.cpc_shares(tables["oil_exports"])
     cpc_year = int(cpc_years.index.max())
-    cpc = claims.cpc_share_of_oil_exports(tables, cpc_year)
+    cpc = measures.cpc_share_of_oil_exports(tables, cpc_year)
+    crossing = energy.crossing_russia_share(tables["oil_exports"])
     stock = tables["fdi_by_group"]
     fdi_year = int(stock.loc[stock["measure"] == "inward stock", "year"].max())
-    eu_stock = claims.fdi_stock_share(tables, "EU-27", fdi_year)
+    eu_stock = measures.fdi_stock_share(tables, "EU-27", fdi_year)
     partners = tables["fdi_by_partner"]
     nl = partners[(partners["partner_iso3"] == "NLD") & (partners["measure"] == "inward stock")]
     world = stock[(stock["group"] == "World") & (stock["measure"] == "inward stock") & (stock["year"] == fdi_year)]
     nl_share = 100 * float(nl.loc[nl["year"] == fdi_year, "value"].iloc[0]) / float(world["value"].iloc[0])
     counts = claims.verdict_counts(ledger)
+    fragile = claims.fragile_ids(ledger) if "fragility" in ledger else []
+    share_moved = "fell" if imports_ru < imports_ru_before else "rose"
+    trade_moved = "rose" if growth_ru >= 0 else "fell"
+    pace = "less than" if growth_ru < growth_all else "more than"
+    span = periods.span(periods.ALTERNATIVE_BASE)
     return "\n".join(
         [
             f"- **Trade leans two ways.** In {year}, the EU-27 bought {exports_eu:.0f}% of Kazakhstan's exports, "
             f"while Russia and China together supplied {imports_ru + imports_cn:.0f}% of its imports. China "
             f"({turnover_cn:.0f}% of turnover) and Russia ({turnover_ru:.0f}%) were the largest single partners.",
-            f"- **Russia's share fell; its trade did not.** Russia's share of Kazakhstan's imports went from "
-            f"{imports_ru_before:.0f}% in {BEFORE_SHOCKS} to {imports_ru:.0f}% in {year}, yet turnover with Russia "
-            f"{'rose' if growth_ru >= 0 else 'fell'} {abs(growth_ru):.0f}% in dollars over the same years.",
-            f"- **Oil still pays, and most of it crosses Russia.** Crude oil earned {crude:.0f}% of the value of goods "
-            f"exports in {year}; the CPC pipeline through Russia carried {cpc:.0f}% of crude exports in {cpc_year}.",
+            f"- **Russia's share {share_moved}; its trade {trade_moved}.** Russia's share of Kazakhstan's imports "
+            f"went from {imports_ru_before:.0f}% in {BEFORE_SHOCKS} to {imports_ru:.0f}% in {year} ({imports_ru_base:.0f}% "
+            f"on average in {span}: {BEFORE_SHOCKS} was a peak), while turnover with Russia {trade_moved} "
+            f"{abs(growth_ru):.0f}% in dollars, {pace} all trade ({growth_all:+.0f}%, or {growth_no_crude:+.0f}% "
+            "without crude oil exports).",
+            f"- **Oil still pays, and almost all of it crosses Russia.** Crude oil earned {crude:.0f}% of the value of "
+            f"goods exports in {year}; the CPC pipeline through Russia carried {cpc:.0f}% of crude exports in "
+            f"{cpc_year}, and at least {crossing.iloc[-1]:.0f}% did not bypass Russian ports in "
+            f"{int(crossing.index[-1])}.",
             f"- **Europe's investment is largely Dutch.** The EU-27 held {eu_stock:.0f}% of the inward FDI stock at "
             f"the end of {fdi_year}, the Netherlands alone {nl_share:.0f}%: much of that is capital routed through "
             "holding companies, not necessarily European money.",
-            f"- **The published claims mostly hold, where they can be tested.** Of the {sum(counts.values())} "
-            f"claims the ledger records from the three sources, the data support {counts.get('supported', 0)}, partly support "
-            f"{counts.get('partly supported', 0)} and do not support {counts.get('not supported', 0)}; "
-            f"{counts.get('not testable', 0)} lie beyond the data.",
+            f"- **{_headline(counts, len(fragile))}** Of the {sum(counts.values())} claims the ledger records from "
+            f"the three sources, the data support {counts['supported']}, partly support {counts['partly supported']} "
+            f"and do not support {counts['not supported']}; {counts['not testable']} lie beyond the data, and "
+            f"{len(fragile)} verdicts would be reversed by a nearby test.",
         ]
     )

@@ -1,0 +1,486 @@
+"""The measures: one pure function per way of turning the data into the number a claim is judged on.
+
+Why it is built this way:
+
+* **One number, recomputable.** Each measure takes the tables (a mapping of
+  name to DataFrame) and returns one float, so the value in the ledger can be
+  recomputed by anyone, and by the tests, from the published CSVs and raw files.
+* **The tables a measure reads are declared with it** (:func:`measure`); that is
+  how the ledger's ``evidence`` column is filled, and how the notebook knows
+  what to load. A name is a processed table (``data/processed/<name>.csv``) or
+  ``raw:<source id>`` for a raw file read directly (validated by its schema).
+* **The quantity the claim names.** Claims of change are measured on shares, so
+  that a partner's growth in a year when all trade grew is not read as a
+  deepening; oil claims on oil volumes, not on all goods; "the West" as the
+  single countries the source ranks. The unit in the register says which.
+* **Missing data is an error, not a zero**: a measure that cannot find its year,
+  partner or route raises :class:`~kzmv.errors.PipelineError` naming what is
+  missing and what exists.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kzmv.analysis import energy, fdi, macro, trade
+from kzmv.errors import PipelineError
+
+Tables = Mapping[str, pd.DataFrame]
+RAW_PREFIX = "raw:"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A function computing one number from named tables, and the tables it reads.
+
+    ``raw`` narrows the evidence to the raw sources actually used when a table
+    combines several (macro_indicators holds five); None means "the sources the
+    data dictionary lists for the tables".
+    """
+
+    func: Callable[..., float]
+    tables: tuple[str, ...]
+    raw: tuple[str, ...] | None = None
+
+    def __call__(self, tables: Tables, **params: Any) -> float:
+        missing = [t for t in self.tables if t not in tables]
+        if missing:
+            raise PipelineError(f"measure {self.func.__name__} needs table(s) {missing}, which were not loaded")
+        signature = inspect.signature(self.func)
+        try:
+            signature.bind(tables, **params)
+        except TypeError as exc:  # a register entry with a wrong or missing parameter
+            expected = [p for p in signature.parameters if p != "tables"]
+            raise PipelineError(
+                f"measure {self.func.__name__}: parameters {sorted(params)} do not fit {expected} ({exc})"
+            ) from None
+        return float(self.func(tables, **params))
+
+    def parameters(self) -> list[str]:
+        """The names of the parameters a register entry gives this measure."""
+        return [p for p in inspect.signature(self.func).parameters if p != "tables"]
+
+
+MEASURES: dict[str, Measure] = {}
+
+
+def measure(
+    *table_names: str, raw: tuple[str, ...] | None = None
+) -> Callable[[Callable[..., float]], Callable[..., float]]:
+    """Register a measure under its function name, with the tables it reads."""
+
+    def register(func: Callable[..., float]) -> Callable[..., float]:
+        MEASURES[func.__name__] = Measure(func, tuple(table_names), raw)
+        return func
+
+    return register
+
+
+def _years(frame: pd.DataFrame) -> str:
+    years = sorted(frame["year"].dropna().astype(int).unique())
+    return f"{years[0]}–{years[-1]}" if years else "none"
+
+
+def _one(frame: pd.DataFrame, table: str, what: str, **keys: Any) -> float:
+    """The single ``what`` cell matching ``keys``; a clear error if there is none or several."""
+    rows = frame
+    for column, wanted in keys.items():
+        rows = rows[rows[column] == wanted]
+    if len(rows) != 1:
+        found = "no row" if rows.empty else f"{len(rows)} rows"
+        raise PipelineError(f"{table}: expected one row for {keys}, found {found}")
+    return float(rows[what].iloc[0])
+
+
+# --------------------------------------------------------------------------- trade
+
+
+def group_value(by_group: pd.DataFrame, groups: Sequence[str], year: int, column: str = "turnover_usd_m") -> float:
+    """Sum of ``column`` over the partner ``groups`` in ``year`` (trade_by_group)."""
+    if year not in set(by_group["year"]):
+        raise PipelineError(f"year {year} is not in trade_by_group ({_years(by_group)})")
+    unknown = sorted(set(groups) - set(by_group["group"]))
+    if unknown:
+        raise PipelineError(f"partner group(s) {unknown} are not in trade_by_group")
+    rows = by_group[(by_group["year"] == year) & by_group["group"].isin(list(groups))]
+    return float(rows[column].sum(min_count=len(groups)))
+
+
+def group_share(by_group: pd.DataFrame, groups: Sequence[str], years: int | Sequence[int], flow: str) -> float:
+    """Share (percent) of ``groups`` in ``flow`` summed over all groups, one year or the mean over several.
+
+    Computed from the levels, so that a changed level (a revision, or a test's
+    refuting data) moves the share with it.
+    """
+    column = f"{flow}_usd_m"
+    chosen = [years] if isinstance(years, int) else list(years)
+    shares = []
+    for year in chosen:
+        total = by_group.loc[by_group["year"] == year, column].sum(min_count=1)
+        shares.append(100 * group_value(by_group, groups, year, column) / total)
+    return float(sum(shares) / len(shares))
+
+
+@measure("trade_by_group")
+def turnover_growth_pct(tables: Tables, groups: list[str], year: int) -> float:
+    """Growth of turnover with ``groups`` in ``year`` over the year before, in percent."""
+    by_group = tables["trade_by_group"]
+    now, before = group_value(by_group, groups, year), group_value(by_group, groups, year - 1)
+    return 100 * (now / before - 1)
+
+
+@measure("trade_by_group")
+def min_turnover_growth_pct(tables: Tables, groups: list[str], first: int, last: int) -> float:
+    """The smallest year-on-year growth (percent) of turnover with ``groups`` over ``first``..``last``.
+
+    "Grew every year" holds exactly when this is above zero.
+    """
+    if last < first:
+        raise PipelineError(f"the last year ({last}) is before the first ({first})")
+    return min(turnover_growth_pct(tables, groups, y) for y in range(first, last + 1))
+
+
+FIRST_RELEASE_REPORTER = "Kazakhstan"
+
+
+def first_releases(pages: pd.DataFrame, partner: str) -> pd.Series:
+    """The earliest dated full-year Kazakh-side turnover with ``partner`` quoted on a page, by year (USD million).
+
+    Statistics are revised: the panel holds the revised values, the pages what
+    was first published. Undated pages cannot be placed in time and are skipped.
+    """
+    rows = pages[
+        pages["reporter"].str.startswith(FIRST_RELEASE_REPORTER)
+        & (pages["partner"] == partner)
+        & (pages["flow"] == "turnover")
+        & pages["period"].str.startswith("full year")
+    ]
+    rows = rows.assign(date=pd.to_datetime(rows["source_date"], format="%Y-%m-%d", errors="coerce")).dropna(
+        subset=["date"]
+    )
+    first = rows.sort_values("date", kind="stable").groupby("year").head(1)
+    return first.set_index(first["year"].astype("int64"))["value_usd_million"].astype(float).sort_index()
+
+
+@measure("trade_by_group", "raw:trade_page_figures")
+def min_turnover_growth_first_release_pct(tables: Tables, groups: list[str], first: int, last: int) -> float:
+    """As :func:`min_turnover_growth_pct`, with each year's level as first released where a page gives it.
+
+    Growth in year y is the first release for y over the (revised) level of y-1:
+    what a reader saw when y's figure came out. Only for a single-country group.
+    """
+    if len(groups) != 1:
+        raise PipelineError("first releases are quoted for single partners only; give one group")
+    by_group = tables["trade_by_group"]
+    released = first_releases(tables["raw:trade_page_figures"], groups[0])
+    growth = []
+    for year in range(first, last + 1):
+        now = float(released[year]) if year in released.index else group_value(by_group, groups, year)
+        growth.append(100 * (now / group_value(by_group, groups, year - 1) - 1))
+    return min(growth)
+
+
+@measure("trade_by_group")
+def turnover_share_change_pp(
+    tables: Tables, groups: list[str], start: int | list[int], end: int, flow: str = "turnover"
+) -> float:
+    """Change in the share of ``groups`` in ``flow`` from ``start`` to ``end``, percentage points.
+
+    ``start`` may be a list of years, whose mean share is the base: a one-year
+    base that was a spike would otherwise decide the verdict.
+    """
+    by_group = tables["trade_by_group"]
+    return group_share(by_group, groups, end, flow) - group_share(by_group, groups, start, flow)
+
+
+@measure("trade_by_group")
+def turnover_ratio(tables: Tables, numerator: list[str], denominator: list[str], year: int) -> float:
+    """Turnover with the ``numerator`` groups divided by turnover with the ``denominator`` groups."""
+    by_group = tables["trade_by_group"]
+    return group_value(by_group, numerator, year) / group_value(by_group, denominator, year)
+
+
+@measure("trade_by_group", "trade_by_partner", "raw:trade_page_figures")
+def turnover_ratio_to_china_customs(tables: Tables, numerator: list[str], year: int) -> float:
+    """Turnover with ``numerator`` (Kazakhstan's records) over trade with China as China's customs record it.
+
+    China records far more trade with Kazakhstan than Kazakhstan does; a
+    comparison with China that reads China's side is the other defensible reading.
+    """
+    mirror = trade.china_mirror(tables["raw:trade_page_figures"], tables["trade_by_partner"], [year])
+    china = mirror.loc[mirror["flow"] == "turnover", "china_usd_m"]
+    if china.empty or pd.isna(china.iloc[0]):
+        raise PipelineError(f"trade_page_figures: no full-year China-side turnover for {year}")
+    return group_value(tables["trade_by_group"], numerator, year) / float(china.iloc[0])
+
+
+def _partner_year(trade: pd.DataFrame, year: int) -> pd.DataFrame:
+    one_year = trade[trade["year"] == year]
+    if one_year.empty:
+        raise PipelineError(f"year {year} is not in trade_by_partner ({_years(trade)})")
+    return one_year.set_index("partner_iso3")
+
+
+@measure("trade_by_partner")
+def partners_matching(tables: Tables, reference: str, year: int) -> float:
+    """How many single countries other than ``reference`` trade at least as much with Kazakhstan."""
+    one_year = _partner_year(tables["trade_by_partner"], year)["turnover_usd_m"]
+    if reference not in one_year.index:
+        raise PipelineError(f"partner {reference} has no row for {year} in trade_by_partner")
+    return float((one_year.drop(reference) >= one_year[reference]).sum())
+
+
+@measure("trade_by_partner")
+def largest_country_ratio(tables: Tables, reference: str, groups: list[str], year: int) -> float:
+    """Turnover with ``reference`` divided by that with the largest single country of ``groups``.
+
+    "The West" as the briefing paper's Figure 1 shows it: single countries
+    ranked by trade, not a bloc.
+    """
+    one_year = _partner_year(tables["trade_by_partner"], year)
+    if reference not in one_year.index:
+        raise PipelineError(f"partner {reference} has no row for {year} in trade_by_partner")
+    rivals = one_year[one_year["group"].isin(list(groups))]["turnover_usd_m"].dropna()
+    if rivals.empty:
+        raise PipelineError(f"trade_by_partner: no country of {groups} has a {year} turnover")
+    return float(one_year.loc[reference, "turnover_usd_m"] / rivals.max())
+
+
+# --------------------------------------------------------------------------- energy
+
+
+@measure("export_structure")
+def crude_oil_export_share(tables: Tables, year: int) -> float:
+    """Crude oil (HS 2709) as a percentage of the value of all goods exports in ``year`` (complete years only)."""
+    share = _one(tables["export_structure"], "export_structure", "share_of_total_pct", item_code="CRUDE_OIL", year=year)
+    if math.isnan(share):
+        raise PipelineError(f"export_structure: {year} is not a complete year, so it has no crude-oil share")
+    return share
+
+
+def cpc_shares(oil_exports: pd.DataFrame) -> pd.Series:
+    """CPC's share of crude exports (percent of stated full-year totals), by year."""
+    rows = oil_exports[
+        (oil_exports["route"] == energy.CPC)
+        & (oil_exports["period"] == "full year")
+        & (oil_exports["denominator"] == "stated total exports")
+    ]
+    return rows.set_index("year")["share_of_total_pct"].sort_index()
+
+
+def _year_of(series: pd.Series, year: int | None, table: str, what: str) -> float:
+    if series.empty:
+        raise PipelineError(f"{table}: no year has {what}")
+    year = int(series.index.max()) if year is None else year
+    if year not in series.index:
+        raise PipelineError(f"{table}: no {what} for {year}; years with one: {[int(y) for y in series.index]}")
+    return float(series[year])
+
+
+@measure("oil_exports")
+def cpc_share_of_oil_exports(tables: Tables, year: int | None = None) -> float:
+    """Kazakh crude shipped through the CPC as a percentage of total crude exports (volumes).
+
+    ``year=None`` takes the latest full year with a stated total; years whose
+    share is only of the listed routes (no stated total) are not used.
+    """
+    return _year_of(cpc_shares(tables["oil_exports"]), year, "oil_exports", "CPC share of stated total exports")
+
+
+@measure("oil_exports")
+def crude_crossing_russia_share(tables: Tables, year: int | None = None) -> float:
+    """Share of crude exports (volume, %) that did not bypass Russian ports: every route, not only the CPC."""
+    shares = energy.crossing_russia_share(tables["oil_exports"])
+    return _year_of(shares, year, "oil_exports", "figure for oil bypassing Russian ports")
+
+
+@measure("oil_exports")
+def other_routes_to_cpc_ratio(tables: Tables, year: int | None = None) -> float:
+    """All crude exports outside the CPC divided by the CPC's volume (full years with a stated total)."""
+    return _year_of(energy.other_routes_to_cpc(tables["oil_exports"]), year, "oil_exports", "total and CPC volume")
+
+
+@measure("oil_exports", "raw:oil_cpc_page_figures")
+def transit_ratio(tables: Tables, year: int, period: str, routes: list[str] | None = None) -> float:
+    """Russian oil carried across Kazakhstan over Kazakh oil piped across Russia (default: CPC and Atyrau-Samara)."""
+    transit = energy.russian_transit(tables["raw:oil_cpc_page_figures"])
+    routes = list(routes or energy.PIPELINES_THROUGH_RUSSIA)
+    return energy.transit_balance(tables["oil_exports"], transit, year, period, routes)["ratio"]
+
+
+@measure("raw:oil_cpc_page_figures")
+def cpc_holder_lead(tables: Tables, holder: str, by_state: bool = False) -> float:
+    """``holder``'s stake in the CPC over the largest other stake in the same shareholder list."""
+    return energy.largest_holder_lead(energy.cpc_shareholdings(tables["raw:oil_cpc_page_figures"]), holder, by_state)
+
+
+@measure("oil_exports", "raw:oil_cpc_page_figures")
+def crude_destination_share(tables: Tables, destination: str, year: int) -> float:
+    """A destination's share of crude export volume, percent: above half, no other destination can be larger."""
+    return energy.destination_share(tables["raw:oil_cpc_page_figures"], tables["oil_exports"], destination, year)
+
+
+@measure("raw:oil_cpc_page_figures")
+def stated_crude_destination_share(tables: Tables, destination: str, year: int) -> float:
+    """A destination's share of crude exports as the page itself states it (percent), not computed from volumes."""
+    return energy.stated_destination_share(tables["raw:oil_cpc_page_figures"], destination, year)
+
+
+# --------------------------------------------------------------------------- investment
+
+
+@measure("fdi_by_group")
+def fdi_stock_share(tables: Tables, group: str, year: int) -> float:
+    """Share of ``group`` in Kazakhstan's inward FDI stock at the end of ``year``, percent (wiiw)."""
+    return _one(
+        tables["fdi_by_group"], "fdi_by_group", "share_of_world_pct", group=group, measure="inward stock", year=year
+    )
+
+
+@measure("fdi_by_group", "fdi_by_partner")
+def fdi_stock_lead(tables: Tables, group: str, year: int, without: list[str] | None = None) -> float:
+    """Stock held by ``group`` divided by the stock of the largest single investor country outside it.
+
+    ``without`` takes member countries' stock out of the group first (the
+    Netherlands, whose holding companies hold capital owned elsewhere).
+    """
+    lead = _one(tables["fdi_by_group"], "fdi_by_group", "value", group=group, measure="inward stock", year=year)
+    partners = tables["fdi_by_partner"]
+    if without:
+        dropped = partners[
+            (partners["measure"] == "inward stock")
+            & (partners["year"] == year)
+            & partners["partner_iso3"].isin(without)
+        ]
+        if len(dropped) != len(without) or dropped["value"].isna().any():
+            raise PipelineError(f"fdi_by_partner: no {year} inward stock for every one of {without}")
+        lead -= float(dropped["value"].sum())
+    outside = partners[
+        (partners["measure"] == "inward stock") & (partners["year"] == year) & (partners["group"] != group)
+    ]
+    if outside["value"].dropna().empty:
+        raise PipelineError(f"fdi_by_partner: no inward stock outside {group} in {year}")
+    return lead / float(outside["value"].max())
+
+
+@measure("fdi_by_activity")
+def activity_stock_share(tables: Tables, codes: list[str], year: int) -> float:
+    """Share (percent) of NACE sections ``codes`` in the inward FDI stock at the end of ``year`` (wiiw)."""
+    activity = tables["fdi_by_activity"]
+    rows = activity[(activity["measure"] == "inward stock") & (activity["year"] == year)]
+    present = rows[rows["nace_code"].isin(codes)]
+    if len(present) != len(codes) or present["share_of_total_pct"].isna().any():
+        raise PipelineError(f"fdi_by_activity: no {year} stock share for every one of {codes}")
+    return float(present["share_of_total_pct"].sum())
+
+
+def russia_gross_fdi(gross_vs_net: pd.DataFrame) -> pd.Series:
+    """Russia's gross FDI inflow (USD billion, National Bank basis), by year; derived years included."""
+    rows = gross_vs_net[(gross_vs_net["partner"] == "Russia") & (gross_vs_net["concept"] == "gross inflow")]
+    if rows["year"].duplicated().any():
+        raise PipelineError("fdi_gross_vs_net: more than one Russian gross inflow in a year")
+    return rows.set_index("year")["value"].sort_index()
+
+
+@measure("fdi_gross_vs_net")
+def russia_gross_fdi_ratio(tables: Tables, base_year: int, year: int | None = None) -> float:
+    """Russia's gross FDI inflow in ``year`` (default: the latest quoted) divided by ``base_year``'s."""
+    series = russia_gross_fdi(tables["fdi_gross_vs_net"])
+    year = int(series.index.max()) if year is None else year
+    for wanted in (base_year, year):
+        if wanted not in series.index:
+            raise PipelineError(
+                f"fdi_gross_vs_net: no Russian gross inflow for {wanted}; years quoted: {list(series.index)}"
+            )
+    if year <= base_year:
+        raise PipelineError(f"the comparison year ({year}) must come after the base year ({base_year})")
+    return float(series[year] / series[base_year])
+
+
+def _change_pct(series: pd.Series, year: int | None, table: str, what: str) -> float:
+    """Percentage change of ``series`` in ``year`` (default: the latest year whose predecessor is there too)."""
+    pairs = [int(y) for y in series.index if int(y) - 1 in series.index]
+    if not pairs:
+        raise PipelineError(f"{table}: no two consecutive years of {what}")
+    year = max(pairs) if year is None else year
+    if year not in pairs:
+        raise PipelineError(f"{table}: no {what} for both {year - 1} and {year}; pairs end in: {pairs}")
+    return float(100 * (series[year] / series[year - 1] - 1))
+
+
+@measure("fdi_gross_vs_net")
+def non_russian_gross_fdi_change_pct(tables: Tables, year: int | None = None) -> float:
+    """Change (percent) in the gross FDI inflow from investors other than Russia, in ``year`` on the year before."""
+    series = fdi.gross_inflow_excluding(tables["fdi_gross_vs_net"], "Russia")
+    return _change_pct(series, year, "fdi_gross_vs_net", "gross inflow without Russia")
+
+
+@measure("raw:fdi_page_figures")
+def first_half_gross_fdi_change_pct(tables: Tables, year: int | None = None) -> float:
+    """Change (percent) in the first-half gross FDI inflow from all investors (Russia cannot be taken out)."""
+    series = fdi.first_half_gross_inflows(tables["raw:fdi_page_figures"])
+    return _change_pct(series, year, "fdi_page_figures", "first-half gross inflow")
+
+
+# --------------------------------------------------------------------------- macro
+
+CPI = macro.CPI
+
+
+def _macro_mean(series: pd.Series, first: int, last: int, what: str) -> float:
+    years = list(range(first, last + 1))
+    missing = [y for y in years if y not in series.index or pd.isna(series[y])]
+    if missing:
+        raise PipelineError(f"no {what} for {missing}")
+    return float(series[years].mean())
+
+
+@measure("macro_indicators", raw=())  # the register names the source chosen by the ``source`` parameter
+def cpi_above_baseline_pp(tables: Tables, source: str, first: int, last: int, base_first: int, base_last: int) -> float:
+    """Mean CPI inflation over ``first``..``last`` less its mean over the baseline years, percentage points."""
+    series = macro.series(tables["macro_indicators"], CPI, source)
+    what = f"{source} CPI inflation"
+    return _macro_mean(series, first, last, what) - _macro_mean(series, base_first, base_last, what)
+
+
+@measure("raw:imf_weo_kaz")
+def current_account_change_pp(tables: Tables, first: int, last: int, base_first: int, base_last: int) -> float:
+    """Mean current-account balance (% of GDP, IMF) over ``first``..``last`` less its baseline mean.
+
+    Negative means a weaker external balance than before: demand running ahead of
+    what the economy earns abroad, one sign of overheating.
+    """
+    series = macro.imf_series(tables["raw:imf_weo_kaz"], "BCA_NGDPD")
+    what = "IMF current-account balance"
+    return _macro_mean(series, first, last, what) - _macro_mean(series, base_first, base_last, what)
+
+
+@measure("raw:imf_weo_kaz")
+def growth_above_benchmark_pp(tables: Tables, first: int, last: int, base_first: int, base_last: int) -> float:
+    """Kazakhstan's average real growth over ``first``..``last`` less over the benchmark years (points, IMF WEO)."""
+    growth = macro.imf_series(tables["raw:imf_weo_kaz"], "NGDP_RPCH")
+    now, base = macro.compound_mean(growth, first, last), macro.compound_mean(growth, base_first, base_last)
+    if math.isnan(now) or math.isnan(base):
+        raise PipelineError(f"imf_weo_kaz: no growth for every year of {first}–{last} and {base_first}–{base_last}")
+    return now - base
+
+
+@measure("raw:imf_weo_kaz", "raw:owid_weo_real_gdp_growth")
+def growth_above_peers_pp(tables: Tables, first: int, last: int, peers: list[str]) -> float:
+    """Kazakhstan's average real growth over ``first``..``last`` less the median of its peers' (points).
+
+    Kazakhstan's growth from the WEO file, as in the macro chapter; the peers'
+    from Our World in Data's copy of the same WEO vintage.
+    """
+    kaz = macro.compound_mean(macro.imf_series(tables["raw:imf_weo_kaz"], "NGDP_RPCH"), first, last)
+    if math.isnan(kaz):
+        raise PipelineError(f"imf_weo_kaz: no growth for every year of {first}–{last}")
+    peer = macro.peer_growth(tables["raw:owid_weo_real_gdp_growth"], peers, first, last)
+    return kaz - statistics.median(peer)

@@ -1,0 +1,150 @@
+"""The argument chapter's paragraphs: computed from the tables, worded from the numbers, changed by the data."""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kzmv.analysis import energy, macro, periods
+from kzmv.data.events import load_events
+from kzmv.story import argument, claims
+from kzmv.story.claims import measures
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def evidence() -> argument.Evidence:
+    return argument.load_evidence()
+
+
+@pytest.fixture(scope="module")
+def ledger(evidence) -> pd.DataFrame:
+    return argument.build_ledger(evidence, 10.0)
+
+
+def _scaled(tables, group: str, year: int, factor: float) -> dict[str, pd.DataFrame]:
+    frame = tables["trade_by_group"].copy()
+    mask = (frame["group"] == group) & (frame["year"] == year)
+    for column in ("exports_usd_m", "imports_usd_m", "turnover_usd_m"):
+        frame.loc[mask, column] *= factor
+    return {**tables, "trade_by_group": frame}
+
+
+def test_the_ledger_summaries_follow_the_counts(evidence, ledger) -> None:
+    counts = claims.verdict_counts(ledger)
+    text = argument.ledger_summary(counts, claims.fragile_ids(ledger))
+    assert f"the data support {counts['supported']}, partly support {counts['partly supported']}" in text
+    assert f"{len(claims.fragile_ids(ledger))} of the verdicts are fragile" in text
+    summary = argument.register_summary(evidence.register, evidence.bibliography.documents, 12.5)
+    quoted = sum(c.claimed_form == "quote" for c in evidence.register)
+    assert f"For {quoted} claims the *claimed* column quotes" in summary and "is 12.5% of" in summary
+    lists = argument.verdict_lists(ledger)
+    for claim_id in claims.fragile_ids(ledger):
+        assert f"{claim_id}*" in lists
+
+
+def test_the_tolerance_paragraph_names_what_moves(evidence, ledger) -> None:
+    moving = argument.sensitivity(evidence.register, ledger, 10.0)
+    text = argument.tolerance_paragraph(moving, 10.0)
+    for row in moving[moving["changes"]].itertuples():
+        assert f"{row.claim_id} ({row.at_half} at 5%, {row.at_twice} at 20%)" in text
+    still = argument.tolerance_paragraph(moving.assign(changes=False), 10.0)
+    assert still.startswith("No verdict changes between half (5%) and twice (20%)")
+
+
+def test_the_fragility_paragraph_gives_each_fragile_verdict_its_figure(ledger) -> None:
+    text = argument.fragility_paragraph(ledger)
+    for row in ledger[ledger["fragility"].str.startswith("fragile", na=False)].itertuples():
+        assert f"**{row.claim_id}, {row.verdict}.**" in text
+    assert argument.fragility_paragraph(ledger.assign(fragility="robust to: x")).startswith("No verdict")
+
+
+def test_china_paragraph_sets_the_first_war_year_against_all_trade(evidence) -> None:
+    tables = evidence.tables
+    text = argument.china_paragraph(tables)
+    moved = measures.group_share(tables["trade_by_group"], ["China"], periods.SHOCK_YEAR, "turnover") - (
+        measures.group_share(tables["trade_by_group"], ["China"], periods.BASE_YEAR, "turnover")
+    )
+    assert f"moved by {moved:+.2f} points".replace("-", "−") in text
+    assert "shows in the longer run" in text
+    bigger = argument.china_paragraph(_scaled(tables, "China", periods.SHOCK_YEAR, 1.5))
+    assert "moved in the first war year as well" in bigger
+
+
+def test_russia_paragraph_gives_both_bases_and_the_first_release(evidence) -> None:
+    tables = evidence.tables
+    text = argument.russia_trade_paragraph(tables)
+    assert "the first release for" in text and "Measured from the mean of" in text
+    assert "Russia's share fell" in text
+    doubled = argument.russia_trade_paragraph(_scaled(tables, "Russia", argument._latest(tables), 2.0))
+    assert "Russia's share rose" in doubled
+
+
+def test_prices_paragraph_separates_price_from_volume(evidence) -> None:
+    tables = evidence.tables
+    text = argument.prices_paragraph(tables)
+    war = periods.SHOCK_YEAR
+    crude = energy.like_for_like_change(tables["raw:exports_by_commodity_monthly"], war, items=("CRUDE_OIL",))
+    assert f"crude oil {crude['change_pct']:.0f}%" in text and "Most of the jump" in text
+    weo = tables["raw:imf_weo_kaz"].copy()
+    weo.loc[(weo["weo_subject_code"] == "TX_RPCH") & (weo["year"] == war), "value"] = 40.0
+    assert "Part of the jump" in argument.prices_paragraph({**tables, "raw:imf_weo_kaz": weo})
+
+
+def test_oil_paragraph_counts_every_route_and_the_transit_back(evidence) -> None:
+    text = argument.oil_paragraph(evidence.tables)
+    for year, share in measures.cpc_shares(evidence.tables["oil_exports"]).items():
+        assert f"{share:.1f}% in {year}" in text
+    assert "Russian oil crossed Kazakhstan" in text and "The largest CPC shareholder is Transneft" in text
+
+
+def test_investment_paragraph_stops_where_the_data_stop(evidence) -> None:
+    text = argument.investment_paragraph(evidence.tables)
+    ratio = measures.russia_gross_fdi_ratio(evidence.tables, base_year=periods.BASE_YEAR)
+    assert f"{ratio:.2f} times the {periods.BASE_YEAR} level" in text
+    assert "leaves it untested" in text and "first half of" in text
+
+
+def test_growth_paragraph_uses_the_claims_own_peers_and_years(evidence) -> None:
+    tables = evidence.tables
+    text = argument.growth_paragraph(tables, evidence.register)
+    params = next(c for c in evidence.register if c.claim_id == "B17").params
+    peers = macro.peer_growth(tables["raw:owid_weo_real_gdp_growth"], params["peers"], params["first"], params["last"])
+    assert f"a median of {statistics.median(peers):.1f}%" in text
+    weo = tables["raw:imf_weo_kaz"].copy()
+    war = (weo["weo_subject_code"] == "NGDP_RPCH") & weo["year"].between(params["first"], params["last"])
+    weo.loc[war, "value"] = 12.0
+    faster = argument.growth_paragraph({**tables, "raw:imf_weo_kaz": weo}, evidence.register)
+    assert "above the median of its neighbours" in faster and "faster than in the oil boom" in faster
+
+
+def test_inflation_paragraph_quotes_both_sources_in_a_disputed_year(evidence) -> None:
+    text = argument.inflation_paragraph(evidence.tables)
+    disputed = macro.disputed_years(evidence.tables["macro_indicators"])
+    for year in (y for y in disputed if y >= periods.SHOCK_YEAR):
+        assert f"For {year} the two sources are" in text
+    assert "(IMF:" in text and "current account" in text
+
+
+def test_weights_paragraph_reads_the_west_both_ways(evidence) -> None:
+    text = argument.weights_paragraph(evidence.tables)
+    assert "Russia weighed more than any single Western state and less than the West together" in text
+
+
+def test_timeline_table_says_what_is_uncertain_about_a_date() -> None:
+    events = argument.timeline_events(load_events(ROOT / "data" / "events.csv"))
+    assert events["date"].dt.year.min() == periods.SHOCK_YEAR
+    table = argument.timeline_table(events)
+    assert list(table.columns) == ["date", "label", "category", "source", "about the date"]
+    withdrawal = table[table["label"].str.startswith("CSTO troops complete")]
+    assert "13 January" in withdrawal["about the date"].iloc[0], "the paper's own footnote dates the start differently"
+
+
+def test_recorded_values_round_trip_the_ledger(ledger) -> None:
+    values = argument.recorded_values(ledger, 10.0)
+    assert set(values) == {"tolerance_pct", "verdicts", "measured", "verdict_counts", "fragile"}
+    assert values["verdicts"]["B3"] == ledger.set_index("claim_id").loc["B3", "verdict"]

@@ -1,0 +1,191 @@
+"""The hand check of issue 15: the report's numbers and charts against the raw files, with plain pandas.
+
+Nothing of the package is used to compute the expected values: each check reads
+the raw file in ``data/raw`` with ``pandas.read_csv``, computes what a careful
+reader would compute by hand, and looks for it in the rendered report
+(``report/index.html``) or in the figure's SVG. It is the record of what was
+checked, and it fails if a fault the review found comes back:
+
+1. Round once, at display: the Netherlands' part of the EU-27's FDI stock (wiiw).
+2. Wording follows the number: the upper bound of the minor groups' shares.
+3. Bases: Russia's import share in 2021 against the 2019-2020 mean.
+4. Prices: 2022's dollar growth against crude oil, the rest and the IMF's volume.
+5. The four charts: gross vs net FDI (one currency per axis), oil routes (a cut
+   calendar axis, shares of one total in the title, the part year marked),
+   neighbours (growth split at the war, the disputed CPI value not drawn as a
+   plain point), concentration (the oil hubs' part of the change in the title).
+6. Dates: the CSTO withdrawal dated two ways by the paper is said to be.
+7. The ledger's figures: the first release for Russia 2023, the CPC's and the
+   EU's shares, the share crossing Russia.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+FIGURES = ROOT / "figures"
+pytestmark = pytest.mark.skipif(not RAW.is_dir(), reason="the raw files are not fetched (make data)")
+
+
+@pytest.fixture(scope="module")
+def report() -> str:
+    page = (ROOT / "report" / "index.html").read_text(encoding="utf-8")
+    for pattern in (r"<img[^>]*>", r"<details.*?</details>", r"<style.*?</style>", r"<[^>]+>"):
+        page = re.sub(pattern, " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(page))
+
+
+def svg_text(name: str) -> str:
+    svg = (FIGURES / f"{name}.svg").read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", svg)))
+
+
+def panel() -> pd.DataFrame:
+    frame = pd.read_csv(RAW / "trade" / "kaz_trade_by_partner_2000_2025_wits_bns_panel.csv")
+    groups = pd.read_csv(ROOT / "data" / "groups.csv")
+    return frame.merge(groups, on="iso3", how="left")
+
+
+def group_shares(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Each group's share of the partner sum, years with no missing partner only."""
+    complete = frame.groupby("year")[column].apply(lambda s: s.notna().all())
+    sums = frame.groupby(["year", "group"])[column].sum().unstack()
+    return (100 * sums.div(sums.sum(axis=1), axis=0)).loc[complete[complete].index]
+
+
+def test_the_netherlands_part_of_the_eu_stock_is_rounded_once(report) -> None:
+    wiiw = pd.read_csv(RAW / "fdi" / "wiiw_kazakhstan_fdi_by_partner_2003_2021.csv")
+    stock = wiiw[(wiiw["Direction"] == "FDI inward stock") & (wiiw["Unit"] == "EUR m")].set_index("Partner-Code")
+    values = pd.to_numeric(stock["_2021"], errors="coerce")
+    share = 100 * values["NL"] / values["EU27_2020"]
+    assert 76.35 < share < 76.36, "the review's figure"
+    assert f"that is {share:.1f}% of the EU-27's stock" in report  # 76.4, not 76.3
+
+
+def test_never_exceeded_is_an_upper_bound(report) -> None:
+    frame = panel()
+    minor = ["Central Asia", "Turkey", "USA", "UK"]
+    peak = max(group_shares(frame, f"{f}_usd_million")[minor].max().max() for f in ("exports", "imports"))
+    bound = math.ceil(peak * 10) / 10
+    printed = float(re.search(r"the UK never took more than ([\d.]+)% of either flow", report).group(1))
+    assert printed >= peak and printed == pytest.approx(bound)
+
+
+def test_russias_import_share_is_given_against_two_bases(report) -> None:
+    shares = group_shares(panel(), "imports_usd_million")["Russia"]
+    assert shares[2021] > max(shares[2019], shares[2020]), "2021 was a peak"
+    base = shares[[2019, 2020]].mean()
+    assert (
+        f"from {shares[2021]:.0f}% in 2021 to {shares[2024]:.0f}% in 2024 ({base:.0f}% on average in 2019–2020"
+        in report
+    )
+
+
+def test_2022_is_split_into_price_and_volume(report) -> None:
+    monthly = pd.read_csv(
+        RAW / "trade" / "kaz_exports_by_commodity_group_monthly_bns_2015_2026.csv", parse_dates=["month"]
+    )
+    wide = monthly.pivot_table(index="month", columns="item_code", values="value_usd_thousand")
+    both = [m for m in wide.index if m.year == 2022 and pd.Timestamp(year=2021, month=m.month, day=1) in wide.index]
+    before = wide.loc[[m - pd.DateOffset(years=1) for m in both]].sum()
+    after = wide.loc[both].sum()
+    total, crude = 100 * (after["TOTAL"] / before["TOTAL"] - 1), 100 * (after["CRUDE_OIL"] / before["CRUDE_OIL"] - 1)
+    rest = 100 * ((after["TOTAL"] - after["CRUDE_OIL"]) / (before["TOTAL"] - before["CRUDE_OIL"]) - 1)
+    weo = pd.read_csv(RAW / "macro" / "imf_weo_apr2025_kazakhstan.csv")
+    volume = weo[(weo["weo_subject_code"] == "TX_RPCH") & (weo["year"] == 2022)]["value"].iloc[0]
+    assert len(both) == 11
+    assert (
+        f"exports rose {total:.0f}% in dollars, crude oil {crude:.0f}%, and everything else {rest:.0f}%; in volume, "
+        f"the IMF puts the growth of exports of goods and services in 2022 at {volume:+.1f}%" in report
+    )
+
+
+def test_gross_vs_net_chart_has_one_currency_per_axis() -> None:
+    text = svg_text("fdi_gross_vs_net")
+    assert "USD billion" in text and "EUR billion" in text and "USD or EUR" not in text
+
+
+def test_oil_routes_chart_compares_one_total_and_marks_the_cut_and_the_part_year(report) -> None:
+    oil = pd.read_csv(RAW / "energy" / "kz_oil_exports_cpc_page_figures.csv")
+    kz = oil[oil["country"] == "Kazakhstan"]
+
+    def value(year: int, pattern: str) -> float:
+        rows = kz[(kz["year"] == year) & kz["indicator"].str.fullmatch(pattern)]
+        return float(rows.sort_values("value", key=lambda v: v.astype(str).str.len()).iloc[-1]["value"])
+
+    shares = [
+        100 * value(2022, "CPC shipments from Kazakhstan") / value(2022, "oil exports"),
+        100 * value(2023, "oil exports via CPC") / value(2023, "oil exports"),
+        100 * value(2025, "oil supply via CPC") / value(2025, "oil exports"),
+    ]
+    assert f"carried {min(shares):.0f}–{max(shares):.0f}% of Kazakhstan's crude exports in each full year" in report
+    assert "up from 40% in 2013" not in report, "no comparison with 2013's share of the listed routes"
+    text = svg_text("energy_oil_routes")
+    assert "Jan–Oct" in text and "part year" in text and "of routes listed" in text
+    assert "the year axis is cut: no figures for 2014–2021" in report
+
+
+def test_neighbours_chart_splits_growth_at_the_war_and_flags_the_disputed_cpi(report) -> None:
+    weo = pd.read_csv(RAW / "macro" / "imf_weo_apr2025_kazakhstan.csv")
+    growth = weo[weo["weo_subject_code"] == "NGDP_RPCH"].set_index("year")["value"]
+
+    def compound(first: int, last: int) -> float:
+        part = growth.loc[first:last]
+        return 100 * ((1 + part / 100).prod() ** (1 / len(part)) - 1)
+
+    wb = pd.read_csv(RAW / "macro" / "wb_wdi_cpi_inflation_FP.CPI.TOTL.ZG_datahub.csv")
+    wb_2024 = wb[(wb["Country Code"] == "KAZ") & (wb["Year"] == 2024)]["Inflation"].iloc[0]
+    imf_2024 = weo[(weo["weo_subject_code"] == "PCPIPCH") & (weo["year"] == 2024)]["value"].iloc[0]
+    assert f"In the war years (2022–2024) Kazakhstan grew {compound(2022, 2024):.1f}% a year" in report
+    assert f"against {compound(2000, 2021):.1f}% a year in 2000–2021" in report
+    assert f"2024 Kazakhstan CPI: World Bank {wb_2024:.1f}%, IMF {imf_2024:.1f}%" in report, "both disputed values"
+    assert f"(WB {wb_2024:.1f}, IMF {imf_2024:.1f})" in svg_text("macro_neighbours")
+
+
+def test_concentration_title_says_how_much_of_the_change_is_the_oil_hubs(report) -> None:
+    frame = panel()
+    hubs = ["ITA", "NLD", "CHE", "AUT", "BMU"]
+
+    def squared_shares(year: int) -> pd.Series:
+        values = frame[frame["year"] == year].set_index("iso3")["exports_usd_million"]
+        return (values / values.sum()) ** 2
+
+    before, after = squared_shares(2021), squared_shares(2024)
+    share = (after[hubs].sum() - before[hubs].sum()) / (after.sum() - before.sum())
+    assert f"({1 / before.sum():.1f} to {1 / after.sum():.1f} equal-sized partners)" in report
+    assert f"{100 * share:.0f}% of that change is the growing weight of Italy" in report
+
+
+def test_the_timeline_says_where_the_paper_dates_an_event_two_ways(report) -> None:
+    assert "the paper's own footnote dates the start of the withdrawal six days earlier (13 January)" in report
+    assert "Hollow marker: the sources disagree on the date" in report
+
+
+def test_the_ledgers_figures_match_the_raw_files(report) -> None:
+    pages = pd.read_csv(RAW / "trade" / "kaz_trade_by_partner_page_transcriptions.csv")
+    early = pages[(pages["partner"] == "Russia") & (pages["year"] == 2023) & (pages["source_date"] == "2024-02-23")]
+    revised_2022 = (
+        panel().query("iso3 == 'RUS' and year == 2022")[["exports_usd_million", "imports_usd_million"]].sum(axis=1)
+    )
+    first_release = 100 * (early["value_usd_million"].iloc[0] / revised_2022.iloc[0] - 1)
+    assert f"the first release for 2023 gave USD 26.0 billion, {first_release:+.1f}%".replace("-", "−") in report
+    oil = pd.read_csv(RAW / "energy" / "kz_oil_exports_cpc_page_figures.csv")
+
+    def one(indicator: str, year: int, country: str = "Kazakhstan") -> float:
+        rows = oil[(oil["indicator"] == indicator) & (oil["year"] == year) & (oil["country"] == country)]
+        return float(rows["value"].iloc[0])
+
+    assert f"{100 * one('oil supply via CPC', 2025) / one('oil exports', 2025):.1f}% in 2025" in report
+    eu = 100 * one("oil exports to EU", 2023, "European Union") / one("total oil exports", 2023)
+    crossing = 100 - 100 * one("oil exports bypassing Russian ports", 2023) / one("total oil exports", 2023)
+    assert f"{crossing:.1f}% in 2023 did not bypass Russian ports" in report
+    ledger = pd.read_csv(ROOT / "data" / "processed" / "claims.csv").set_index("claim_id")
+    assert ledger.loc["B9", "measured"] == pytest.approx(eu)

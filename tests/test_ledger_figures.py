@@ -1,0 +1,44 @@
+"""The corrected charts' geometry: bars on their ticks, a cut year axis, and titles from the data."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from kzmv.figures import energy as energy_figures
+from kzmv.figures import fdi as fdi_figures
+from kzmv.figures import macro as macro_figures
+
+
+def test_a_years_bars_are_centred_on_its_tick_whatever_series_it_has() -> None:
+    rows = pd.DataFrame(
+        {
+            "year": [2021, 2022, 2022],
+            "style": [("gross inflow", "National Bank"), ("gross inflow", "National Bank"), ("net inflow", "UNCTAD")],
+            "value": [2.0, 3.0, 1.0],
+            "basis": ["derived", "published", "published"],
+        }
+    )
+    fig, ax = plt.subplots()
+    fdi_figures._bars_on_ticks(ax, rows, list(fdi_figures.GROSS_NET_STYLE))
+    centres = sorted(round(p.get_x() + p.get_width() / 2, 6) for p in ax.patches)
+    plt.close(fig)
+    assert centres == [2021.0, pytest.approx(2022 - 0.15), pytest.approx(2022 + 0.15)]
+
+
+def test_the_year_axis_is_cut_where_there_are_no_figures() -> None:
+    assert energy_figures._runs([2013, 2022, 2023, 2024, 2025]) == [[2013], [2022, 2023, 2024, 2025]]
+    assert energy_figures._runs([2022]) == [[2022]]
+
+
+@pytest.mark.parametrize(
+    ("rank", "of", "words"),
+    [(1, 6, "the fastest"), (3, 6, "the third fastest"), (5, 6, "the second slowest"), (6, 6, "the slowest")],
+)
+def test_ranks_are_worded_from_both_ends(rank: int, of: int, words: str) -> None:
+    assert macro_figures._ordinal(rank, of) == words
