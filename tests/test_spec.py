@@ -171,7 +171,10 @@ def test_the_real_report_reads_argument_evidence_appendix(root: Path) -> None:
         (_changed(1, parameters={"year": {"default": 2020, "min": 2030, "max": 2025, "help": "h"}}), r"is above max"),
         (_changed(1, parameters={"year": {"default": 1990, "min": 2000, "max": 2025, "help": "h"}}), r"out of range"),
         (_changed(1, colour="red"), r"colour: Extra inputs are not permitted"),
-        (_read_in(["chart"], ["prep", "nope"]), r"reading_order names 'nope', which is no notebook .* list each of prep, chart once"),
+        (
+            _read_in(["chart"], ["prep", "nope"]),
+            r"reading_order names 'nope', which is no notebook .* list each of prep, chart once",
+        ),
         (_read_in(["chart", "prep"], ["chart"]), r"reading_order lists chart twice; list each of prep, chart once"),
         (_read_in(["chart"]), r"reading_order leaves out prep; list each of prep, chart once"),
         (_read_in(["chart"], []), r"reading_order.*notebooks: List should have at least 1 item"),

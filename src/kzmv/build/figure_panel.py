@@ -145,7 +145,7 @@ def panel_html(info: FigureInfo, number: int, figures: Path, processed: Path, ci
         f'data-table="{esc(info.table or "")}" data-cut="{esc(json.dumps(cut, sort_keys=True))}">'
         f'<img src="{binary_uri("image/svg+xml", svg)}" alt="{esc(info.alt)}" width="900">'
         f'<figcaption><span class="fig-label">{label}.</span> <strong>{esc(info.title)}</strong> '
-        f"{esc(info.subtitle)}.{note} <span class=\"fig-source\">{esc(info.source)}</span></figcaption>"
+        f'{esc(info.subtitle)}.{note} <span class="fig-source">{esc(info.source)}</span></figcaption>'
         f'<details class="fig-data"><summary>{label}: the numbers as a table '
         f"({len(body)} rows from <code>data/processed/{esc(info.table or '')}.csv</code>)</summary>"
         f"{_table_html(f'{label}: the numbers drawn', header, body)}</details>"

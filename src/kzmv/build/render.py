@@ -201,7 +201,9 @@ def reading_layout(pipeline: Pipeline, notebooks: dict[str, Any]) -> list[tuple[
         (part.part, [(f"nb-{n}", n, [c for c in notebooks[n].cells if not _is_appendix(c)]) for n in part.notebooks])
         for part in parts
     ]
-    moved = [(f"nb-{n}-appendix", n, [c for c in notebooks[n].cells if _is_appendix(c)]) for p in parts for n in p.notebooks]
+    moved = [
+        (f"nb-{n}-appendix", n, [c for c in notebooks[n].cells if _is_appendix(c)]) for p in parts for n in p.notebooks
+    ]
     layout[-1][1].extend(m for m in moved if m[2])
     return layout
 
@@ -217,7 +219,9 @@ def figure_order(layout: list[tuple[str, list[tuple[str, str, list]]]]) -> dict[
                     if info is None:
                         continue
                     if info.name in numbers:
-                        raise PipelineError(f"notebook {name}: figure {info.name} is shown twice; show each figure once")
+                        raise PipelineError(
+                            f"notebook {name}: figure {info.name} is shown twice; show each figure once"
+                        )
                     numbers[info.name] = len(numbers) + 1
     return numbers
 

@@ -137,18 +137,22 @@ def save(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path
 
 
 def _write_png(fig: Figure, path: Path) -> None:
-    """The figure as an opaque RGB PNG at ``DPI_PNG``, with no metadata but its resolution.
+    """The figure as an opaque palette PNG at ``DPI_PNG``, with no metadata but its resolution.
 
     The figure's background is opaque white, so an alpha channel would carry
-    nothing; dropping it and compressing at zlib level 3 makes the file smaller
-    than matplotlib's RGBA PNG and encodes in half the time.
+    nothing. A chart is a few flat colours and their anti-aliased edges, so 256
+    colours (median cut, no dithering) keep it visually unchanged at about 40%
+    of the bytes of an RGB PNG; that matters because the report embeds every
+    PNG as a download and must stay one file under 5 MB.
     """
     from PIL import Image
 
     fig.set_dpi(DPI_PNG)
     fig.canvas.draw()
     rgba = np.asarray(fig.canvas.buffer_rgba())
-    Image.fromarray(rgba[..., :3]).save(path, format="png", compress_level=3, dpi=(DPI_PNG, DPI_PNG))
+    rgb = Image.fromarray(rgba[..., :3])
+    palette = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette.save(path, format="png", optimize=True, dpi=(DPI_PNG, DPI_PNG))
 
 
 def figure_html(svg: Path, name: str, text: FigureText) -> str:
