@@ -234,7 +234,7 @@ def render_report(pipeline: Pipeline, stage: Path, root: Path) -> Path:
     }
     layout = reading_layout(pipeline, notebooks)
     numbers = figure_order(layout)
-    citation = f"{pipeline.report.get('citation', '').strip()} Version {__version__}."
+    citation = f"{pipeline.report.get('citation', '').strip().rstrip('.')}, version {__version__}."
     figs = _Figures(numbers, stage / "figures", stage / "data" / "processed", citation)
     r = _Renderer(numbers)
     parts = []
