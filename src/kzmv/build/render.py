@@ -53,7 +53,8 @@ class _Renderer:
         self.key_findings: list[str] = []  # Markdown the notebooks flagged for the top of the report
         self.data_note: str | None = None  # the title block's "date of the data", computed by a notebook
         self.used: set[str] = set()
-        self.figure_numbers = figure_numbers or {}
+        # the figures of the whole report, by name; None when one notebook is rendered on its own, with no numbers to give
+        self.figure_numbers = figure_numbers
         self.notebook = ""  # the notebook being rendered, for messages
         self.promote = 0  # levels to raise headings by: an appendix section's "##" is a chapter of the appendix
         self.trusted = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -74,6 +75,8 @@ class _Renderer:
     def _number_figure_links(self, inline: Any) -> None:
         """``[Figure](#fig-<name>)`` reads "Figure N"; a link to a figure the report lacks stops the render."""
         children = inline.children or []
+        if self.figure_numbers is None:
+            return
         for i, token in enumerate(children):
             href = token.attrGet("href") if token.type == "link_open" else None
             if not (isinstance(href, str) and href.startswith("#fig-")):
