@@ -51,14 +51,25 @@ def claimed_text(claimed: str, form: str) -> str:
     return f"“{claimed}”" if form == "quote" else f"{claimed} (paraphrase)"
 
 
+# A consistency test can find the data consistent with a claim, or not; it cannot prove the claim.
+CONSISTENCY_WORDS: dict[str, str] = {
+    "supported": "consistent",
+    "partly supported": "partly consistent",
+    "not supported": "not consistent",
+}
+
+
 def verdict_text(verdict: str, fragility: str, test_kind: str) -> str:
-    """The verdict with its labels: fragile, and a test of consistency rather than of the claim itself."""
-    labels = [
-        w
-        for w, on in (("fragile", fragility.startswith("fragile")), ("consistency test", test_kind == "consistency"))
-        if on
-    ]
-    return verdict + (f" ({', '.join(labels)})" if labels else "")
+    """The verdict as a reader sees it: a consistency test says "consistent" or "not consistent", never "supported".
+
+    The CSV keeps the four verdicts of the rules (so that counts stay one
+    vocabulary); here a test of something the claim implies is worded as what it
+    can show, agreement or its absence, and marked "not proof", with the fragile label.
+    """
+    consistency = test_kind == "consistency" and verdict in CONSISTENCY_WORDS
+    words = CONSISTENCY_WORDS[verdict] if consistency else verdict
+    labels = [w for w, on in (("fragile", fragility.startswith("fragile")), ("a test of consistency, not proof", consistency)) if on]
+    return words + (f" ({', '.join(labels)})" if labels else "")
 
 
 def ledger_display(
