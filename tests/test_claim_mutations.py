@@ -133,7 +133,9 @@ def eu_exports(partner: str, year: str, factor: float) -> Mutation:
 
     def change(tables: Tables) -> Tables:
         frame = tables["sanctions_era_trade"].copy()
-        mask = (frame["partner_iso3"] == partner) & (frame["frequency"] == "month") & frame["period"].str.startswith(year)
+        mask = (
+            (frame["partner_iso3"] == partner) & (frame["frequency"] == "month") & frame["period"].str.startswith(year)
+        )
         assert mask.any()
         frame.loc[mask, "value_m"] *= factor
         return {**tables, "sanctions_era_trade": frame}

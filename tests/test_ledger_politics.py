@@ -161,7 +161,13 @@ def test_the_gateway_measures_compare_growth_never_levels() -> None:
             monthly("KAZ", {2019: 10.0, 2020: 10.0, 2021: 10.0, 2023: 20.0}),
             monthly("RUS", {2019: 1000.0, 2020: 1000.0, 2021: 1000.0, 2023: 500.0}),
             pd.DataFrame(
-                {"partner_iso3": "RUS", "frequency": "year", "period": ["2023"], "value_m": [9.0], "index_2019_2021": 150.0}
+                {
+                    "partner_iso3": "RUS",
+                    "frequency": "year",
+                    "period": ["2023"],
+                    "value_m": [9.0],
+                    "index_2019_2021": 150.0,
+                }
             ),
         ],
         ignore_index=True,
@@ -189,3 +195,12 @@ def test_own_imports_change_needs_every_base_year() -> None:
     assert measure({"peer_imports_by_partner": peer}, reporter="KAZ", group="EU-27", year=2023) == pytest.approx(50.0)
     with pytest.raises(PipelineError, match=r"\[2020\]"):
         measure({"peer_imports_by_partner": peer[peer["year"] != 2020]}, reporter="KAZ", group="EU-27", year=2023)
+
+
+def test_a_consistency_test_reads_consistent_never_supported() -> None:
+    from kzmv.story.claims.presentation import verdict_text
+
+    assert verdict_text("supported", "robust to: x", "consistency") == "consistent (a test of consistency, not proof)"
+    assert verdict_text("not supported", "fragile: y", "consistency").startswith("not consistent (fragile")
+    assert verdict_text("supported", "robust to: x", "direct") == "supported"
+    assert verdict_text("not testable", "", "") == "not testable"

@@ -158,7 +158,9 @@ def move_towards(ideal: pd.DataFrame, iso3: str, reference: str, start: int, end
     (aligning, distancing) is tested on this, not on the distance.
     """
     point = positions(ideal)
-    missing = [c for c in (iso3, reference) if c not in point.columns] + [y for y in (start, end) if y not in point.index]
+    missing = [c for c in (iso3, reference) if c not in point.columns] + [
+        y for y in (start, end) if y not in point.index
+    ]
     if missing:
         raise PipelineError(f"ideal points: {', '.join(map(str, missing))} not in the table read")
     m = who_moved(ideal, iso3, reference, start, end)

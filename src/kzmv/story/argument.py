@@ -243,7 +243,8 @@ def fragility_paragraph(ledger: pd.DataFrame) -> str:
     ]
     for row in rows.itertuples():
         detail = row.fragility.removeprefix("fragile: ")
-        lines.append(f"- **{row.claim_id}, {row.verdict}.** {detail[0].upper() + detail[1:]}.")
+        said = claims.verdict_word(row.verdict, row.test_kind if isinstance(row.test_kind, str) else "")
+        lines.append(f"- **{row.claim_id}, {said}.** {detail[0].upper() + detail[1:]}.")
     return "\n".join(lines)
 
 
@@ -705,8 +706,7 @@ def investment_after_paragraph(tables: Tables) -> str:
     china = positions.china_mirror(table, end, last)
     kz, cn = china["kazakhstan_figure_usd_m"], china["china_figure_usd_m"]
     return (
-        f"After {end}, where the partner data end, the IMF's positions show no flight of Western or Chinese capital: "
-        f"the US position in Kazakhstan was USD {usa[end] / 1000:.1f} billion at the end of {end} and "
+        f"After {end}, where the partner data end, the IMF's positions go on: the US position in Kazakhstan was USD {usa[end] / 1000:.1f} billion at the end of {end} and "
         f"{usa[last] / 1000:.1f} billion at the end of {last} by Kazakhstan's count; China's "
         f"{kz[end] / 1000:.1f} and {kz[last] / 1000:.1f} billion by Kazakhstan's count, {cn[end] / 1000:.1f} and "
         f"{cn[last] / 1000:.1f} billion by China's own. Positions are stocks by immediate investor, not the "

@@ -584,7 +584,9 @@ def neutral_vote_share(
     known = rows[~unknown]
     total = len(rows) if unknown_as_sided else len(known)
     if total == 0:
-        raise PipelineError(f"unga_ukraine_votes: no known vote of {country} from {first_date} to {last_date or 'the end'}")
+        raise PipelineError(
+            f"unga_ukraine_votes: no known vote of {country} from {first_date} to {last_date or 'the end'}"
+        )
     return float(100 * (~known["vote"].isin(SIDED)).sum() / total)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from kzmv.errors import PipelineError
 from kzmv.story.claims.ledger import claim_value
 from kzmv.story.claims.register import SECTIONS, Claim
+from kzmv.story.claims.verdicts import CONSISTENCY_WORDS, verdict_word
 
 DISPLAY_COLUMNS: dict[str, str] = {
     "claim_id": "id",
@@ -51,14 +52,6 @@ def claimed_text(claimed: str, form: str) -> str:
     return f"“{claimed}”" if form == "quote" else f"{claimed} (paraphrase)"
 
 
-# A consistency test can find the data consistent with a claim, or not; it cannot prove the claim.
-CONSISTENCY_WORDS: dict[str, str] = {
-    "supported": "consistent",
-    "partly supported": "partly consistent",
-    "not supported": "not consistent",
-}
-
-
 def verdict_text(verdict: str, fragility: str, test_kind: str) -> str:
     """The verdict as a reader sees it: a consistency test says "consistent" or "not consistent", never "supported".
 
@@ -67,8 +60,12 @@ def verdict_text(verdict: str, fragility: str, test_kind: str) -> str:
     can show, agreement or its absence, and marked "not proof", with the fragile label.
     """
     consistency = test_kind == "consistency" and verdict in CONSISTENCY_WORDS
-    words = CONSISTENCY_WORDS[verdict] if consistency else verdict
-    labels = [w for w, on in (("fragile", fragility.startswith("fragile")), ("a test of consistency, not proof", consistency)) if on]
+    words = verdict_word(verdict, test_kind)
+    labels = [
+        w
+        for w, on in (("fragile", fragility.startswith("fragile")), ("a test of consistency, not proof", consistency))
+        if on
+    ]
     return words + (f" ({', '.join(labels)})" if labels else "")
 
 
