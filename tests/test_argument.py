@@ -59,7 +59,9 @@ def test_the_tolerance_paragraph_names_what_moves(evidence, ledger) -> None:
 def test_the_fragility_paragraph_gives_each_fragile_verdict_its_figure(ledger) -> None:
     text = argument.fragility_paragraph(ledger)
     for row in ledger[ledger["fragility"].str.startswith("fragile", na=False)].itertuples():
-        assert f"**{row.claim_id}, {row.verdict}.**" in text
+        assert f"**{row.claim_id}, {claims.verdict_word(row.verdict, row.test_kind)}.**" in text
+        if row.test_kind == "consistency":
+            assert f"**{row.claim_id}, supported.**" not in text, "a consistency test never reads supported"
     assert argument.fragility_paragraph(ledger.assign(fragility="robust to: x")).startswith("No verdict")
 
 
@@ -148,3 +150,68 @@ def test_recorded_values_round_trip_the_ledger(ledger) -> None:
     values = argument.recorded_values(ledger, 10.0)
     assert set(values) == {"tolerance_pct", "verdicts", "measured", "verdict_counts", "fragile"}
     assert values["verdicts"]["B3"] == ledger.set_index("claim_id").loc["B3", "verdict"]
+
+
+# --------------------------------------------------------------------------- votes, arms, wartime trade
+
+
+def _set(tables, table: str, column: str, value, **keys) -> dict[str, pd.DataFrame]:
+    frame = tables[table].copy()
+    mask = pd.Series(True, index=frame.index)
+    for key, wanted in keys.items():
+        mask &= frame[key] == wanted
+    assert mask.any()
+    frame.loc[mask, column] = value
+    return {**tables, table: frame}
+
+
+def test_figures_are_cited_only_if_they_exist() -> None:
+    assert argument.figure_ref("a_chart", {"a_chart"}) == "[Figure](#fig-a_chart)"
+    assert argument.figure_ref("a_chart", set()) == ""
+    assert argument.cite(["a", "b"], {"b"}) == " (see [Figure](#fig-b))"
+    assert argument.cite(["a"], set()) == ""
+
+
+def test_scorecard_paragraph_follows_the_leaders(evidence) -> None:
+    text = argument.scorecard_paragraph(evidence.tables, evidence.register)
+    assert "Russia leads 3 of the 5 vectors the data reach, not exports and investment" in text
+    tables = _set(evidence.tables, "vector_scorecard", "leader", "Russia", country_iso3="KAZ")
+    assert "Russia leads 5 of the 5 vectors the data reach." in argument.scorecard_paragraph(tables, evidence.register)
+    assert "[Figure](#fig-vectors_scorecard)" in text
+
+
+def test_security_paragraph_uses_the_claims_windows_and_says_what_a_tiv_is_not(evidence) -> None:
+    from kzmv.analysis import security
+
+    text = argument.security_paragraph(evidence.tables, evidence.register)
+    flows = evidence.tables["arms_imports_by_supplier"]
+    assert f"Russia supplied {security.group_share(flows, 'KAZ', 'Russia', 2020, 2024):.1f}%" in text
+    assert "is not money" in text and "Belarus 100%" in text and "[Figure](#fig-security_arms_suppliers)" in text
+
+
+def test_votes_paragraph_keeps_unknown_votes_unknown(evidence) -> None:
+    text = argument.votes_paragraph(evidence.tables, evidence.register)
+    assert "2 unknown" in text and "of the 8 votes a page states, 6 took neither side" in text
+    tables = _set(evidence.tables, "unga_ukraine_votes", "vote", "no", country_iso3="KAZ")
+    changed = argument.votes_paragraph(tables, evidence.register)
+    assert "0 took neither side" in changed and "no more than half" in changed
+
+
+def test_alignment_paragraph_says_who_moved(evidence) -> None:
+    text = argument.alignment_paragraph(evidence.tables, evidence.register)
+    assert "it was Russia that moved more" in text and "away from where Russia had stood" in text
+    assert "what an ideal point is not" in text and "farther than Kazakhstan" in text
+    tables = _set(evidence.tables, "unga_ideal_points", "ideal_point", 0.5, iso3="KAZ", year=2024)
+    changed = argument.alignment_paragraph(tables, evidence.register)
+    assert "it was Kazakhstan that moved more" in changed and "towards where Russia had stood" in changed
+
+
+def test_gateway_paragraph_is_consistency_never_proof(evidence) -> None:
+    text = argument.gateway_paragraph(evidence.tables, evidence.register)
+    assert "consistent with the critics' gateway; they cannot prove it" in text
+    assert "free on board and in euro" in text and "in dollars" in text and "same months" in text
+
+
+def test_investment_after_paragraph_stops_where_the_positions_stop(evidence) -> None:
+    text = argument.investment_after_paragraph(evidence.tables)
+    assert "Russia is not among the five reporters" in text and "by China's own" in text

@@ -98,6 +98,51 @@ def wb_cpi(year: int, value: float) -> Mutation:
     )
 
 
+def arms(recipient: str, supplier_group: str, years: range, factor: float) -> Mutation:
+    """Multiply the TIV a supplier group delivered to ``recipient`` in ``years`` (arms_imports_by_supplier)."""
+
+    def change(tables: Tables) -> Tables:
+        frame = tables["arms_imports_by_supplier"].copy()
+        mask = (
+            (frame["recipient_iso3"] == recipient)
+            & (frame["supplier_group"] == supplier_group)
+            & frame["year"].isin(list(years))
+        )
+        assert mask.any(), f"no delivery from {supplier_group} to {recipient} in {years}"
+        frame.loc[mask, "tiv_m"] *= factor
+        return {**tables, "arms_imports_by_supplier": frame}
+
+    return change
+
+
+def votes(country: str, vote: str, since: str, until: str = "9999") -> Mutation:
+    """Set every vote of ``country`` on the resolutions from ``since`` to ``until`` (unga_ukraine_votes)."""
+
+    def change(tables: Tables) -> Tables:
+        frame = tables["unga_ukraine_votes"].copy()
+        mask = (frame["country_iso3"] == country) & frame["date"].between(since, until)
+        assert mask.any()
+        frame.loc[mask, "vote"] = vote
+        return {**tables, "unga_ukraine_votes": frame}
+
+    return change
+
+
+def eu_exports(partner: str, year: str, factor: float) -> Mutation:
+    """Multiply the EU-27's monthly exports to ``partner`` in ``year`` (sanctions_era_trade)."""
+
+    def change(tables: Tables) -> Tables:
+        frame = tables["sanctions_era_trade"].copy()
+        mask = (
+            (frame["partner_iso3"] == partner) & (frame["frequency"] == "month") & frame["period"].str.startswith(year)
+        )
+        assert mask.any()
+        frame.loc[mask, "value_m"] *= factor
+        return {**tables, "sanctions_era_trade": frame}
+
+    return change
+
+
 def same(tables: Tables) -> Tables:
     """The published data, where they already give the verdict the mutation asks for."""
     return tables
@@ -171,6 +216,22 @@ MUTATIONS: dict[str, tuple[Mutation, Mutation]] = {
         same,
     ),
     "B19": (same, imf("BCA_NGDPD", range(2024, 2025), -8.0)),
+    # politics, security, wartime trade
+    "B14": (
+        same,
+        chain(
+            set_cell("vector_scorecard", "leader", "Russia", country_iso3="KAZ", vector="exports"),
+            set_cell("vector_scorecard", "leader", "Russia", country_iso3="KAZ", vector="investment"),
+        ),
+    ),
+    "B26": (arms("KAZ", "Russia", range(2020, 2025), 0.1), same),
+    "B27": (same, arms("KAZ", "Russia", range(2020, 2025), 3.0)),
+    "W8": (arms("KAZ", "Turkey", range(2022, 2025), 0.0), same),
+    "B28": (votes("KAZ", "no", "2022-02-24"), same),
+    "W9": (votes("KAZ", "yes", "2022-02-24", "2023-04-27"), same),
+    # Kazakhstan's own position moved a long way towards Russia's pre-war one (Russia stood above it in 2021)
+    "B29": (set_cell("unga_ideal_points", "ideal_point", 0.0, iso3="KAZ", year=2024), same),
+    "B30": (eu_exports("KAZ", "2023", 0.2), same),
 }
 
 

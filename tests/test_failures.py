@@ -169,6 +169,27 @@ def test_a_second_build_waits_for_the_first_naming_it(toy: Path) -> None:
     assert "ran 0 notebook(s)" in cli(toy, "report", "-p", "toy.value=3").stderr, "and the cache agrees"
 
 
+def test_a_waiting_build_never_names_a_build_that_is_gone(tmp_path: Path) -> None:
+    """A note left by a finished or killed build must not be read as the name of the running one."""
+    from kzmv.build.layout import BuildPaths
+    from kzmv.build.lock import build_lock
+
+    paths = BuildPaths(tmp_path)
+    with build_lock(paths, command="kzmv report"):
+        note = json.loads(paths.holder_file.read_text())
+        assert note["pid"] == os.getpid() and note["command"] == "kzmv report"
+    assert not paths.holder_file.exists(), "a build that ends takes its note with it"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    paths.holder_file.write_text(json.dumps({"pid": int(gone.stdout), "command": "kzmv report", "since": 0}))
+    lines: list[str] = []
+    with build_lock(paths, command="kzmv report", log=lines.append):
+        pass
+    assert lines == [], "the lock was free: nobody is waited for"
+    from kzmv.build import lock as lock_module
+
+    assert lock_module.holder_description(paths) == "another build", "a dead process's note names no one"
+
+
 def test_the_lock_of_a_killed_build_is_taken_over_at_once(toy: Path) -> None:
     write_toy_notebook(toy / "notebooks" / "toy.ipynb", "import time; time.sleep(60)")
     first = cli_process(toy, "report")

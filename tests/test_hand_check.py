@@ -22,6 +22,7 @@ checked, and it fails if a fault the review found comes back:
 from __future__ import annotations
 
 import html
+import io
 import math
 import re
 from pathlib import Path
@@ -189,3 +190,105 @@ def test_the_ledgers_figures_match_the_raw_files(report) -> None:
     assert f"{crossing:.1f}% in 2023 did not bypass Russian ports" in report
     ledger = pd.read_csv(ROOT / "data" / "processed" / "claims.csv").set_index("claim_id")
     assert ledger.loc["B9", "measured"] == pytest.approx(eu)
+
+
+# --------------------------------------------------------------------------- votes, arms, wartime trade (issue 14)
+
+
+def sipri() -> pd.DataFrame:
+    """SIPRI's register as a reader would load it: eleven preamble lines, CRLF, trailing semicolons."""
+    text = (RAW / "security" / "sipri_arms_transfers_register_1995_2024.csv").read_bytes().decode().split("\r\n")[11:]
+    return pd.read_csv(io.StringIO("\n".join(line.rstrip(";") for line in text)))
+
+
+def sipri_share(register: pd.DataFrame, recipient: str, suppliers: list[str], first: int, last: int) -> float:
+    rows = register[(register["Recipient"] == recipient) & register["Delivery year"].between(first, last)]
+    return (
+        100
+        * rows.loc[rows["Supplier"].isin(suppliers), "TIV delivery values"].sum()
+        / rows["TIV delivery values"].sum()
+    )
+
+
+@pytest.fixture(scope="module")
+def ledger() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "processed" / "claims.csv").set_index("claim_id")
+
+
+def test_the_arms_claims_match_the_sipri_register(ledger, report) -> None:
+    register = sipri()
+    russia = sipri_share(register, "Kazakhstan", ["Russia"], 2020, 2024)
+    before = sipri_share(register, "Kazakhstan", ["Russia"], 2015, 2019)
+    turkey = sipri_share(register, "Kazakhstan", ["Turkiye"], 2022, 2024) - sipri_share(
+        register, "Kazakhstan", ["Turkiye"], 2019, 2021
+    )
+    assert ledger.loc["B26", "measured"] == pytest.approx(russia)
+    assert ledger.loc["B27", "measured"] == pytest.approx(russia - before)
+    assert ledger.loc["W8", "measured"] == pytest.approx(turkey)
+    assert f"Russia supplied {russia:.1f}% of the major arms Kazakhstan received in 2020–2024" in report
+    # the W8 note names armed drones among Turkey's deliveries: the register lists them
+    turkish = register[(register["Supplier"] == "Turkiye") & (register["Recipient"] == "Kazakhstan")]
+    assert (turkish["Delivery year"].between(2022, 2024) & (turkish["Description"] == "armed UAV")).any()
+
+
+def test_the_vote_claims_count_unknown_as_unknown(ledger, report) -> None:
+    votes = pd.read_csv(RAW / "politics" / "unga_ukraine_votes_page_transcriptions.csv")
+    kaz = votes[(votes["country_iso3"] == "KAZ") & (votes["date"] >= "2022-02-24")]
+    resolutions = votes.loc[votes["date"] >= "2022-02-24", "resolution"].nunique()
+    neither = kaz["vote"].isin(["abstain", "absent"]).sum()
+    assert ledger.loc["B28", "measured"] == pytest.approx(100 * neither / len(kaz)), "transcribed votes only"
+    assert resolutions > len(kaz), "some of Kazakhstan's votes are not stated on any page"
+    assert f"of the {len(kaz)} votes a page states, {neither} took neither side" in report
+
+
+def test_the_alignment_claim_is_kazakhstans_own_move(ledger, report) -> None:
+    raw = pd.read_stata(RAW / "politics" / "voeten_unga_ideal_points_jul2025.dta")
+    point = raw[raw["iso3c"] != ""].pivot_table(index="year", columns="iso3c", values="idealpointfp")
+    kaz, rus = point["KAZ"], point["RUS"]
+    side = 1 if rus[2021] > kaz[2021] else -1
+    assert ledger.loc["B29", "measured"] == pytest.approx(side * (kaz[2024] - kaz[2021]), abs=1e-6)
+    assert abs(rus[2024] - rus[2021]) > abs(kaz[2024] - kaz[2021]), "Russia moved more"
+    distance = f"from {abs(kaz[2021] - rus[2021]):.2f} in 2021 to {abs(kaz[2024] - rus[2024]):.2f} in 2024"
+    assert distance in report and "Russia that moved more" in report
+
+
+def test_the_gateway_claim_matches_eurostat(ledger, report) -> None:
+    eu = pd.read_csv(RAW / "trade" / "eu_exports_to_central_asia_caucasus_russia_monthly_eurostat.csv")
+    eu = eu[eu["reporter"].str.startswith("European Union - 27")]
+    annual = eu.assign(year=eu["month"].str[:4].astype(int)).groupby(["partner_iso3", "year"])["value_eur"].sum()
+
+    def index(iso3: str) -> float:
+        return 100 * annual[(iso3, 2023)] / annual[iso3].loc[2019:2021].mean()
+
+    assert ledger.loc["B30", "measured"] == pytest.approx(index("KAZ") - index("RUS"))
+    assert (
+        f"EU-27 exports to Kazakhstan stood at {index('KAZ'):.0f} in 2023 and those to Russia at {index('RUS'):.0f}"
+        in (report)
+    )
+    assert "consistent with the critics' gateway; they cannot prove it" in report
+
+
+def test_the_scorecard_claim_matches_the_raw_trade_and_investment(ledger) -> None:
+    frame = panel()
+    one = frame[frame["year"] == 2024]
+    exports = one.groupby("group")["exports_usd_million"].sum()
+    assert exports.idxmax() == "EU-27" and exports["EU-27"] > exports["Russia"], "exports are not led by Russia"
+    imports = one.groupby("group")["imports_usd_million"].sum()
+    assert imports.idxmax() == "Russia"
+    wiiw = pd.read_csv(RAW / "fdi" / "wiiw_kazakhstan_fdi_by_partner_2003_2021.csv")
+    stock = wiiw[(wiiw["Direction"] == "FDI inward stock") & (wiiw["Unit"] == "EUR m")].set_index("Partner-Code")
+    values = pd.to_numeric(stock["_2021"], errors="coerce")
+    assert values["EU27_2020"] > values["RU"], "investment is not led by Russia"
+    assert ledger.loc["B14", "measured"] == 2, "exports and investment, the two vectors another partner leads"
+
+
+def test_the_sipri_tables_hold_aggregates_only_and_the_downloads_say_so(report) -> None:
+    register = sipri()
+    flows = pd.read_csv(ROOT / "data" / "processed" / "arms_imports_by_supplier.csv")
+    assert not {"Designation", "Description", "Order date", "SIPRI AT Database ID"} & set(flows.columns)
+    assert len(flows) < len(register) / 10, "far less than a tenth of the register"
+    sums = register.groupby(["Recipient", "Supplier", "Delivery year"])["TIV delivery values"].sum()
+    row = flows.iloc[0]
+    assert row["tiv_m"] == pytest.approx(sums[(row["recipient"], row["supplier"], row["year"])])
+    assert "SIPRI's terms, for one, allow reproducing less than a tenth of its register" in report
+    assert "holds only yearly sums per supplier for the countries the report shows, not the register" in report

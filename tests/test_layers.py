@@ -9,6 +9,7 @@ contracts on the real package and show that a wrong-way import fails them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 LINT = Path(sys.executable).with_name("lint-imports")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _lint(root: Path, package_parent: Path) -> subprocess.CompletedProcess[str]:
@@ -55,3 +57,26 @@ def test_an_import_against_the_layers_breaks_the_contract(
     result = _lint(root, tmp_path)
     assert result.returncode != 0
     assert named in result.stdout
+
+
+def _architecture_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Architecture")
+    end = text.index("\n## ", start + 1)
+    return text[start:end]
+
+
+def test_the_readme_architecture_names_every_folder_and_module() -> None:
+    """The README's map of the package must match the tree: a new module nobody explains fails here."""
+    section = _architecture_section()
+    missing = []
+    for path in sorted((ROOT / "src" / "kzmv").rglob("*.py")):
+        rel = path.relative_to(ROOT / "src" / "kzmv")
+        if rel.name == "__init__.py":
+            folder = rel.parent.name
+            if folder and f"{folder}/" not in section:
+                missing.append(f"{rel.parent}/")
+            continue
+        if not re.search(rf"\b{re.escape(rel.stem)}\b", section):
+            missing.append(str(rel))
+    assert missing == [], f"README's Architecture section does not mention: {missing}"

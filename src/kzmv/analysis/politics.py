@@ -149,6 +149,27 @@ def who_moved(ideal: pd.DataFrame, iso3: str, reference: str, start: int, end: i
     }
 
 
+def move_towards(ideal: pd.DataFrame, iso3: str, reference: str, start: int, end: int) -> float:
+    """How far ``iso3`` itself moved towards where ``reference`` stood in ``start`` (negative: away from it).
+
+    The distance between two countries shrinks when either moves; this is the part of
+    the change that is ``iso3``'s own doing, measured along the one dimension in the
+    direction of the reference's starting position. A claim about what a country did
+    (aligning, distancing) is tested on this, not on the distance.
+    """
+    point = positions(ideal)
+    missing = [c for c in (iso3, reference) if c not in point.columns] + [
+        y for y in (start, end) if y not in point.index
+    ]
+    if missing:
+        raise PipelineError(f"ideal points: {', '.join(map(str, missing))} not in the table read")
+    m = who_moved(ideal, iso3, reference, start, end)
+    if any(pd.isna(v) for v in (m["self_start"], m["self_end"], m["reference_start"])):
+        raise PipelineError(f"ideal points: no estimate for {iso3} or {reference} in {start} or {end}")
+    side = 1.0 if m["reference_start"] >= m["self_start"] else -1.0
+    return float(side * m["moved_self"])
+
+
 def change_is_real(ideal: pd.DataFrame, iso3: str, start: int, end: int) -> bool:
     """True when the 5-95% bands of the two years do not overlap: the move exceeds the uncertainty."""
     one = ideal[ideal["iso3"] == iso3].set_index("year")

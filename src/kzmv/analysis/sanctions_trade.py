@@ -224,6 +224,37 @@ def ratio_to_base_year(series: pd.DataFrame, iso3: str, year: int, base_year: in
     return float(now / base)
 
 
+def annual_index(series: pd.DataFrame, iso3: str, year: int, base: tuple[int, int] = BASE_YEARS) -> float:
+    """Exports to ``iso3`` in ``year`` as an index of the same calendar months' mean over the ``base`` years (= 100).
+
+    A full year is its sum over the base years' mean annual sum; a part year (2024 to
+    August) is compared with the same months of the base years only, so that a part
+    year is never set against whole ones and seasons do not move the index.
+    """
+    one = series[(series["partner_iso3"] == iso3) & (series["frequency"] == "month")]
+    if one.empty:
+        raise PipelineError(f"sanctions-era trade: no monthly series for partner {iso3}")
+    years, months = one["period"].str[:4].astype(int), one["period"].str[5:]
+    covered = set(months[years == year])
+    if not covered:
+        found = f"{years.min()}-{years.max()}"
+        raise PipelineError(f"sanctions-era trade: no month of {year} for partner {iso3} (months cover {found})")
+    in_base = years.between(*base) & months.isin(covered)
+    if int(in_base.sum()) != len(covered) * (base[1] - base[0] + 1):
+        raise PipelineError(f"sanctions-era trade: the base years {base[0]}-{base[1]} lack a month for {iso3}")
+    now = float(one.loc[(years == year), "value_m"].sum())
+    before = float(one.loc[in_base, "value_m"].sum()) / (base[1] - base[0] + 1)
+    return 100 * now / before
+
+
+def own_exports_index(series: pd.DataFrame, iso3: str, year: int) -> float:
+    """Kazakhstan's own recorded exports to ``iso3`` in ``year``, as the table's index (2019-2021 = 100)."""
+    one = series[(series["partner_iso3"] == iso3) & (series["frequency"] == "year") & (series["period"] == str(year))]
+    if len(one) != 1 or pd.isna(one["index_2019_2021"].iloc[0]):
+        raise PipelineError(f"sanctions-era trade: no yearly index of Kazakhstan's exports to {iso3} for {year}")
+    return float(one["index_2019_2021"].iloc[0])
+
+
 def months_covered(series: pd.DataFrame, iso3: str, year: int) -> list[str]:
     """The months (``MM``) of ``year`` a monthly series has for ``iso3``."""
     one = series[(series["partner_iso3"] == iso3) & (series["period"].str[:4] == str(year))]

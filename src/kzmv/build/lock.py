@@ -30,12 +30,22 @@ from kzmv.build.layout import BuildPaths
 from kzmv.build.safe_files import write_atomic
 
 
-def _holder(paths: BuildPaths) -> str:
-    """ "build 1234 (`kzmv report`, running for 12 s)", or "another build" if the holder has not said yet."""
+def holder_description(paths: BuildPaths) -> str:
+    """ "build 1234 (`kzmv report`, running for 12 s)", or "another build" if the holder has not said yet.
+
+    The note is written just after the lock is taken and removed just before it
+    is released, so a build that has only just started (or one killed before it
+    could remove its note) may leave a note from another process: a note whose
+    process is gone names no one.
+    """
     try:
         info = json.loads(paths.holder_file.read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
         since = max(0, round(time.time() - float(info["since"])))
-        return f"build {int(info['pid'])} (`{info['command']}`, running for {since} s)"
+        return f"build {pid} (`{info['command']}`, running for {since} s)"
+    except PermissionError:  # the process exists but belongs to another user: name it without an age
+        return "another build"
     except (OSError, ValueError, KeyError, TypeError):
         return "another build"
 
@@ -60,7 +70,7 @@ def build_lock(
     try:
         lock.acquire(blocking=False)
     except Timeout:
-        holder = _holder(paths)
+        holder = holder_description(paths)
         if not wait:
             raise BuildBusyError(
                 f"{holder} is running in this checkout; try again when it has finished, or leave out --no-wait to wait for it"
@@ -73,4 +83,7 @@ def build_lock(
             write_atomic(paths.holder_file, json.dumps(record).encode())
         yield
     finally:
+        if outermost:
+            with contextlib.suppress(OSError):
+                paths.holder_file.unlink()
         lock.release()

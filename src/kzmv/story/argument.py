@@ -19,7 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from kzmv.analysis import energy, fdi, macro, periods, trade
+from kzmv import paths
+from kzmv.analysis import energy, fdi, macro, periods, politics, sanctions_trade, security, trade, vectors
+from kzmv.analysis import investment_positions as positions
 from kzmv.errors import PipelineError
 from kzmv.story import claims
 from kzmv.story.claims import measures
@@ -43,9 +45,22 @@ TABLES: tuple[str, ...] = (
     "raw:oil_cpc_page_figures",
     "raw:owid_weo_real_gdp_growth",
     "raw:trade_page_figures",
+    # the politics and security chapter's tables
+    "vector_scorecard",
+    "arms_imports_by_supplier",
+    "arms_imports_by_window",
+    "unga_ukraine_votes",
+    "unga_ideal_points",
+    "sanctions_era_trade",
+    "peer_imports_by_partner",
+    "fdi_positions_kazakhstan",
 )
 # The neighbours the growth claim is judged against (the macro chapter's default comparators).
 GROWTH_PEERS_CLAIM = "B17"
+# The claims whose windows, years and peers the politics and security paragraphs reuse, so that a paragraph
+# and a verdict cannot describe different comparisons.
+SECURITY_CLAIM, SECURITY_CHANGE_CLAIM, TURKEY_ARMS_CLAIM = "B26", "B27", "W8"
+NEUTRAL_CLAIM, ALIGNMENT_CLAIM, GATEWAY_CLAIM, AHEAD_CLAIM = "B28", "B29", "B30", "B14"
 
 
 @dataclass(frozen=True)
@@ -125,6 +140,11 @@ def _points(value: float, digits: int = 1) -> str:
     return f"{value:+.{digits}f}".replace("-", "−")
 
 
+def _score(value: float) -> str:
+    """An ideal point, two decimals, with a minus sign rather than a hyphen."""
+    return f"{value:.2f}".replace("-", "−")
+
+
 def _listing(parts: list[str]) -> str:
     if not parts:
         return ""
@@ -137,6 +157,29 @@ def _share(by_group: pd.DataFrame, group: str, year: int | list[int], flow: str 
 
 def _latest(tables: Tables) -> int:
     return trade.last_complete_year(tables["trade_by_group"]["year"])
+
+
+def _params(register: list[claims.Claim], claim_id: str) -> dict[str, Any]:
+    found = [c for c in register if c.claim_id == claim_id]
+    if not found:
+        raise PipelineError(f"data/claims.yml has no claim {claim_id}, which the argument chapter reads")
+    return dict(found[0].params)
+
+
+def figure_ref(name: str, present: set[str] | None = None) -> str:
+    """A citation of a figure the argument rests on, ``[Figure](#fig-<name>)``, only if the figure exists.
+
+    The renderer numbers such links in reading order; a figure that is not drawn is
+    not cited, so that no link dangles.
+    """
+    present = present if present is not None else {p.stem for p in paths.figures_dir().glob("*.svg")}
+    return f"[Figure](#fig-{name})" if name in present else ""
+
+
+def cite(names: list[str], present: set[str] | None = None) -> str:
+    """ " (see [Figure](#fig-a), [Figure](#fig-b))" for the figures that exist, or ""."""
+    refs = [r for r in (figure_ref(n, present) for n in names) if r]
+    return f" (see {', '.join(refs)})" if refs else ""
 
 
 def _total(by_group: pd.DataFrame, year: int, column: str = "turnover_usd_m") -> float:
@@ -200,18 +243,26 @@ def fragility_paragraph(ledger: pd.DataFrame) -> str:
     ]
     for row in rows.itertuples():
         detail = row.fragility.removeprefix("fragile: ")
-        lines.append(f"- **{row.claim_id}, {row.verdict}.** {detail[0].upper() + detail[1:]}.")
+        said = claims.verdict_word(row.verdict, row.test_kind if isinstance(row.test_kind, str) else "")
+        lines.append(f"- **{row.claim_id}, {said}.** {detail[0].upper() + detail[1:]}.")
     return "\n".join(lines)
 
 
 def verdict_lists(ledger: pd.DataFrame) -> str:
     """One bullet per verdict with the claims that got it; fragile ones marked."""
     fragile = set(claims.fragile_ids(ledger))
+    consistency = set(ledger.loc[ledger["test_kind"] == "consistency", "claim_id"])
     lines = []
     for verdict, n in claims.verdict_counts(ledger).items():
-        ids = [f"{i}{'*' if i in fragile else ''}" for i in ledger.loc[ledger["verdict"] == verdict, "claim_id"]]
+        ids = [
+            f"{i}{'*' if i in fragile else ''}{'†' if i in consistency else ''}"
+            for i in ledger.loc[ledger["verdict"] == verdict, "claim_id"]
+        ]
         lines.append(f"- **{verdict.capitalize()}** ({n}): {', '.join(ids) or 'none'}")
-    return "\n".join(lines) + "\n\n\\* fragile: a nearby test reverses the verdict."
+    return (
+        "\n".join(lines) + "\n\n\\* fragile: a nearby test reverses the verdict. † a test of consistency: the "
+        "ledger reads it *consistent* or *not consistent*, since the data can agree with the claim but not prove it."
+    )
 
 
 # --------------------------------------------------------------------------- aspiration
@@ -474,6 +525,193 @@ def weights_paragraph(tables: Tables) -> str:
         f"{largest.turnover_usd_m / 1000:.1f} billion and the West together (the EU-27, the USA and the UK) USD "
         f"{west_total:.1f} billion, so Russia weighed {single} than any single Western state and {together} than "
         "the West together: which of the two 'on a par' means decides the verdict."
+    )
+
+
+# --------------------------------------------------------------------------- votes, arms, wartime trade
+
+
+def scorecard_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+    """Which partner leads each of Kazakhstan's vectors, and what "Russia ahead of every partner" comes to."""
+    params = _params(register, AHEAD_CLAIM)
+    card = tables["vector_scorecard"]
+    mine = card[card["country_iso3"] == params["country"]]
+    parts = []
+    for r in mine.itertuples():
+        if pd.isna(r.leader):
+            parts.append(f"{r.vector}: no data")
+        elif r.unit == vectors.DISTANCE_UNIT:
+            parts.append(f"UN votes ({r.period}): nearest to {r.leader}")
+        else:
+            russia = "" if r.leader == vectors.RUSSIA else f", Russia {_pct(r.russia_value, 0)}"
+            parts.append(f"{r.vector} ({r.period}): {r.leader} with {_pct(r.leader_value, 0)}{russia}")
+    led = vectors.russia_leads_everywhere(card, params["country"])
+    return (
+        "Vector by vector, the partner that leads Kazakhstan's "
+        + "; ".join(parts)
+        + f". Russia leads {led['led_by_russia']} of the {led['vectors_with_data']} vectors the data reach"
+        + (f", not {_listing(led['not_led'])}" if led["not_led"] else "")
+        + f". So the paper's view that Russia stays ahead of every other partner ({AHEAD_CLAIM}) holds for some "
+        "vectors and not for others. Transit, the alliances and Russian capital after the partner data end are not "
+        "in the scorecard" + cite(["vectors_scorecard"]) + "."
+    )
+
+
+def security_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+    """Russia's share of Kazakhstan's major arms in the claims' windows, the peers, Turkey, and what a TIV is not."""
+    flows = tables["arms_imports_by_supplier"]
+    level = _params(register, SECURITY_CLAIM)
+    change = _params(register, SECURITY_CHANGE_CLAIM)
+    turkey = _params(register, TURKEY_ARMS_CLAIM)
+    focus = level["recipient"]
+    peer_codes = next(
+        (
+            p.params["peers"]
+            for c in register
+            if c.claim_id == SECURITY_CHANGE_CLAIM
+            for p in c.probes
+            if "peers" in p.params
+        ),
+        [],
+    )
+    before, after = tuple(change["before"]), tuple(change["after"])
+    war, pre = tuple(turkey["after"]), tuple(turkey["before"])
+
+    def share(group: str, span: tuple[int, ...], iso3: str = focus) -> float:
+        return security.group_share(flows, iso3, group, int(span[0]), int(span[1]))
+
+    names = flows.drop_duplicates("recipient_iso3").set_index("recipient_iso3")["recipient"]
+    peers = [
+        (names[p], share("Russia", after, p))
+        for p in peer_codes
+        if p in names.index and flows[(flows["recipient_iso3"] == p) & flows["year"].between(*after)]["tiv_m"].sum()
+    ]
+    moved = [share("Russia", after, p) - share("Russia", before, p) for p in peer_codes if p in names.index]
+    moved = [m for m in moved if pd.notna(m)]
+    own_move = share("Russia", after) - share("Russia", before)
+    peer_word = (
+        "fell by less than the median peer's"
+        if moved and own_move > statistics.median(moved)
+        else "fell by more than the median peer's"
+        if moved and own_move < 0
+        else "did not fall"
+    )
+    return (
+        f"Russia supplied {_pct(share('Russia', after))} of the major arms Kazakhstan received in "
+        f"{periods.span(after)} (SIPRI trend-indicator values), against {_pct(share('Russia', before))} in "
+        f"{periods.span(before)}, and {_pct(share('Russia', war))} in the war years {periods.span(war)}: a share "
+        f"that {peer_word} (a median change of "
+        f"{_points(statistics.median(moved)) if moved else '—'} points among the peers). In {periods.span(after)} the "
+        "peers' shares from Russia were "
+        + ", ".join(f"{n} {_pct(v, 0)}" for n, v in sorted(peers, key=lambda x: -x[1]))
+        + f". Turkey's part rose from {_pct(share('Turkey', pre))} in {periods.span(pre)} to "
+        f"{_pct(share('Turkey', war))} in {periods.span(war)}, and China's was {_pct(share('China', after))} in {periods.span(after)}. A trend-indicator value is not "
+        "money: SIPRI prices each weapon by its military capability, so shares compare suppliers but say nothing "
+        "of budgets or sales, and one delivery can make a year, so only windows of several years are compared. "
+        "Nor is a delivery the whole of a security tie: the CSTO, training and Russian-run sites are not in these "
+        "data" + cite(["security_arms_suppliers"]) + "."
+    )
+
+
+def votes_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+    """Kazakhstan's votes on the Ukraine resolutions since the invasion: neither side, against, for, unknown."""
+    params = _params(register, NEUTRAL_CLAIM)
+    grid = tables["unga_ukraine_votes"]
+    since = grid[grid["date"] >= params["first_date"]]
+    mine = since[since["country_iso3"] == params["country"]]
+    counts = mine["vote"].value_counts()
+    said = _listing([f"{int(counts[v])} {politics.VOTE_LABELS[v]}" for v in politics.VOTE_STATES if counts.get(v)])
+    agree = politics.agreement(since, params["country"], "RUS")
+    known = int((mine["vote"] != "unknown").sum())
+    neither = int(mine["vote"].isin(["abstain", "absent"]).sum())
+    bound = 100 * neither / len(mine)
+    return (
+        f"On the {len(mine)} Ukraine resolutions the Assembly voted on from the invasion to the latest transcribed, "
+        f"Kazakhstan is recorded as {said}: of the {known} votes a page states, {neither} took neither side. It "
+        f"voted as Russia did on {agree['same']} of the {agree['compared']} where both votes are known. A vote "
+        "no page states stays unknown: it is counted neither as an abstention nor as a side. Counted instead as "
+        f"a side, every one of them, the votes for neither side would still be {_pct(bound, 0)} of the total, "
+        f"{'above' if bound > 50 else 'no more than'} half."
+    )
+
+
+def alignment_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+    """Kazakhstan's and Russia's ideal points before the war and now: who moved, the band, and what a point is not."""
+    params = _params(register, ALIGNMENT_CLAIM)
+    ideal = tables["unga_ideal_points"]
+    focus, ref, start = params["country"], params["reference"], int(params["start"])
+    end = politics.latest_year(ideal, focus)
+    m = politics.who_moved(ideal, focus, ref, start, end)
+    real = politics.change_is_real(ideal, focus, start, end)
+    point = politics.positions(ideal)
+    bench = politics.ALIGNMENT_BENCHMARK
+    bench_far = abs(point.at[end, bench] - point.at[end, ref])
+    names = ideal.drop_duplicates("iso3").set_index("iso3")["country"]
+    towards = politics.move_towards(ideal, focus, ref, start, end)
+    return (
+        f"On the UN ideal points the distance between {names[focus]} and {names[ref]} went from "
+        f"{m['distance_start']:.2f} in {start} to {m['distance_end']:.2f} in {end}, and it was "
+        f"{names[ref] if abs(m['moved_reference']) > abs(m['moved_self']) else names[focus]} that moved more: "
+        f"{names[ref]}'s score went from {_score(m['reference_start'])} to {_score(m['reference_end'])}, {names[focus]}'s "
+        f"from {_score(m['self_start'])} to {_score(m['self_end'])}, a step of {abs(towards):.2f} "
+        f"{'towards' if towards > 0 else 'away from'} where {names[ref]} had stood, "
+        + ("larger than the estimate's uncertainty" if real else "within the estimate's uncertainty")
+        + f". {names[bench]}, {names[ref]}'s closest ally, stood {bench_far:.2f} from {names[ref]} in {end}, "
+        f"{'farther' if bench_far > m['distance_end'] else 'nearer'} than {names[focus]}. That is what an ideal "
+        "point is not: it is a country's place on the one dimension that best orders all of the Assembly's "
+        "recorded votes, not its agreement with Russia on the war, nor an alliance; two countries can sit close "
+        "on it and vote apart on Ukraine" + cite(["politics_ideal_points"]) + "."
+    )
+
+
+def gateway_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+    """EU exports to Kazakhstan, its neighbours and Russia against 2019-2021, the onward leg, and what cannot be shown."""
+    params = _params(register, GATEWAY_CLAIM)
+    series = tables["sanctions_era_trade"]
+    year = int(params["year"])
+    names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
+    index = {p: sanctions_trade.annual_index(series, p, year) for p in sanctions_trade.EU_ORDER}
+    part_year = int(sanctions_trade.last_period(series)[:4])
+    months = sanctions_trade.months_covered(series, params["partner"], part_year)
+    part = {p: sanctions_trade.annual_index(series, p, part_year) for p in (params["partner"], params["versus"])}
+    onward = sanctions_trade.own_exports_index(series, params["versus"], year)
+    own_imports = 100 + measures.MEASURES["own_imports_change_pct"](
+        tables, reporter=params["partner"], group="EU-27", year=year
+    )
+    base = periods.span(sanctions_trade.BASE_YEARS)
+    neighbours = [p for p in sanctions_trade.EU_ORDER if p not in (params["partner"], params["versus"])]
+    return (
+        f"With {base} = 100, EU-27 exports to {names[params['partner']]} stood at {index[params['partner']]:.0f} in "
+        f"{year} and those to {names[params['versus']]} at {index[params['versus']]:.0f}; to the neighbours "
+        + ", ".join(f"{names[p]} {index[p]:.0f}" for p in neighbours)
+        + f". In the first {len(months)} months of {part_year}, against the same months of {base}, the two stood at "
+        f"{part[params['partner']]:.0f} and {part[params['versus']]:.0f}. Kazakhstan's own record shows its imports "
+        f"from the EU-27 at {own_imports:.0f} and its exports to Russia at {onward:.0f} in {year}. These are the "
+        "diverging lines that re-exports through Kazakhstan would draw, so the data are consistent with the critics' "
+        "gateway; they cannot prove it. Totals do not say which goods went on to Russia, and firms that moved out of "
+        "Russia or new local demand would draw the same lines. The two ledgers of one flow differ too: the EU values "
+        "its exports free on board and in euro, Kazakhstan its imports with freight and insurance and in dollars, "
+        "so each side is compared only with its own pre-war level, never level with level"
+        + cite(["sanctions_eu_exports"])
+        + "."
+    )
+
+
+def investment_after_paragraph(tables: Tables) -> str:
+    """The USA's and China's positions in Kazakhstan after the partner data end, on both counts of China's."""
+    table = tables["fdi_positions_kazakhstan"]
+    end = positions.PARTNER_DATA_LAST_YEAR
+    usa = positions.position_series(table, "USA", positions.MIRROR)
+    last = int(usa.index.max())
+    china = positions.china_mirror(table, end, last)
+    kz, cn = china["kazakhstan_figure_usd_m"], china["china_figure_usd_m"]
+    return (
+        f"After {end}, where the partner data end, the IMF's positions go on: the US position in Kazakhstan was USD {usa[end] / 1000:.1f} billion at the end of {end} and "
+        f"{usa[last] / 1000:.1f} billion at the end of {last} by Kazakhstan's count; China's "
+        f"{kz[end] / 1000:.1f} and {kz[last] / 1000:.1f} billion by Kazakhstan's count, {cn[end] / 1000:.1f} and "
+        f"{cn[last] / 1000:.1f} billion by China's own. Positions are stocks by immediate investor, not the "
+        "yearly inflows of claim B10, and Russia is not among the five reporters, so Russian capital after "
+        f"{end} stays outside these data" + cite(["investment_positions"]) + "."
     )
 
 

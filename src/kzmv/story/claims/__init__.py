@@ -41,6 +41,7 @@ from kzmv.story.claims.verdicts import (
     probe_results,
     tolerance_sensitivity,
     verdict,
+    verdict_word,
 )
 
 __all__ = [
@@ -73,4 +74,5 @@ __all__ = [
     "tolerance_sensitivity",
     "verdict",
     "verdict_counts",
+    "verdict_word",
 ]

@@ -18,7 +18,7 @@ import pandas as pd
 from kzmv.errors import PipelineError
 from kzmv.story.claims.measures import MEASURES, RAW_PREFIX, Tables
 from kzmv.story.claims.register import Claim
-from kzmv.story.claims.verdicts import VERDICTS, ProbeResult, measured_value, probe_results, verdict
+from kzmv.story.claims.verdicts import VERDICTS, ProbeResult, measured_value, probe_results, verdict, verdict_word
 
 LEDGER_COLUMNS: list[str] = [
     "claim_id",
@@ -61,7 +61,9 @@ def fragility_text(claim: Claim, value: float, results: list[ProbeResult]) -> st
     """ "fragile: ..." naming each probe that reverses the verdict, with its figure; else the probes it survived."""
     flips = [r for r in results if r.flips]
     if flips:
-        parts = [f"{r.probe.label}: {claim_value(claim, r.value)}, {r.verdict}" for r in flips]
+        parts = [
+            f"{r.probe.label}: {claim_value(claim, r.value)}, {verdict_word(r.verdict, claim.test_kind)}" for r in flips
+        ]
         return f"fragile: the verdict rests on {claim_value(claim, value)}; " + "; ".join(parts)
     return "robust to: " + "; ".join(f"{r.probe.label} ({claim_value(claim, r.value)})" for r in results)
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from kzmv.analysis import energy, fdi, macro, trade
+from kzmv.analysis import energy, fdi, macro, politics, sanctions_trade, security, trade
 from kzmv.errors import PipelineError
 
 Tables = Mapping[str, pd.DataFrame]
@@ -484,3 +484,147 @@ def growth_above_peers_pp(tables: Tables, first: int, last: int, peers: list[str
         raise PipelineError(f"imf_weo_kaz: no growth for every year of {first}–{last}")
     peer = macro.peer_growth(tables["raw:owid_weo_real_gdp_growth"], peers, first, last)
     return kaz - statistics.median(peer)
+
+
+# --------------------------------------------------------------------------- politics, security, wartime trade
+
+
+@measure("vector_scorecard")
+def vectors_not_led_by(tables: Tables, country: str, partner: str, leave_out: list[str] | None = None) -> float:
+    """How many of ``country``'s vectors with data (scorecard) some partner other than ``partner`` leads.
+
+    "Ahead of every other partner" holds exactly when this is zero. A vector the
+    data do not reach has no leader and is not counted either way; ``leave_out``
+    drops vectors by name (a probe without one of them).
+    """
+    card = tables["vector_scorecard"]
+    rows = card[(card["country_iso3"] == country) & ~card["vector"].isin(list(leave_out or []))]
+    if rows.empty:
+        raise PipelineError(f"vector_scorecard: no row for {country}")
+    with_data = rows[rows["leader"].notna()]
+    if with_data.empty:
+        raise PipelineError(f"vector_scorecard: no vector of {country} has data")
+    return float((with_data["leader"] != partner).sum())
+
+
+def _window(flows: pd.DataFrame, recipient: str, years: Sequence[int]) -> tuple[int, int]:
+    first, last = (int(y) for y in years)
+    if last - first < 2:
+        raise PipelineError(f"arms windows span at least three years (SIPRI's series is lumpy), got {first}-{last}")
+    inside = flows[(flows["recipient_iso3"] == recipient) & flows["year"].between(first, last)]
+    if inside["tiv_m"].sum() <= 0:
+        raise PipelineError(f"arms_imports_by_supplier: no delivery to {recipient} recorded in {first}-{last}")
+    return first, last
+
+
+@measure("arms_imports_by_supplier")
+def arms_supplier_share(tables: Tables, recipient: str, group: str, years: list[int]) -> float:
+    """``group``'s share (percent of TIV) of ``recipient``'s major-arms imports over the window ``years`` (first, last)."""
+    flows = tables["arms_imports_by_supplier"]
+    return security.group_share(flows, recipient, group, *_window(flows, recipient, years))
+
+
+@measure("arms_imports_by_supplier")
+def arms_share_change_pp(
+    tables: Tables,
+    recipient: str,
+    group: str,
+    before: list[int],
+    after: list[int],
+    peers: list[str] | None = None,
+) -> float:
+    """Change (points) in ``group``'s share of ``recipient``'s arms imports from window ``before`` to ``after``.
+
+    With ``peers``, less the median change of the peers that received arms in both
+    windows: what else moved in the same years (Russia's own exports fell in the
+    war, so every buyer's share from it may fall).
+    """
+    flows = tables["arms_imports_by_supplier"]
+
+    def change(iso3: str) -> float:
+        return arms_supplier_share(tables, iso3, group, after) - arms_supplier_share(tables, iso3, group, before)
+
+    own = change(recipient)
+    if not peers:
+        return own
+    moved = []
+    for iso3 in peers:
+        inside = flows[flows["recipient_iso3"] == iso3]
+        if all(inside[inside["year"].between(*w)]["tiv_m"].sum() > 0 for w in (before, after)):
+            moved.append(change(iso3))
+    if not moved:
+        raise PipelineError(f"arms_imports_by_supplier: none of {peers} received arms in both windows")
+    return own - statistics.median(moved)
+
+
+SIDED = ("yes", "no")
+
+
+@measure("unga_ukraine_votes")
+def neutral_vote_share(
+    tables: Tables,
+    country: str,
+    first_date: str,
+    last_date: str | None = None,
+    leave_out: list[str] | None = None,
+    unknown_as_sided: bool = False,
+) -> float:
+    """Percent of ``country``'s known votes on the Ukraine resolutions that took neither side (abstained or absent).
+
+    A vote no page states is unknown and is left out of both counts, never read as an
+    abstention; ``unknown_as_sided`` is the opposite bound, counting every unknown as
+    a vote for one side. ``leave_out`` drops resolutions by their label.
+    """
+    grid = tables["unga_ukraine_votes"]
+    rows = grid[(grid["country_iso3"] == country) & (grid["date"] >= first_date)]
+    if last_date is not None:
+        rows = rows[rows["date"] <= last_date]
+    rows = rows[~rows["resolution"].isin(list(leave_out or []))]
+    unknown = rows["vote"] == "unknown"
+    known = rows[~unknown]
+    total = len(rows) if unknown_as_sided else len(known)
+    if total == 0:
+        raise PipelineError(
+            f"unga_ukraine_votes: no known vote of {country} from {first_date} to {last_date or 'the end'}"
+        )
+    return float(100 * (~known["vote"].isin(SIDED)).sum() / total)
+
+
+@measure("unga_ideal_points")
+def ideal_point_move_towards(tables: Tables, country: str, reference: str, start: int, end: int) -> float:
+    """How far ``country`` itself moved towards ``reference``'s starting position (ideal-point units; see who_moved)."""
+    return politics.move_towards(tables["unga_ideal_points"], country, reference, start, end)
+
+
+@measure("sanctions_era_trade")
+def eu_export_index_gap(tables: Tables, partner: str, versus: str, year: int) -> float:
+    """EU-27 exports to ``partner`` less those to ``versus``, each indexed to its own 2019-2021 level (points).
+
+    Both series are the EU's own declarations in euro, so prices and the currency
+    move them alike and cancel in the gap.
+    """
+    series = tables["sanctions_era_trade"]
+    return sanctions_trade.annual_index(series, partner, year) - sanctions_trade.annual_index(series, versus, year)
+
+
+@measure("sanctions_era_trade")
+def eu_export_index_change(tables: Tables, partner: str, year: int) -> float:
+    """EU-27 exports to ``partner`` in ``year`` against their 2019-2021 level, percent change (euro)."""
+    return sanctions_trade.annual_index(tables["sanctions_era_trade"], partner, year) - 100
+
+
+@measure("sanctions_era_trade")
+def own_exports_index_change(tables: Tables, partner: str, year: int) -> float:
+    """Kazakhstan's own recorded exports to ``partner`` in ``year`` against their 2019-2021 level, percent change (USD)."""
+    return sanctions_trade.own_exports_index(tables["sanctions_era_trade"], partner, year) - 100
+
+
+@measure("peer_imports_by_partner")
+def own_imports_change_pct(tables: Tables, reporter: str, group: str, year: int) -> float:
+    """``reporter``'s own recorded imports from ``group`` in ``year`` against their 2019-2021 mean, percent (USD)."""
+    series = sanctions_trade.imports_from_group(tables["peer_imports_by_partner"], reporter, group)
+    base = list(range(sanctions_trade.BASE_YEARS[0], sanctions_trade.BASE_YEARS[1] + 1))
+    missing = [y for y in [*base, year] if y not in series.index]
+    if missing:
+        raise PipelineError(f"peer_imports_by_partner: no usable imports of {reporter} from {group} for {missing}")
+    return float(100 * (series[year] / series[base].mean() - 1))

@@ -16,6 +16,7 @@ import pandas as pd
 from kzmv.errors import PipelineError
 from kzmv.story.claims.ledger import claim_value
 from kzmv.story.claims.register import SECTIONS, Claim
+from kzmv.story.claims.verdicts import CONSISTENCY_WORDS, verdict_word
 
 DISPLAY_COLUMNS: dict[str, str] = {
     "claim_id": "id",
@@ -52,13 +53,20 @@ def claimed_text(claimed: str, form: str) -> str:
 
 
 def verdict_text(verdict: str, fragility: str, test_kind: str) -> str:
-    """The verdict with its labels: fragile, and a test of consistency rather than of the claim itself."""
+    """The verdict as a reader sees it: a consistency test says "consistent" or "not consistent", never "supported".
+
+    The CSV keeps the four verdicts of the rules (so that counts stay one
+    vocabulary); here a test of something the claim implies is worded as what it
+    can show, agreement or its absence, and marked "not proof", with the fragile label.
+    """
+    consistency = test_kind == "consistency" and verdict in CONSISTENCY_WORDS
+    words = verdict_word(verdict, test_kind)
     labels = [
         w
-        for w, on in (("fragile", fragility.startswith("fragile")), ("consistency test", test_kind == "consistency"))
+        for w, on in (("fragile", fragility.startswith("fragile")), ("a test of consistency, not proof", consistency))
         if on
     ]
-    return verdict + (f" ({', '.join(labels)})" if labels else "")
+    return words + (f" ({', '.join(labels)})" if labels else "")
 
 
 def ledger_display(

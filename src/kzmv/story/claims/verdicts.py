@@ -21,6 +21,19 @@ from kzmv.story.claims.measures import MEASURES, Tables
 from kzmv.story.claims.register import Claim, Probe
 
 VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported", "not testable")
+# A consistency test can find the data consistent with a claim, or not; it cannot prove the claim.
+CONSISTENCY_WORDS: dict[str, str] = {
+    "supported": "consistent",
+    "partly supported": "partly consistent",
+    "not supported": "not consistent",
+}
+
+
+def verdict_word(verdict: str, test_kind: str) -> str:
+    """The verdict as prose says it: "consistent" / "not consistent" for a consistency test, else the verdict."""
+    return CONSISTENCY_WORDS.get(verdict, verdict) if test_kind == "consistency" else verdict
+
+
 RULE_WORDS = {"approx": "about", "greater_than": "more than", "less_than": "less than", "equals": "exactly"}
 
 
