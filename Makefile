@@ -27,7 +27,7 @@ STAMP  := $(VENV)/.installed
 unexport PARAMS
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab data clean lint lock env-files bench venv which-python
+.PHONY: help report pdf test lab data clean lint lock env-files bench venv which-python
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,6 +52,9 @@ data: $(STAMP) ## fetch the raw files into data/raw and verify their checksums (
 report: export KZMV_PARAMS := $(value PARAMS)
 report: $(STAMP) ## fetch data, run the notebooks that changed, write figures/, data/processed/ and report/index.html (PARAMS="01_trade.focus_year=2023")
 	$(BIN)/python -m kzmv.cli report
+
+pdf: $(STAMP) ## print report/index.html as an A4 briefing paper to pdf/kzmv-report.pdf with headless Chromium (not committed)
+	@$(BIN)/python -m kzmv.build.pdf
 
 test: $(STAMP) ## run the whole test suite: unit tests, notebook runs, nbval on the executed notebooks
 	$(BIN)/python -m kzmv.cli data
@@ -82,7 +85,7 @@ env-files: $(STAMP) ## regenerate environment.yml from requirements.in and requi
 clean: ## remove the venv, fetched raw data and build caches (committed outputs stay)
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kzmv.cli clean; \
 	 else PYTHONPATH=src $(or $(PYTHON),python3) -m kzmv.build.publish clean; fi
-	rm -rf $(VENV) data/raw .pytest_cache test-artifacts
+	rm -rf $(VENV) data/raw .pytest_cache test-artifacts pdf
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 bench: $(STAMP) ## measure the floor, a cold build, a no-op rebuild and incremental rebuilds

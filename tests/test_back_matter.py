@@ -109,7 +109,7 @@ def test_downloads_list_every_file_present_sorted_and_relative(tmp_path: Path) -
 
 
 def test_figure_links_point_only_at_figures_that_exist() -> None:
-    assert methods.figure_links(["a_b", "missing"], present={"a_b"}) == "[a b](#fig-a_b)"
+    assert methods.figure_links(["a_b", "missing"], present={"a_b"}) == "[Figure](#fig-a_b)"
     assert methods.see_figures(["missing"], present=set()) == ""
 
 

@@ -335,3 +335,164 @@ def test_screenshots(file_report: Opened) -> None:
     page.screenshot(path=ARTIFACTS / "report-firstscreen.png")
     for name in ("report-fullpage.png", "report-firstscreen.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+# ---------------------------------------------------------------- the report as its readers read it (issue 16)
+
+WIDTHS = [390, 1280]
+
+
+@pytest.fixture(params=WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+def sized_report(request: pytest.FixtureRequest, browser: Any) -> Iterator[Opened]:
+    """The report from the file, at a phone's width and a laptop's."""
+    with _open(browser, REPORT.as_uri()) as opened:
+        opened.page.set_viewport_size({"width": request.param, "height": 900})
+        yield opened
+
+
+def test_the_report_reads_in_the_declared_order(sized_report: Opened) -> None:
+    from kzmv.build.spec import load_pipeline
+
+    parts = load_pipeline(ROOT / "pipeline.yml").reading_parts()
+    expected = [f"nb-{n}" for p in parts for n in p.notebooks] + ["nb-03_narrative-appendix"]
+    page = sized_report.page
+    order = page.evaluate(
+        """() => [...document.querySelectorAll('body > header, .key-findings, nav.toc, main section.chapter')]
+                 .map(e => e.id || e.className)"""
+    )
+    assert order[:3] == ["title-block", "key-findings", "toc"], order
+    assert order[3:] == expected, f"chapters out of reading order: {order[3:]}"
+    assert page.locator(".part-title").evaluate_all("els => els.map(e => e.textContent)") == [p.part for p in parts]
+    body = page.locator("body").inner_text()
+    title = page.locator("h1").inner_text()
+    assert body.count(title) == 1, "the title appears once"
+    assert body.count("Cite as:") == 1, "the report's citation appears once"
+    assert page.locator("#nb-03_narrative-appendix").get_by_text("Cite as:").count() == 1, "in the appendix"
+    leads = page.evaluate(
+        "() => [...document.querySelectorAll('main section.chapter:not([id$=appendix]) .prose')].filter("
+        "d => d.querySelector('h2')).map(d => d.querySelector('h2 + p').innerText)"
+    )
+    assert len(leads) == len(expected) - 1 and all(
+        lead.startswith("Where this fits") and lead.count(". ") >= 1 for lead in leads
+    ), leads
+
+
+def _figures(page: Any) -> list[dict[str, Any]]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('figure.kzmv-figure')].map(f => ({
+            id: f.id, number: f.dataset.number, table: f.dataset.table, cut: JSON.parse(f.dataset.cut),
+            label: f.querySelector('.fig-label').innerText, cite: f.querySelector('.fig-cite').innerText,
+            source: f.querySelector('.fig-source').innerText}))"""
+    )
+
+
+def _cut(table: str, cut: dict[str, Any]) -> Any:
+    import pandas as pd
+
+    frame = pd.read_csv(ROOT / "data" / "processed" / f"{table}.csv", dtype=str, keep_default_na=False)
+    for column, values in (cut.get("rows") or {}).items():
+        frame = frame[frame[column].isin([str(v) for v in values])]
+    return frame[cut["columns"]] if cut.get("columns") else frame
+
+
+def test_every_figure_offers_its_numbers_downloads_source_and_citation(file_report: Opened) -> None:
+    import io
+
+    import pandas as pd
+    from PIL import Image
+
+    page = file_report.page
+    figures = _figures(page)
+    assert len(figures) >= 20
+    assert [f["label"] for f in figures] == [f"Figure {i}." for i in range(1, len(figures) + 1)]
+    lof = page.locator("ol.toc-figures a").evaluate_all("els => els.map(a => [a.getAttribute('href'), a.innerText])")
+    assert lof == [[f"#{f['id']}", f"Figure {f['number']}"] for f in figures], "the list of figures is in the contents"
+    for fig in figures:
+        name, box = fig["id"].removeprefix("fig-"), page.locator(f"#{fig['id']}")
+        assert re.search(r"Sources?:", fig["source"]) and fig["cite"].startswith(
+            f"How to cite this figure: Figure {fig['number']},"
+        )
+        # the table, behind a toggle the keyboard opens
+        summary = box.locator("details.fig-data > summary")
+        summary.focus()
+        page.keyboard.press("Enter")
+        table = box.locator("details.fig-data table")
+        assert table.is_visible(), f"{name}: Enter on the toggle shows no table"
+        shown = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.innerText))")
+        expected = _cut(fig["table"], fig["cut"])
+        assert shown == expected.replace("", "—").values.tolist(), f"{name}: the table is not its processed table"
+        # the three downloads, as a reader clicks them
+        files = {}
+        for kind in ("csv", "svg", "png"):
+            with page.expect_download() as info:
+                box.locator(f"a.dl-{kind}").click()
+            download = info.value
+            assert download.suggested_filename == f"{name}.{kind}"
+            files[kind] = Path(download.path()).read_bytes()
+        decoded = pd.read_csv(io.BytesIO(files["csv"]), dtype=str, keep_default_na=False)
+        pd.testing.assert_frame_equal(decoded.reset_index(drop=True), expected.reset_index(drop=True))
+        assert files["svg"] == (ROOT / "figures" / f"{name}.svg").read_bytes(), f"{name}: SVG download differs"
+        assert files["png"] == (ROOT / "figures" / f"{name}.png").read_bytes(), f"{name}: PNG download differs"
+        assert Image.open(io.BytesIO(files["png"])).width >= 800
+
+
+def test_figure_cross_references_resolve(file_report: Opened) -> None:
+    page = file_report.page
+    numbers = {f["id"]: f["number"] for f in _figures(page)}
+    links = page.locator("main a[href^='#fig-']").evaluate_all(
+        "els => els.map(a => [a.getAttribute('href').slice(1), a.innerText, !!a.closest('#nb-03_narrative')])"
+    )
+    assert any(in_argument for *_, in_argument in links), "the argument links to no figure"
+    for target, text, _ in links:
+        assert target in numbers, f"a link to #{target}, which is no figure"
+        if text.startswith("Figure"):
+            assert text == f"Figure {numbers[target]}", f"{text} links to figure {numbers[target]}"
+
+
+def test_nothing_overflows_the_page(sized_report: Opened) -> None:
+    page = sized_report.page
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
+    wider = page.evaluate(
+        """() => [...document.querySelectorAll('main *')].filter(e => {
+                const r = e.getBoundingClientRect();
+                return r.width > 0 && r.right > innerWidth + 1 && !e.closest('.output, .table-scroll');
+            }).map(e => e.tagName + '.' + e.className).slice(0, 5)"""
+    )
+    assert not wider, f"elements wider than the page: {wider}"
+
+
+def test_every_control_is_reachable_by_keyboard(file_report: Opened) -> None:
+    page = file_report.page
+    unreachable = page.evaluate(
+        """() => [...document.querySelectorAll('a[href], summary, [tabindex]')].filter(el => {
+                if (el.tabIndex < 0) return true;
+                const d = el.closest('details:not([open])');
+                if (d && el.tagName !== 'SUMMARY') d.open = true;
+                el.focus();
+                return document.activeElement !== el;
+            }).map(el => el.outerHTML.slice(0, 80))"""
+    )
+    assert not unreachable, f"controls the keyboard cannot reach: {unreachable[:5]}"
+    underlined = page.evaluate(
+        "() => [...document.querySelectorAll('main a')].every(a => getComputedStyle(a).textDecorationLine.includes('underline'))"
+    )
+    assert underlined, "links must not be told apart from text by colour alone"
+
+
+@pytest.mark.parametrize("opened_details", [False, True], ids=["closed", "open"])
+def test_axe_finds_no_serious_or_critical_violation(file_report: Opened, opened_details: bool) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = file_report.page
+    if opened_details:
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"axe-core: {bad}"
+    assert not [r for r in file_report.requests if _leaves_machine(r)], "the audit fetched nothing"

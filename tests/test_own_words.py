@@ -27,7 +27,7 @@ def _words(text: str) -> list[str]:
 def _report_prose() -> str:
     page = (ROOT / "report" / "index.html").read_text(encoding="utf-8")
     # the bibliography cites the sources by their titles and URLs: that is citation, not prose
-    start, end = page.index('<h3 id="bibliography"'), page.index('<h3 id="downloads"')
+    start, end = page.index('<h2 id="bibliography"'), page.index('<h2 id="downloads"')  # appendix chapters
     page = page[:start] + page[end:]
     for pattern in (r"<img[^>]*>", r"<details.*?</details>", r"<style.*?</style>", r"<[^>]+>"):
         page = re.sub(pattern, " ", page, flags=re.S)

@@ -51,10 +51,81 @@ def test_published_report_is_self_contained_and_its_toc_links_resolve() -> None:
     assert targets and all(t in ids for t in targets)
     figures = re.findall(r"<figure class=\"kzmv-figure\"[^>]*>(.*?)</figure>", page, re.S)
     assert figures and all(
-        'alt="' in f and "data:image/svg+xml;base64," in f and re.search(r"Sources?:", f) for f in figures
+        'alt="' in f and "data:image/svg+xml;charset=utf-8," in f and re.search(r"Sources?:", f) for f in figures
     )
 
 
 def test_report_stays_under_five_megabytes() -> None:
     """One file readers can e-mail: the README promises under 5 MB."""
-    assert (ROOT / "report" / "index.html").stat().st_size < 5 * 1024 * 1024
+    assert (ROOT / "report" / "index.html").stat().st_size < 5_000_000, "with every figure's downloads inside"
+
+
+def _figure_cell(name: str, table: str | None = "t") -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("chart()")
+    meta = {
+        "figure": name,
+        "alt": "a",
+        "title": "T",
+        "subtitle": "s",
+        "source": "Source: x",
+        "note": "",
+        "table": table,
+    }
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<figure></figure>"}, metadata={"kzmv": meta})
+    ]
+    return cell
+
+
+def test_figure_links_read_figure_n_and_a_missing_one_stops_the_render() -> None:
+    import pytest
+
+    from kzmv.errors import PipelineError
+
+    r = _Renderer({"a_chart": 1, "b_chart": 2})
+    r.notebook = "03_narrative"
+    html = r.markdown("See [Figure](#fig-b_chart) and [the first](#fig-a_chart).", trusted=False)
+    assert '<a href="#fig-b_chart">Figure 2</a>' in html and '<a href="#fig-a_chart">the first</a>' in html
+    with pytest.raises(PipelineError, match=r"^notebook 03_narrative: the link #fig-nope names no figure"):
+        r.markdown("[Figure](#fig-nope)", trusted=True)
+
+
+def test_reading_order_numbers_figures_and_moves_appendix_cells() -> None:
+    from kzmv.build.render import figure_order, reading_layout
+    from kzmv.build.spec import Pipeline
+
+    steps = [{"name": n, "path": f"{n}.ipynb", "title": n} for n in ("prep", "story")]
+    order = [{"part": "Argument", "notebooks": ["story"]}, {"part": "Appendix", "notebooks": ["prep"]}]
+    pipeline = Pipeline.model_validate({"report": {}, "reading_order": order, "notebooks": steps})
+    prep, story = nbformat.v4.new_notebook(), nbformat.v4.new_notebook()
+    prep.cells = [_figure_cell("prep_chart")]
+    back = nbformat.v4.new_markdown_cell("## Bibliography", metadata={"tags": ["appendix"]})
+    story.cells = [nbformat.v4.new_markdown_cell("# Story"), _figure_cell("story_chart"), back]
+    layout = reading_layout(pipeline, {"prep": prep, "story": story})
+    assert [(t, [s[0] for s in sections]) for t, sections in layout] == [
+        ("Argument", ["nb-story"]),
+        ("Appendix", ["nb-prep", "nb-story-appendix"]),
+    ]
+    assert figure_order(layout) == {"story_chart": 1, "prep_chart": 2}
+
+
+def test_a_figure_without_its_table_is_one_line(tmp_path: Path) -> None:
+    import pytest
+
+    from kzmv.build.figure_panel import FigureInfo, figure_data
+    from kzmv.errors import PipelineError
+
+    (tmp_path / "t.csv").write_text("year,value\n2020,1\n2021,\n")
+    info = FigureInfo.from_output(_figure_cell("c").outputs[0], "01_trade")
+    assert info is not None
+    assert figure_data(info, tmp_path) == (["year", "value"], [["2020", "1"], ["2021", ""]])
+    cut = FigureInfo(**{**info.__dict__, "rows": {"year": [2021]}, "columns": ["value"]})
+    assert figure_data(cut, tmp_path) == (["value"], [[""]]), "a missing value stays missing"
+    for bad, message in [
+        ({"table": None}, r"no processed table holds its numbers; pass table="),
+        ({"table": "nope"}, r"data/processed/nope.csv does not exist"),
+        ({"columns": ["colour"]}, r"has no column 'colour'"),
+        ({"rows": {"year": [1990]}}, r"the rows it selects .* are empty"),
+    ]:
+        with pytest.raises(PipelineError, match=message):
+            figure_data(FigureInfo(**{**info.__dict__, **bad}), tmp_path)

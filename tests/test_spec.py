@@ -122,8 +122,31 @@ def _changed(notebook: int, **fields: object) -> dict:
     return doc
 
 
+def _read_in(*parts: list[str]) -> dict:
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["reading_order"] = [{"part": f"Part {i}", "notebooks": names} for i, names in enumerate(parts)]
+    return doc
+
+
 def test_a_good_pipeline_loads(checkout: Path) -> None:
     assert load_pipeline(_write(checkout, GOOD)).order() == ["prep", "chart"]
+
+
+def test_the_reading_order_is_not_the_running_order(checkout: Path) -> None:
+    pipeline = load_pipeline(_write(checkout, _read_in(["chart"], ["prep"])))
+    assert pipeline.order() == ["prep", "chart"], "the notebooks still run in the order the data need"
+    assert [(p.part, p.notebooks) for p in pipeline.reading_parts()] == [("Part 0", ["chart"]), ("Part 1", ["prep"])]
+    plain = load_pipeline(_write(checkout, GOOD)).reading_parts()
+    assert [p.notebooks for p in plain] == [["prep", "chart"]], "without a reading order, the file order"
+
+
+def test_the_real_report_reads_argument_evidence_appendix(root: Path) -> None:
+    parts = load_pipeline(root / "pipeline.yml").reading_parts()
+    assert [p.notebooks for p in parts] == [
+        ["03_narrative"],
+        ["01_trade", "02_investment_energy", "04_politics_security"],
+        ["00_data_prep"],
+    ]
 
 
 @pytest.mark.parametrize(
@@ -148,6 +171,13 @@ def test_a_good_pipeline_loads(checkout: Path) -> None:
         (_changed(1, parameters={"year": {"default": 2020, "min": 2030, "max": 2025, "help": "h"}}), r"is above max"),
         (_changed(1, parameters={"year": {"default": 1990, "min": 2000, "max": 2025, "help": "h"}}), r"out of range"),
         (_changed(1, colour="red"), r"colour: Extra inputs are not permitted"),
+        (
+            _read_in(["chart"], ["prep", "nope"]),
+            r"reading_order names 'nope', which is no notebook .* list each of prep, chart once",
+        ),
+        (_read_in(["chart", "prep"], ["chart"]), r"reading_order lists chart twice; list each of prep, chart once"),
+        (_read_in(["chart"]), r"reading_order leaves out prep; list each of prep, chart once"),
+        (_read_in(["chart"], []), r"reading_order.*notebooks: List should have at least 1 item"),
     ],
 )
 def test_a_wrong_pipeline_is_one_line_naming_the_problem(checkout: Path, doc: dict, message: str) -> None:

@@ -174,11 +174,17 @@ def step_key(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path
 
 
 def render_key(root: Path, base: Path, env_key: str, names: Iterable[str]) -> str:
-    """The report's key: the executed notebooks under ``base``, the files the title block and back matter read."""
+    """The report's key: the executed notebooks under ``base``, the files the title block and back matter read,
+    and the figures and processed tables under ``base`` that the report embeds as downloads."""
     nbs = [base / "report" / "notebooks" / f"{name}.ipynb" for name in names]
     extras = [root / "pipeline.yml", root / "data" / "sources.yml", root / "data" / "dictionary.yml"]
+    extras += sorted((root / "src" / "kzmv" / "build" / "templates").glob("*"))  # not in the environment key (.py only)
+    embedded = sorted(
+        p for folder in ("figures", "data/processed") if (base / folder).is_dir() for p in (base / folder).iterdir()
+    )
     return _hash_bytes(
         env_key.encode(),
         *(p.read_bytes() if p.is_file() else b"missing" for p in nbs),
         *(_file_hash(e).encode() for e in extras),
+        *(f"{p.relative_to(base).as_posix()}={_file_hash(p)}".encode() for p in embedded if p.is_file()),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +22,21 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from kzmv import __version__
+from kzmv.build.figure_panel import FigureInfo, panel_html
 from kzmv.build.spec import Pipeline
+from kzmv.errors import PipelineError
 from kzmv.story.display import DATA_NOTE_KEY, FINDINGS_KEY, RECORD_MIME
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
+SCROLL_BOX = '<div class="output" tabindex="0">'  # a box that may scroll sideways, reachable by keyboard
+APPENDIX_TAG = "appendix"  # a cell so tagged is read in the report's last part, whatever notebook it is in
+
+
 @dataclass
 class Heading:
-    level: int
+    level: int  # 0 for a part of the report, 1 for a chapter, 2 and 3 for its sections
     text: str
     anchor: str
 
@@ -40,13 +46,17 @@ def _slug(text: str) -> str:
 
 
 class _Renderer:
-    """Markdown to HTML with stable, unique heading ids collected for the TOC."""
+    """Markdown to HTML with stable, unique heading ids collected for the TOC, and figure links numbered."""
 
-    def __init__(self) -> None:
+    def __init__(self, figure_numbers: dict[str, int] | None = None) -> None:
         self.headings: list[Heading] = []
         self.key_findings: list[str] = []  # Markdown the notebooks flagged for the top of the report
         self.data_note: str | None = None  # the title block's "date of the data", computed by a notebook
         self.used: set[str] = set()
+        # the figures of the whole report, by name; None when one notebook is rendered on its own, with no numbers to give
+        self.figure_numbers = figure_numbers
+        self.notebook = ""  # the notebook being rendered, for messages
+        self.promote = 0  # levels to raise headings by: an appendix section's "##" is a chapter of the appendix
         self.trusted = MarkdownIt("commonmark", {"html": True}).enable("table")
         self.data = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -54,29 +64,68 @@ class _Renderer:
     def _closing(tokens: list, start: int) -> int:
         return next(j for j in range(start + 1, len(tokens)) if tokens[j].type == "heading_close")
 
+    def anchor(self, title: str) -> str:
+        anchor = base = _slug(title)
+        n = 2
+        while anchor in self.used:
+            anchor, n = f"{base}-{n}", n + 1
+        self.used.add(anchor)
+        return anchor
+
+    def _number_figure_links(self, inline: Any) -> None:
+        """``[Figure](#fig-<name>)`` reads "Figure N"; a link to a figure the report lacks stops the render."""
+        children = inline.children or []
+        if self.figure_numbers is None:
+            return
+        for i, token in enumerate(children):
+            href = token.attrGet("href") if token.type == "link_open" else None
+            if not (isinstance(href, str) and href.startswith("#fig-")):
+                continue
+            name = href.removeprefix("#fig-")
+            if name not in self.figure_numbers:
+                raise PipelineError(
+                    f"notebook {self.notebook}: the link {href} names no figure of the report "
+                    f"(figure ids are fig-<figure file stem>, e.g. fig-{next(iter(self.figure_numbers), 'trade_top_partners')})"
+                )
+            end = next(j for j in range(i + 1, len(children)) if children[j].type == "link_close")
+            words = "".join(t.content for t in children[i + 1 : end] if t.type == "text").strip()
+            if words == "Figure" and end == i + 2:
+                children[i + 1].content = f"Figure {self.figure_numbers[name]}"
+
     def markdown(self, text: str, trusted: bool) -> str:
         md = self.trusted if trusted else self.data
         tokens = md.parse(text)
         for i, token in enumerate(tokens):
+            if token.type == "inline":
+                self._number_figure_links(token)
             if token.type == "heading_open":
                 inline = tokens[i + 1]
                 title = inline.content
-                anchor = base = _slug(title)
-                n = 2
-                while anchor in self.used:
-                    anchor, n = f"{base}-{n}", n + 1
-                self.used.add(anchor)
+                anchor = self.anchor(title)
                 token.attrSet("id", anchor)
-                level = int(token.tag[1])
+                level = max(1, int(token.tag[1]) - self.promote)
                 # the report has one <h1>, its title: a notebook's "#" chapter heading becomes <h2>
                 shifted = f"h{min(level + 1, 6)}"
                 token.tag = tokens[self._closing(tokens, i)].tag = shifted
                 if level <= 3:
                     self.headings.append(Heading(level, title, anchor))
-        return md.renderer.render(tokens, md.options, {})
+        rendered = md.renderer.render(tokens, md.options, {})
+        # a wide table scrolls in its own box, which the keyboard can reach, never the page
+        return rendered.replace("<table>", SCROLL_BOX + "<table>").replace("</table>", "</table></div>")
 
 
-def _outputs_html(cell: Any, r: _Renderer) -> list[str]:
+@dataclass
+class _Figures:
+    """Where the figures' files are, and how the report is cited, for the figure panels."""
+
+    numbers: dict[str, int]
+    folder: Path
+    processed: Path
+    citation: str
+    listed: list[tuple[int, FigureInfo]] = field(default_factory=list)
+
+
+def _outputs_html(cell: Any, r: _Renderer, figs: _Figures | None = None) -> list[str]:
     parts: list[str] = []
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
@@ -90,10 +139,17 @@ def _outputs_html(cell: Any, r: _Renderer) -> list[str]:
             )
             continue
         data = output.get("data", {})
+        info = FigureInfo.from_output(output, r.notebook) if figs is not None else None
         if RECORD_MIME in data:
             continue
-        if "text/html" in data:
-            parts.append(f'<div class="output">{data["text/html"]}</div>')
+        if info is not None and figs is not None:
+            number = figs.numbers[info.name]
+            figs.listed.append((number, info))
+            parts.append(panel_html(info, number, figs.folder, figs.processed, figs.citation))
+        elif "text/html" in data:
+            markup = data["text/html"]
+            opening = SCROLL_BOX if "<table" in markup else '<div class="output">'
+            parts.append(f"{opening}{markup}</div>")
         elif "text/markdown" in data and output.get("metadata", {}).get(DATA_NOTE_KEY):
             r.data_note = data["text/markdown"]
             parts.append(f'<div class="prose">{r.markdown(data["text/markdown"], trusted=False)}</div>')
@@ -110,37 +166,91 @@ def _outputs_html(cell: Any, r: _Renderer) -> list[str]:
     return parts
 
 
+def cell_html(cell: Any, r: _Renderer, figs: _Figures | None = None) -> list[str]:
+    """HTML blocks for one cell: Markdown as prose, code collapsed, then the code's outputs."""
+    if cell.cell_type == "markdown":
+        return [f'<div class="prose">{r.markdown(cell.source, trusted=True)}</div>']
+    if cell.cell_type != "code":
+        return []
+    tags = cell.metadata.get("tags", [])
+    if "parameters" in tags:
+        return []  # the injected cell shows the values actually used
+    label = "Parameters used" if "injected-parameters" in tags else "Show code"
+    code = (
+        f'<details class="code"><summary>{label}</summary>'
+        f'<pre><code class="language-python">{html.escape(cell.source)}</code></pre></details>'
+    )
+    return [code, *_outputs_html(cell, r, figs)]
+
+
 def notebook_sections(nb: Any, r: _Renderer, name: str) -> list[str]:
     """HTML blocks for one executed notebook, in cell order."""
-    blocks: list[str] = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            blocks.append(f'<div class="prose">{r.markdown(cell.source, trusted=True)}</div>')
-        elif cell.cell_type == "code":
-            tags = cell.metadata.get("tags", [])
-            label = (
-                "Parameters used"
-                if "injected-parameters" in tags
-                else ("Default parameters" if "parameters" in tags else "Show code")
-            )
-            if "parameters" in tags:
-                continue  # the injected cell shows the values actually used
-            blocks.append(
-                f'<details class="code"><summary>{label}</summary>'
-                f'<pre><code class="language-python">{html.escape(cell.source)}</code></pre></details>'
-            )
-            blocks.extend(_outputs_html(cell, r))
-    return blocks
+    r.notebook = name
+    return [block for cell in nb.cells for block in cell_html(cell, r)]
+
+
+def _is_appendix(cell: Any) -> bool:
+    return APPENDIX_TAG in cell.metadata.get("tags", [])
+
+
+def reading_layout(pipeline: Pipeline, notebooks: dict[str, Any]) -> list[tuple[str, list[tuple[str, str, list]]]]:
+    """The report as it is read: ``[(part title, [(section id, notebook, cells)])]``.
+
+    Each notebook's chapter sits in its part of ``pipeline.yml``'s reading order;
+    the cells a notebook tags ``appendix`` are moved to the end of the last part.
+    """
+    parts = pipeline.reading_parts()
+    layout = [
+        (part.part, [(f"nb-{n}", n, [c for c in notebooks[n].cells if not _is_appendix(c)]) for n in part.notebooks])
+        for part in parts
+    ]
+    moved = [
+        (f"nb-{n}-appendix", n, [c for c in notebooks[n].cells if _is_appendix(c)]) for p in parts for n in p.notebooks
+    ]
+    layout[-1][1].extend(m for m in moved if m[2])
+    return layout
+
+
+def figure_order(layout: list[tuple[str, list[tuple[str, str, list]]]]) -> dict[str, int]:
+    """Each figure's number in reading order; a figure shown twice stops the render (its id must be unique)."""
+    numbers: dict[str, int] = {}
+    for _, sections in layout:
+        for _, name, cells in sections:
+            for cell in cells:
+                for output in cell.get("outputs", []):
+                    info = FigureInfo.from_output(output, name)
+                    if info is None:
+                        continue
+                    if info.name in numbers:
+                        raise PipelineError(
+                            f"notebook {name}: figure {info.name} is shown twice; show each figure once"
+                        )
+                    numbers[info.name] = len(numbers) + 1
+    return numbers
 
 
 def render_report(pipeline: Pipeline, stage: Path, root: Path) -> Path:
-    """Write ``report/index.html`` in ``stage`` from the executed notebooks there."""
-    r = _Renderer()
-    chapters = []
-    for name in (step.name for step in pipeline.notebooks):  # chapters in the order pipeline.yml lists them
-        executed = stage / "report" / "notebooks" / f"{name}.ipynb"
-        nb = nbformat.read(executed, as_version=4)
-        chapters.append({"name": name, "title": pipeline.step(name).title, "blocks": notebook_sections(nb, r, name)})
+    """Write ``report/index.html`` in ``stage`` from the executed notebooks there, in reading order."""
+    notebooks = {
+        step.name: nbformat.read(stage / "report" / "notebooks" / f"{step.name}.ipynb", as_version=4)
+        for step in pipeline.notebooks
+    }
+    layout = reading_layout(pipeline, notebooks)
+    numbers = figure_order(layout)
+    citation = f"{pipeline.report.get('citation', '').strip().rstrip('.')}, version {__version__}."
+    figs = _Figures(numbers, stage / "figures", stage / "data" / "processed", citation)
+    r = _Renderer(numbers)
+    parts = []
+    for title, sections in layout:
+        anchor = r.anchor(f"part-{title}") if title else ""
+        if title:
+            r.headings.append(Heading(0, title, anchor))
+        chapters = []
+        for section_id, name, cells in sections:
+            r.notebook, r.promote = name, int(section_id.endswith("-appendix"))
+            blocks = [block for cell in cells for block in cell_html(cell, r, figs)]
+            chapters.append({"id": section_id, "name": name, "blocks": blocks})
+        parts.append({"title": title, "anchor": anchor, "chapters": chapters})
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -149,10 +259,11 @@ def render_report(pipeline: Pipeline, stage: Path, root: Path) -> Path:
     page = env.get_template("report.html.j2").render(
         report=pipeline.report,
         version=__version__,
-        chapters=chapters,
+        parts=parts,
         headings=r.headings,
+        figures=sorted(figs.listed, key=lambda item: item[0]),
         key_findings=r.key_findings,
-        data_note=r.data_note or pipeline.report["data_note"],
+        data_note=r.data_note or pipeline.report.get("data_note", ""),
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
     )
     out = stage / "report" / "index.html"

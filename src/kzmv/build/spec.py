@@ -238,8 +238,22 @@ class NotebookStep(BaseModel):
         return values
 
 
+class ReadingPart(BaseModel):
+    """One part of the report as it is read: a heading and the notebooks' chapters under it, in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    part: str = Field(min_length=1)
+    notebooks: list[str] = Field(min_length=1)
+
+
 class Pipeline(BaseModel):
     """The whole of ``pipeline.yml``, validated as a whole.
+
+    ``reading_order`` is the order the report is read in, which is not the
+    order the notebooks run in (that follows the data, :meth:`order`): readers
+    want the argument first and the data preparation last. Left out, the
+    chapters follow the file order under one part.
 
     :func:`load_pipeline` also checks it against the checkout
     (:meth:`check_checkout`).
@@ -248,6 +262,7 @@ class Pipeline(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     report: dict[str, str]
+    reading_order: list[ReadingPart] | None = None
     notebooks: list[NotebookStep]
 
     @model_validator(mode="after")
@@ -257,7 +272,30 @@ class Pipeline(BaseModel):
         if twice:
             raise ValueError(f"notebook name {twice[0]!r} is used twice; give every notebook its own name")
         self.order()  # two writers of one output, or a cycle
+        self._reading_order_valid(names)
         return self
+
+    def _reading_order_valid(self, names: list[str]) -> None:
+        """Every notebook read exactly once: none unknown, none twice, none left out."""
+        if self.reading_order is None:
+            return
+        listed = [n for part in self.reading_order for n in part.notebooks]
+        every = f"list each of {', '.join(names)} once"
+        unknown = [n for n in listed if n not in names]
+        if unknown:
+            raise ValueError(f"reading_order names {unknown[0]!r}, which is no notebook of pipeline.yml; {every}")
+        repeated = sorted({n for n in listed if listed.count(n) > 1})
+        if repeated:
+            raise ValueError(f"reading_order lists {repeated[0]} twice; {every}")
+        left_out = [n for n in names if n not in listed]
+        if left_out:
+            raise ValueError(f"reading_order leaves out {', '.join(left_out)}; {every}")
+
+    def reading_parts(self) -> list[ReadingPart]:
+        """The parts of the report in reading order (the file order under one untitled part if none is declared)."""
+        if self.reading_order is not None:
+            return list(self.reading_order)
+        return [ReadingPart.model_construct(part="", notebooks=[s.name for s in self.notebooks])]
 
     def check_checkout(self, root: Path) -> None:
         """The declaration against the files of the checkout at ``root``; a ValueError names the first problem.

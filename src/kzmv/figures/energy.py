@@ -171,6 +171,7 @@ def oil_routes_figure(oil_exports: pd.DataFrame, cpc: pd.DataFrame) -> None:
                 + "'Not itemised': stated total less the routes the pages name."
             ),
         ),
+        table="oil_exports",
     )
 
 
@@ -221,6 +222,7 @@ def oil_production_figure(production: pd.DataFrame, last: int) -> None:
             ),
             note="Production, not exports; energy content, not tonnes.",
         ),
+        table="oil_production",
     )
 
 
@@ -297,4 +299,5 @@ def export_structure_figure(structure: pd.DataFrame, stated: pd.DataFrame) -> No
                 + ". Diamond: share published by the Bureau (as quoted)."
             ),
         ),
+        table="export_structure",
     )

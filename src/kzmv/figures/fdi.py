@@ -116,6 +116,8 @@ def stock_shares_figure(
                 "Netherlands). " + (method_note(footnote) if footnote else IMMEDIATE_NOTE)
             ),
         ),
+        table="fdi_by_group",
+        rows={"measure": ["inward stock"], "year": list(range(first, last + 1))},
     )
 
 
@@ -176,6 +178,8 @@ def big_four_figure(groups_table: pd.DataFrame, first: int, last: int, footnote:
             ),
             note=method_note(footnote) if footnote else IMMEDIATE_NOTE,
         ),
+        table="fdi_by_group",
+        rows={"group": ["Russia", "China", "USA", "EU-27"], "year": list(range(first, last + 1))},
     )
 
 
@@ -288,6 +292,7 @@ def gross_net_figure(gross_net: pd.DataFrame, first: int, last: int) -> None:
                 "so it can be negative. Currencies are not converted; each panel has one."
             ),
         ),
+        table="fdi_gross_vs_net",
     )
 
 
@@ -377,5 +382,7 @@ def activity_figure(
             ),
             note=(f"wiiw: '{footnote.strip().rstrip('.')}'. " if footnote else "") + "The flows shift one year later.",
         ),
+        table="fdi_by_activity",
+        rows={"nace_code": list(codes)},
     )
     plt.close("all")

@@ -62,7 +62,10 @@ def positions_figure(
     ax.set_ylabel("USD billion, end of year")
     mirror = positions_analysis.china_mirror(positions, first, last)
     publish(
-        fig, "investment_positions", FigureText(**_positions_text(positions, mirror, investors, first, last, names))
+        fig,
+        "investment_positions",
+        FigureText(**_positions_text(positions, mirror, investors, first, last, names)),
+        table="fdi_positions_kazakhstan",
     )
 
 

@@ -101,6 +101,8 @@ def gdp_growth_figure(macro_table: pd.DataFrame, first: int, last: int) -> None:
             ),
             note="Average growth is the compound annual rate over the years shown.",
         ),
+        table="macro_indicators",
+        rows={"iso3": ["KAZ"], "indicator": [macro.GDP_USD, macro.GROWTH], "year": list(range(first, last + 1))},
     )
 
 
@@ -176,6 +178,8 @@ def inflation_figure(macro_table: pd.DataFrame, first: int, last: int) -> None:
                 else "Where the sources differ, both are shown."
             ),
         ),
+        table="macro_indicators",
+        rows={"iso3": ["KAZ"], "indicator": [macro.CPI], "year": list(range(first, last + 1))},
     )
 
 
@@ -244,6 +248,7 @@ def exchange_rate_figure(macro_table: pd.DataFrame, check: pd.DataFrame, first: 
                 + ") are not annual averages and are not compared."
             ),
         ),
+        table="exchange_rate_check",
     )
 
 
@@ -392,4 +397,6 @@ def neighbours_figure(
                 + ". Growth after the last actual year is an IMF estimate."
             ),
         ),
+        table="macro_indicators",
+        rows={"iso3": ["KAZ", *countries], "year": list(range(first, last + 1))},
     )

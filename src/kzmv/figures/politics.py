@@ -82,7 +82,12 @@ def ideal_points_figure(
     closest = politics.closest_reference(dist, focus, last, politics.REFERENCES)
     near = closest.index[0]
     moved = politics.who_moved(ideal, focus, near, politics.PRE_WAR_YEAR, last)
-    publish(fig, "politics_ideal_points", FigureText(**_ideal_points_text(ideal, closest, moved, first, last, focus)))
+    publish(
+        fig,
+        "politics_ideal_points",
+        FigureText(**_ideal_points_text(ideal, closest, moved, first, last, focus)),
+        table="unga_ideal_points",
+    )
 
 
 def _ideal_points_text(
@@ -138,7 +143,13 @@ def neighbours_figure(
         if iso3 in (politics.FOCUS, benchmark):
             label.set_fontweight("bold")
     table = politics.moves(ideal, rows, "RUS", start, end)
-    publish(fig, "politics_neighbours", FigureText(**_neighbours_text(ideal, table, start, end, benchmark)))
+    publish(
+        fig,
+        "politics_neighbours",
+        FigureText(**_neighbours_text(ideal, table, start, end, benchmark)),
+        table="unga_ideal_point_distances",
+        rows={"iso3": rows, "year": [start, end]},
+    )
 
 
 def _neighbours_text(ideal: pd.DataFrame, table: pd.DataFrame, start: int, end: int, benchmark: str) -> dict[str, str]:

@@ -84,7 +84,12 @@ def gateway_figure(series: pd.DataFrame, war_x: float, ratios: dict[str, float],
     ax.set_xticks(range(first_year, int(last_x) + 1))
     ax.set_xlim(first_year, last_x + 1.9)
     ax.set_ylabel(f"index, {BASE} average = 100 (log scale)")
-    publish(fig, "sanctions_eu_exports", FigureText(**_gateway_text(series, ratios, year, base_year)))
+    publish(
+        fig,
+        "sanctions_eu_exports",
+        FigureText(**_gateway_text(series, ratios, year, base_year)),
+        table="sanctions_era_trade",
+    )
 
 
 def _gateway_text(series: pd.DataFrame, ratios: dict[str, float], year: int, base_year: int) -> dict[str, str]:

@@ -66,7 +66,13 @@ def arms_figure(windows_table: pd.DataFrame, focus: str, countries: Sequence[str
     right.set_xlabel("% of arms imports (TIV) from Russia")
     right.set_title(f"Russia's share, {last}", fontsize=10, loc="left")
     right.grid(axis="y", visible=False)
-    publish(fig, "security_arms_suppliers", FigureText(**_arms_text(windows_table, mine, latest, focus, names, last)))
+    publish(
+        fig,
+        "security_arms_suppliers",
+        FigureText(**_arms_text(windows_table, mine, latest, focus, names, last)),
+        table="arms_imports_by_window",
+        rows={"recipient_iso3": list(countries)},
+    )
 
 
 def _arms_text(

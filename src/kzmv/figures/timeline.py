@@ -75,4 +75,5 @@ def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> N
                 "events); the table below says how."
             ),
         ),
+        table="key_events",
     )

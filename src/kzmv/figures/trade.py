@@ -241,6 +241,8 @@ def top_partners_figure(top: pd.DataFrame, year: int, flow: str, missing: Sequen
             ),
             note=note,
         ),
+        table="trade_by_partner",
+        rows={"year": [year], "partner_iso3": list(top["partner_iso3"])},
     )
 
 
@@ -330,6 +332,8 @@ def group_shares_figure(by_group: pd.DataFrame, first_year: int, last_year: int,
                 "Oil sold through trading hubs (Bermuda, Switzerland) is counted under 'Other' in the early 2000s."
             ),
         ),
+        table="trade_by_group",
+        rows={"year": list(range(first_year, last_year + 1))},
     )
 
 
@@ -421,6 +425,9 @@ def levels_events_figure(levels: pd.DataFrame, monthly: pd.DataFrame, events: pd
                 else ""
             ),
         ),
+        table="trade_by_group",
+        columns=["year", "group", "turnover_usd_m"],
+        rows={"year": sorted(levels["year"].unique()), "group": sorted(levels["group"].unique())},
     )
 
 
@@ -441,6 +448,8 @@ def _unknown_shares_figure(name: str, year: int, missing: Sequence[str]) -> None
             source=SOURCE_TRADE,
             alt=f"No chart: shares for {year} cannot be computed because {who} have no values.",
         ),
+        table="trade_by_group",
+        rows={"year": [year]},
     )
 
 
@@ -521,6 +530,8 @@ def asymmetry_figure(points: pd.DataFrame, year: int, missing: Sequence[str] = (
             ),
             note="Countries: the top partners ranked in figure 1; diamonds: EU-27 and Central Asia as wholes.",
         ),
+        table="trade_by_group",
+        rows={"year": [year]},
     )
 
 
@@ -642,6 +653,8 @@ def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int) ->
                 f"their squared shares ({', '.join(HUBS.values())}, as the panel's provenance names them)."
             ),
         ),
+        table="trade_concentration",
+        rows={"year": list(range(first_year, last_year + 1))},
     )
 
 
@@ -742,4 +755,6 @@ def mirror_figure(mirror: pd.DataFrame) -> None:
                 )
             ),
         ),
+        table="trade_by_partner",
+        rows={"partner_iso3": ["CHN"], "year": sorted(mirror["year"].unique())},
     )

@@ -62,7 +62,7 @@ def scorecard_figure(table: pd.DataFrame, countries: Sequence[str], focus: str) 
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    publish(fig, "vectors_scorecard", FigureText(**_scorecard_text(table, focus, len(rows))))
+    publish(fig, "vectors_scorecard", FigureText(**_scorecard_text(table, focus, len(rows))), table="vector_scorecard")
 
 
 def _column_label(table: pd.DataFrame, vector: str) -> str:

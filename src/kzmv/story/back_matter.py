@@ -244,9 +244,13 @@ def downloads_markdown(
 
 
 def figure_links(names: list[str], present: set[str] | None = None) -> str:
-    """Markdown links to figures by their HTML id (``#fig-<name>``), only for figures that exist."""
+    """Markdown links to figures by their HTML id (``#fig-<name>``), only for figures that exist.
+
+    Each reads ``[Figure](#fig-<name>)``, which the report renders as "Figure N", N the
+    figure's number in reading order (kzmv.build.render), so no number is typed here.
+    """
     present = present if present is not None else {p.stem for p in paths.figures_dir().glob("*.svg")}
-    links = [f"[{md_escape(n.replace('_', ' '))}](#fig-{n})" for n in names if n in present]
+    links = [f"[Figure](#fig-{n})" for n in names if n in present]
     return ", ".join(links)
 
 

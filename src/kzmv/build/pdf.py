@@ -1,0 +1,111 @@
+"""``make pdf``: the report as a briefing paper, printed from the same HTML by headless Chromium.
+
+One source for screen and paper: the print stylesheet of the report leaves the
+code, the contents' links and the figures' data toggles out and keeps each
+figure on one page; Chromium adds what CSS cannot portably give, a running
+title in the header and "page N of M" in the footer, on A4. Links stay links.
+
+Chromium is Debian's ``/usr/bin/chromium`` (the one the browser test drives;
+no browser is downloaded), or the one ``KZMV_CHROMIUM`` names. The PDF goes to
+``pdf/kzmv-report.pdf``, which git ignores: Chromium stamps each PDF with its
+time and a random document ID, and the HTML it is printed from is the
+committed, byte-for-byte reproducible output.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+from pathlib import Path
+
+from kzmv import paths
+from kzmv.errors import PipelineError
+
+CHROMIUM = Path(os.environ.get("KZMV_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
+RUNNING_TITLE_CHARS = 90
+
+
+def pdf_path(root: Path | None = None) -> Path:
+    return (root or paths.project_root()) / "pdf" / "kzmv-report.pdf"
+
+
+def _header(title: str) -> str:
+    short = title if len(title) <= RUNNING_TITLE_CHARS else title[: RUNNING_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return (
+        '<div style="font: 8px Helvetica, Arial, sans-serif; color: #555; width: 100%; margin: 0 16mm;">'
+        f"{html.escape(short)}</div>"
+    )
+
+
+FOOTER = (
+    '<div style="font: 8px Helvetica, Arial, sans-serif; color: #555; width: 100%; margin: 0 16mm; text-align: right;">'
+    'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+)
+
+
+def make_pdf(report: Path, out: Path, title: str) -> Path:
+    """Print ``report`` (the HTML) to ``out`` as an A4 briefing paper; one PipelineError line if it cannot."""
+    if not report.is_file():
+        raise PipelineError(f"{report} does not exist: run `make report` first, then `make pdf`")
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        raise PipelineError(
+            f"make pdf needs Chromium, and {CHROMIUM} is missing: install it (`apt-get install chromium`) "
+            "or name another with KZMV_CHROMIUM=/path/to/chromium"
+        )
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        raise PipelineError("make pdf needs Playwright: run `make venv` (it is pinned in requirements.txt)") from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+            try:
+                page = browser.new_page()
+                page.goto(report.resolve().as_uri(), wait_until="load")
+                page.emulate_media(media="print")
+                page.pdf(
+                    path=partial,
+                    format="A4",
+                    print_background=True,
+                    display_header_footer=True,
+                    header_template=_header(title),
+                    footer_template=FOOTER,
+                    margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+                    outline=True,
+                    tagged=True,
+                )
+            finally:
+                browser.close()
+    except Error as exc:
+        partial.unlink(missing_ok=True)
+        raise PipelineError(f"Chromium could not print {report}: {str(exc).splitlines()[0]}") from None
+    partial.replace(out)  # a reader never sees half a PDF
+    return out
+
+
+def main() -> int:
+    from kzmv.build.spec import load_pipeline
+
+    try:
+        root = paths.project_root()
+        title = load_pipeline(root / "pipeline.yml").report.get("title", "")
+        out = make_pdf(root / "report" / "index.html", pdf_path(root), title)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out.relative_to(root)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""``make pdf``: the report as an A4 briefing paper, printed by headless Chromium from the same HTML."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kzmv.build import pdf
+from kzmv.build.spec import load_pipeline
+from kzmv.errors import PipelineError
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "report" / "index.html"
+A4 = (595, 842)  # points
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not pdf.CHROMIUM.is_file():
+        pytest.skip(f"Chromium is not installed ({pdf.CHROMIUM})")
+    title = load_pipeline(ROOT / "pipeline.yml").report["title"]
+    return pdf.make_pdf(REPORT, tmp_path_factory.mktemp("pdf") / "kzmv-report.pdf", title)
+
+
+def test_the_pdf_is_an_a4_paper_with_the_title_block_first(printed: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(printed)
+    pages = len(reader.pages)
+    assert 20 <= pages <= 150, f"{pages} pages: a briefing paper with its appendix, neither a leaflet nor the code"
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
+    assert all(abs(w - A4[0]) <= 2 and abs(h - A4[1]) <= 2 for w, h in sizes), f"every page is A4: {sizes}"
+    first = " ".join(reader.pages[0].extract_text().split())
+    title = load_pipeline(ROOT / "pipeline.yml").report["title"]
+    assert title.split(":")[0] in first, "the first page opens with the title"
+    assert "Key findings" in first, "the key findings are on the first page"
+    assert "Page 1 of" in first, "pages are numbered"
+    second = " ".join(reader.pages[1].extract_text().split())
+    assert title[:40] in second, "a running title heads every page"
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Show code" not in text and "checked_parameters(" not in text, "code is left out"
+    assert "Figure 1." in text and "How to cite this figure" in text
+    links = [a for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object().get("/Subtype") == "/Link"]
+    assert links, "links are kept"
+
+
+def test_no_chromium_is_one_line_saying_what_to_install(tmp_path: Path) -> None:
+    env = {**os.environ, "KZMV_CHROMIUM": str(tmp_path / "no-chromium")}
+    proc = subprocess.run([sys.executable, "-m", "kzmv.build.pdf"], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "apt-get install chromium" in proc.stderr, proc.stderr
+
+
+def test_no_report_says_to_build_it_first(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match=r"run `make report` first"):
+        pdf.make_pdf(tmp_path / "index.html", tmp_path / "out.pdf", "t")
