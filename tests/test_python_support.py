@@ -62,7 +62,9 @@ def bin_dir(tmp_path: Path) -> Path:
 def _make(root: Path, bin_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert MAKE is not None
     env = {**os.environ, "PATH": str(bin_dir)}
-    env.pop("PYTHON", None)
+    # `make test PYTHON=...` hands PYTHON to every make below it through MAKEFLAGS: drop that too
+    for name in ("PYTHON", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+        env.pop(name, None)
     return subprocess.run(
         [MAKE, "--no-print-directory", "-f", str(root / "Makefile"), *args],
         cwd=root,
