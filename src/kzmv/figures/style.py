@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -133,7 +134,30 @@ def save(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path
     _write_png(fig, png)
     fig.set_layout_engine(None)
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    svg.write_text(stable_svg_ids(svg.read_text(encoding="utf-8")), encoding="utf-8")
     return svg, png
+
+
+# matplotlib names an SVG's clip paths, markers and hatches by a hash of their exact coordinates
+# (``p``, ``m`` or ``h`` and ten hex digits); referenced as ``url(#id)`` or ``href="#id"``.
+_SVG_ID = re.compile(r'id="([pmh][0-9a-f]{10})"')
+
+
+def stable_svg_ids(text: str) -> str:
+    """Rename matplotlib's hashed SVG ids by order of appearance (``clip1``, ``marker2``, ...).
+
+    Why: the hash covers every bit of a clip rectangle's floating-point bounds,
+    which the layout solver can shift in the last bit between otherwise equal
+    runs (seen between a cold kernel and a forked one on Python 3.13), so the
+    same chart could be written with other ids. The drawing does not change;
+    numbered ids keep the file byte-identical across runs.
+    """
+    kinds = {"p": "clip", "m": "marker", "h": "hatch"}
+    names = {old: f"{kinds[old[0]]}{i}" for i, old in enumerate(dict.fromkeys(_SVG_ID.findall(text)), start=1)}
+    if not names:
+        return text
+    pattern = re.compile(r'(id="|#)(' + "|".join(map(re.escape, names)) + r')(?=["\)])')
+    return pattern.sub(lambda m: m.group(1) + names[m.group(2)], text)
 
 
 def _write_png(fig: Figure, path: Path) -> None:
