@@ -10,7 +10,7 @@ import pandas as pd
 
 from kzmv.build.render import _Renderer, notebook_sections
 from kzmv.story import claims
-from kzmv.story.key_findings import TABLES, findings_markdown
+from kzmv.story.key_findings import TABLES, findings_markdown, vectors_finding
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,7 +23,7 @@ def _published() -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
 def test_findings_agree_with_the_ledger_and_the_tables() -> None:
     tables, ledger = _published()
     text = findings_markdown(tables, ledger)
-    assert text.count("\n- ") == 4, "five bullets"
+    assert text.count("\n- ") == 5, "six bullets"
     crude = float(ledger.loc[ledger["claim_id"] == "B1", "measured"].iloc[0])
     assert f"Crude oil earned {crude:.0f}% of the value of goods exports in 2024" in text
     by_group = tables["trade_by_group"]
@@ -77,3 +77,23 @@ def test_the_claims_headline_is_worded_from_the_counts() -> None:
     failing = ledger.assign(verdict=ledger["verdict"].replace({"supported": "not supported"}))
     assert "Most of the published claims that can be tested do not hold" in findings_markdown(tables, failing)
     assert "mostly hold" in findings_markdown(tables, ledger)
+
+
+def test_the_vectors_finding_names_the_leaders_the_scorecard_gives() -> None:
+    tables, ledger = _published()
+    card = tables["vector_scorecard"]
+    text = vectors_finding(card, ledger)
+    kaz = card[(card["country_iso3"] == "KAZ") & card["leader"].notna()]
+    russia = kaz.loc[kaz["leader"] == "Russia", "vector"].tolist()
+    assert f"Of the {len(kaz)} vectors the scorecard compares for Kazakhstan, Russia leads {len(russia)}:" in text
+    neutral = float(ledger.loc[ledger["claim_id"] == "B28", "measured"].iloc[0])
+    assert f"{neutral:.0f}% of Kazakhstan's known votes took neither side" in text
+    # hand every vector to Russia: the lead and the count follow
+    all_russia = card.assign(leader=card["leader"].where(card["leader"].isna(), "Russia"))
+    changed = vectors_finding(all_russia, ledger)
+    assert changed.startswith("- **Russia leads in every vector the data reach.**")
+    assert f"Russia leads {len(kaz)}:" in changed and "EU-27 leads" not in changed
+    # a vector without data is not counted either way
+    fewer = card.copy()
+    fewer.loc[(fewer["country_iso3"] == "KAZ") & (fewer["vector"] == "arms"), "leader"] = None
+    assert f"Of the {len(kaz) - 1} vectors" in vectors_finding(fewer, ledger)

@@ -17,9 +17,57 @@ from kzmv.analysis import energy, periods
 from kzmv.analysis.trade import last_complete_year
 from kzmv.story import claims
 from kzmv.story.claims import measures
+from kzmv.story.prose import join_and, named
 
 BEFORE_SHOCKS = periods.BASE_YEAR
-TABLES = ("trade_by_group", "fdi_by_group", "fdi_by_partner", "export_structure", "oil_exports")
+TABLES = ("trade_by_group", "fdi_by_group", "fdi_by_partner", "export_structure", "oil_exports", "vector_scorecard")
+FOCUS = "KAZ"
+# The ledger's claim of a neutral stance at the UN since the invasion (data/claims.yml).
+NEUTRAL_VOTES_CLAIM = "B28"
+
+
+def _vector_cell(row: pd.Series) -> str:
+    """ "arms (88% in 2020–2024)" or "UN votes (the nearest ideal point in 2024)": one scorecard row for prose."""
+    if row["unit"] == "percent of the total":
+        return f"{row['vector']} ({row['leader_value']:.0f}% in {row['period']})"
+    return f"{row['vector']} (the nearest ideal point of the partners compared, in {row['period']})"
+
+
+def vectors_finding(scorecard: pd.DataFrame, ledger: pd.DataFrame, country: str = FOCUS) -> str:
+    """The scorecard's answer in one bullet: which vectors Russia leads, which others lead, and the UN stance.
+
+    Why in the key findings: the sources argue political and security limits as
+    well as economic ones, and a summary of trade and investment alone would
+    answer only a third of their case. Vectors the data do not reach are left
+    out, and the count says how many were compared.
+    """
+    rows = scorecard[(scorecard["country_iso3"] == country) & scorecard["leader"].notna()]
+    russia = rows[rows["leader"] == "Russia"]
+    others = rows[rows["leader"] != "Russia"]
+    lead = (
+        f"Russia leads in {join_and(russia['vector'])}; "
+        + "; ".join(f"{named(g)} in {join_and(r['vector'])}" for g, r in others.groupby("leader", sort=False))
+        + "."
+        if len(others)
+        else "Russia leads in every vector the data reach."
+    )
+    text = (
+        f"- **{lead[0].upper() + lead[1:]}** Of the {len(rows)} vectors the scorecard compares for Kazakhstan, "
+        f"Russia leads {len(russia)}: {join_and(_vector_cell(r) for _, r in russia.iterrows())}"
+    )
+    if len(others):
+        text += "; " + "; ".join(
+            f"{named(g)} leads {join_and(_vector_cell(r) for _, r in part.iterrows())}"
+            for g, part in others.groupby("leader", sort=False)
+        )
+    text += ". Arms are SIPRI trend-indicator values, not money; an ideal point is a position, not an alliance."
+    neutral = ledger.loc[ledger["claim_id"] == NEUTRAL_VOTES_CLAIM, "measured"]
+    if len(neutral) and pd.notna(neutral.iloc[0]):
+        text += (
+            f" On the UN's Ukraine resolutions since the invasion, {float(neutral.iloc[0]):.0f}% of Kazakhstan's "
+            "known votes took neither side."
+        )
+    return text
 
 
 def _share(by_group: pd.DataFrame, year: int | list[int], group: str, flow: str) -> float:
@@ -39,7 +87,7 @@ def _headline(counts: dict[str, int], fragile: int) -> str:
 
 
 def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> str:
-    """Five Markdown bullets: trade, Russia since the pre-war year, oil, investment, the claims."""
+    """Six Markdown bullets: trade, Russia since the pre-war year, oil, investment, the vectors, the claims."""
     by_group = tables["trade_by_group"]
     year = last_complete_year(by_group["year"])
     base = list(range(periods.ALTERNATIVE_BASE[0], periods.ALTERNATIVE_BASE[1] + 1))
@@ -92,6 +140,7 @@ def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> 
             f"- **Europe's investment is largely Dutch.** The EU-27 held {eu_stock:.0f}% of the inward FDI stock at "
             f"the end of {fdi_year}, the Netherlands alone {nl_share:.0f}%: much of that is capital routed through "
             "holding companies, not necessarily European money.",
+            vectors_finding(tables["vector_scorecard"], ledger),
             f"- **{_headline(counts, len(fragile))}** Of the {sum(counts.values())} claims the ledger records from "
             f"the three sources, the data support {counts['supported']}, partly support {counts['partly supported']} "
             f"and do not support {counts['not supported']}; {counts['not testable']} lie beyond the data, and "
