@@ -38,6 +38,17 @@ if TYPE_CHECKING:
 PARAMS_ENV = "KZMV_PARAMS"
 
 
+def default_jobs() -> int:
+    """One notebook more than the machine has cores.
+
+    Why one more: a notebook that waits for its inputs, or a kernel still
+    starting, leaves a core idle; measured on two cores, three notebooks side by
+    side made the cold build about a tenth faster than two. The outputs do not
+    depend on it.
+    """
+    return (os.cpu_count() or 1) + 1
+
+
 def _log(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -173,7 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", metavar="NOTEBOOK", help="run only this notebook and those downstream of it"
     )
     report.add_argument("--force", action="store_true", help="rerun every notebook")
-    report.add_argument("--jobs", type=int, default=2, help="notebooks run side by side (default 2)")
+    report.add_argument(
+        "--jobs",
+        type=int,
+        default=default_jobs(),
+        help=f"notebooks run side by side (default {default_jobs()}: one more than the cores)",
+    )
     for command in (report, sub.add_parser("clean", help="remove .build (cache, stage, failed notebooks)")):
         command.add_argument(
             "--no-wait",
