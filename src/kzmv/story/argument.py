@@ -292,14 +292,12 @@ def china_paragraph(tables: Tables) -> str:
 
 def eu_investment_paragraph(tables: Tables) -> str:
     """The EU's FDI stock share, its peak, the Netherlands inside it, and the flows of the last year."""
-    fdi_group, partners = tables["fdi_by_group"], tables["fdi_by_partner"]
+    fdi_group = tables["fdi_by_group"]
     stock = fdi_group[fdi_group["measure"] == "inward stock"]
     year = int(stock["year"].max())
     share = stock[stock["year"] == year].set_index("group")["share_of_world_pct"]
     eu = stock[stock["group"] == "EU-27"].set_index("year")["share_of_world_pct"]
-    world = float(stock.loc[(stock["group"] == "World") & (stock["year"] == year), "value"].iloc[0])
-    nl = partners[(partners["partner_iso3"] == "NLD") & (partners["measure"] == "inward stock")]
-    nl_share = 100 * float(nl.loc[nl["year"] == year, "value"].iloc[0]) / world
+    nl_share = measures.partner_stock_share(tables, "NLD", year)
     net = fdi_group[(fdi_group["year"] == year) & (fdi_group["measure"] == "net inflow")].set_index("group")
     rest = share["EU-27"] - nl_share
     against = "less" if rest < share["USA"] else "more"

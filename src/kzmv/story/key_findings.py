@@ -113,10 +113,7 @@ def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> 
     stock = tables["fdi_by_group"]
     fdi_year = int(stock.loc[stock["measure"] == "inward stock", "year"].max())
     eu_stock = measures.fdi_stock_share(tables, "EU-27", fdi_year)
-    partners = tables["fdi_by_partner"]
-    nl = partners[(partners["partner_iso3"] == "NLD") & (partners["measure"] == "inward stock")]
-    world = stock[(stock["group"] == "World") & (stock["measure"] == "inward stock") & (stock["year"] == fdi_year)]
-    nl_share = 100 * float(nl.loc[nl["year"] == fdi_year, "value"].iloc[0]) / float(world["value"].iloc[0])
+    nl_share = measures.partner_stock_share(tables, "NLD", fdi_year)
     counts = claims.verdict_counts(ledger)
     fragile = claims.fragile_ids(ledger) if "fragility" in ledger else []
     share_moved = "fell" if imports_ru < imports_ru_before else "rose"

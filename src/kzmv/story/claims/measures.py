@@ -344,6 +344,19 @@ def fdi_stock_share(tables: Tables, group: str, year: int) -> float:
     )
 
 
+def partner_stock_share(tables: Tables, iso3: str, year: int) -> float:
+    """One investor country's share of Kazakhstan's inward FDI stock at the end of ``year``, percent (wiiw).
+
+    The group table gives the world total; the partner table the country. The
+    argument and the key findings both need the Netherlands' part, and compute it here once.
+    """
+    world = _one(tables["fdi_by_group"], "fdi_by_group", "value", group="World", measure="inward stock", year=year)
+    own = _one(
+        tables["fdi_by_partner"], "fdi_by_partner", "value", partner_iso3=iso3, measure="inward stock", year=year
+    )
+    return 100 * own / world
+
+
 @measure("fdi_by_group", "fdi_by_partner")
 def fdi_stock_lead(tables: Tables, group: str, year: int, without: list[str] | None = None) -> float:
     """Stock held by ``group`` divided by the stock of the largest single investor country outside it.
