@@ -48,7 +48,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -227,13 +227,22 @@ def publish(paths: BuildPaths, cache: bytes) -> None:
     discard(paths)
 
 
+def _put_back(paths: BuildPaths, swap: _Swap, folders: Sequence[str]) -> None:
+    """Rename the previous copies of ``folders`` back into place, last first, and drop the journal.
+
+    Both a failed publish and a recovery that cannot complete one end this way;
+    an ``OSError`` here means neither set is whole, which each caller reports.
+    """
+    for rel in reversed(folders):
+        swap.back(rel)
+    swap.sync()
+    paths.journal.unlink()
+
+
 def _undo(paths: BuildPaths, swap: _Swap, done: list[str], exc: OSError) -> None:
     """A rename failed mid-publish: put the previous folders back, drop the journal, and say what happened."""
     try:
-        for rel in reversed(done):
-            swap.back(rel)
-        swap.sync()
-        paths.journal.unlink()
+        _put_back(paths, swap, done)
     except OSError as again:
         raise PipelineError(
             f"publishing failed ({describe_os_error(exc)}) and the previous outputs could not be put back "
@@ -286,10 +295,7 @@ def recover(paths: BuildPaths, log: Log) -> str | None:
                 )
             except OSError as exc:
                 try:
-                    for rel in reversed(PUBLISHED):
-                        swap.back(rel)
-                    swap.sync()
-                    paths.journal.unlink()
+                    _put_back(paths, swap, PUBLISHED)
                 except OSError as again:
                     raise PipelineError(
                         f"build {journal['pid']} was stopped while publishing, and its publish can be neither "
