@@ -622,7 +622,8 @@ def votes_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     agree = politics.agreement(since, params["country"], "RUS")
     known = int((mine["vote"] != "unknown").sum())
     neither = int(mine["vote"].isin(["abstain", "absent"]).sum())
-    bound = 100 * neither / len(mine)
+    # the opposite bound of the ledger's measure: every unknown vote counted as a vote for one side
+    bound = measures.neutral_vote_share(tables, params["country"], params["first_date"], unknown_as_sided=True)
     return (
         f"On the {len(mine)} Ukraine resolutions the Assembly voted on from the invasion to the latest transcribed, "
         f"Kazakhstan is recorded as {said}: of the {known} votes a page states, {neither} took neither side. It "
