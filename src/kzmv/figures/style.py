@@ -167,7 +167,9 @@ def _write_png(fig: Figure, path: Path) -> None:
     nothing. A chart is a few flat colours and their anti-aliased edges, so 256
     colours (median cut, no dithering) keep it visually unchanged at about 40%
     of the bytes of an RGB PNG; that matters because the report embeds every
-    PNG as a download and must stay one file under 5 MB.
+    PNG as a download and must stay one file under 5 MB. zlib level 8 rather
+    than Pillow's ``optimize`` (level 9): on the report's figures it writes
+    files under 1% larger in about a third of the time.
     """
     from PIL import Image
 
@@ -176,7 +178,7 @@ def _write_png(fig: Figure, path: Path) -> None:
     rgba = np.asarray(fig.canvas.buffer_rgba())
     rgb = Image.fromarray(rgba[..., :3])
     palette = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    palette.save(path, format="png", optimize=True, dpi=(DPI_PNG, DPI_PNG))
+    palette.save(path, format="png", compress_level=8, dpi=(DPI_PNG, DPI_PNG))
 
 
 def figure_html(svg: Path, name: str, text: FigureText) -> str:
