@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kzmv import paths
 from kzmv.errors import PipelineError
-from kzmv.yamlio import first_error, load_yaml_list
+from kzmv.yamlio import first_error, load_yaml_list, once_per_file_version
 
 
 class Source(BaseModel):
@@ -39,8 +39,16 @@ class Source(BaseModel):
 
 
 def load_manifest(path: Path | None = None) -> dict[str, Source]:
-    """Read and validate ``data/sources.yml``; ids are unique keys."""
-    path = path or paths.manifest_path()
+    """Read and validate ``data/sources.yml``; ids are unique keys.
+
+    Every raw read looks its file up here, dozens of times per notebook, so each
+    version of the file is parsed once per process; the caller gets its own dict.
+    """
+    return dict(_parsed_manifest(path or paths.manifest_path()))
+
+
+@once_per_file_version
+def _parsed_manifest(path: Path) -> dict[str, Source]:
     manifest: dict[str, Source] = {}
     for i, entry in enumerate(load_yaml_list(path, "sources", "the data manifest"), start=1):
         try:
