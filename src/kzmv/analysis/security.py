@@ -178,11 +178,14 @@ def supplier_totals(flows: pd.DataFrame, recipient: str, first_year: int, last_y
 
 def group_share(flows: pd.DataFrame, recipient: str, group: str, first_year: int, last_year: int) -> float:
     """The share (percent) of ``recipient``'s arms imports over a span that came from ``group``; NaN if none arrived."""
-    totals = supplier_totals(flows, recipient, first_year, last_year)
-    total = totals["tiv_m"].sum()
+    # summed straight from the rows, not through supplier_totals: the ledger and the argument
+    # ask for dozens of these shares, and the per-supplier table is not needed for one share
+    inside = flows[(flows["recipient_iso3"] == recipient) & flows["year"].between(first_year, last_year)]
+    inside = inside[inside["supplier"].notna() & inside["supplier_group"].notna()]  # as supplier_totals groups them
+    total = inside["tiv_m"].sum()
     if total <= 0:
         return float("nan")
-    return float(100 * totals.loc[totals["supplier_group"] == group, "tiv_m"].sum() / total)
+    return float(100 * inside.loc[inside["supplier_group"] == group, "tiv_m"].sum() / total)
 
 
 def annual_totals(flows: pd.DataFrame, recipient: str) -> pd.Series:
