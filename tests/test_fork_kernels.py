@@ -251,3 +251,75 @@ def test_a_forked_kernel_exits_as_any_python_does_running_its_exit_handlers(tmp_
     finally:
         template.close()
     assert (tmp_path / "exited").read_text() == "bye"
+
+
+# A slow import before the gated one, so that the test's requests are surely in the template's
+# input before it starts importing `gated` (it reads requests between two imports).
+SLOW_MODULE = """
+import time
+
+time.sleep(3)
+"""
+
+GATED_MODULE = """
+import os
+import time
+
+# stands in for a slow import (matplotlib, say): it finishes only once the test opens the gate
+while not os.path.exists(os.environ["KZMV_TEST_GATE"]):
+    time.sleep(0.01)
+"""
+
+
+async def _kernel_modules(needs: list[str] | None) -> tuple[str, str]:
+    """Start a kernel that needs ``needs``; return who started it and whether it has the gated module."""
+    km = ForkedKernelManager(kernel_name="python3", template_needs=needs)
+    await asyncio.wait_for(km.start_kernel(), timeout=60)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=60)
+        return _parent_cmdline(km.provisioner.pid), await _result_of(kc, "import sys; print('gated' in sys.modules)")
+    finally:
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+
+
+def test_a_kernel_is_forked_once_what_it_needs_is_imported_before_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data preparation, which draws no chart, need not wait for matplotlib's import."""
+    (tmp_path / "slow.py").write_text(SLOW_MODULE)
+    (tmp_path / "gated.py").write_text(GATED_MODULE)
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setenv("KZMV_TEST_GATE", str(gate))
+    template = KernelTemplate(["json", "slow", "gated"])
+    kernels: dict[str, tuple[str, str]] = {}
+
+    def start(name: str, needs: list[str] | None) -> threading.Thread:
+        thread = threading.Thread(target=lambda: kernels.update({name: asyncio.run(_kernel_modules(needs))}))
+        thread.start()
+        return thread
+
+    try:
+        # The gate stays shut, so the template stays in the import of `gated`: a kernel that
+        # needs only json can be forked, one that names no needs (all of them) cannot. Were
+        # the first made to wait too, it would still be waiting after a minute, when the gate
+        # is opened so that the test ends either way.
+        early = start("early", ["json"])
+        late = start("late", None)
+        early.join(timeout=60)
+        started_behind_the_gate = not early.is_alive()
+        late_waited = late.is_alive()
+        gate.touch()
+        early.join()
+        late.join()
+    finally:
+        gate.touch()
+        template.close()
+    assert started_behind_the_gate, "the kernel waited for an import it does not need"
+    assert late_waited, "a kernel that needs everything was forked before everything was imported"
+    (early_parent, early_has), (late_parent, late_has) = kernels["early"], kernels["late"]
+    assert "kzmv.build.fork_server" in early_parent and "kzmv.build.fork_server" in late_parent, "both forked"
+    assert (early_has.strip(), late_has.strip()) == ("False", "True")

@@ -160,6 +160,7 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
             marks["warm"] = time.perf_counter()
             on_warm()
 
+    imports = notebook_imports([source])
     running: dict[str, Any] = {}  # the cell being run, for a kernel that dies mid-cell (nbclient's public hook)
 
     try:
@@ -171,14 +172,21 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
             engine_name=ENGINE_NAME,
             kernel_manager_class=ForkedKernelManager,
             gate=gate,
-            warm_modules=notebook_imports([source]),
+            warm_modules=imports,
             on_warm=warm,
             progress_bar=False,
             **PAPERMILL_SETTINGS,
             on_cell_start=lambda cell, cell_index: running.update(cell=cell, index=cell_index),
             # a local socket instead of TCP ports on 127.0.0.1: nothing to eavesdrop on,
-            # and ipykernel does not print its plain-TCP warning for every notebook
-            config=Config({"KernelManager": {"transport": "ipc", "ip": str(ipc_dir / step.name)}}),
+            # and ipykernel does not print its plain-TCP warning for every notebook; and the
+            # modules this notebook imports, so that the template forks its kernel as soon as
+            # those are imported (kzmv.build.fork_server)
+            config=Config(
+                {
+                    "KernelManager": {"transport": "ipc", "ip": str(ipc_dir / step.name)},
+                    "ForkedKernelManager": {"template_needs": imports},
+                }
+            ),
             start_timeout=180,  # kernels starting side by side on a busy 2-core machine can be slow
             # the kernel's working folder, set without os.chdir: papermill's own `cwd`
             # changes the whole process's folder, which races when notebooks run side by side

@@ -34,7 +34,7 @@ from typing import Any
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
-from traitlets import default
+from traitlets import List, Unicode, default
 
 from kzmv.build import fork_server as kernel_template
 
@@ -107,7 +107,7 @@ class ForkedKernelProvisioner(LocalProvisioner):
         # nothing else to do until its kernel exists (asyncio.to_thread would leave an
         # executor thread behind on a loop that nbclient never closes).
         try:
-            pid = template.fork_kernel(cmd[3:], cwd, kwargs["env"])
+            pid = template.fork_kernel(cmd[3:], cwd, kwargs["env"], getattr(self.parent, "template_needs", None))
         except (RuntimeError, OSError, ValueError):  # refused, or the template died: the usual way
             return await super().launch_kernel(cmd, **kwargs)
         self.forked = ForkedKernel(pid)
@@ -176,7 +176,14 @@ class ForkingKernelSpecManager(KernelSpecManager):
 
 
 class ForkedKernelManager(AsyncKernelManager):
-    """The kernel manager the build gives nbclient: kernel specs from :class:`ForkingKernelSpecManager`."""
+    """The kernel manager the build gives nbclient: kernel specs from :class:`ForkingKernelSpecManager`.
+
+    ``template_needs`` (set through nbclient's config, per notebook) names the
+    modules the notebook imports, so that the template forks its kernel as soon
+    as those are imported; unset, the kernel waits for all of the template's.
+    """
+
+    template_needs = List(Unicode(), default_value=None, allow_none=True).tag(config=True)
 
     @default("kernel_spec_manager")
     def _forking_kernel_spec_manager(self) -> KernelSpecManager:

@@ -17,11 +17,17 @@ more than one; the kernel is then started the usual way. Nothing here uses a
 library's private parts: a forked child leaves the request loop by returning
 from it, runs ipykernel's public entry point, and exits as any Python does.
 
+The template serves a kernel as soon as the modules *that* kernel needs are
+imported, not when all are: the data preparation, which draws no chart, is
+forked before matplotlib is even imported, and runs on the second core while the
+template imports the rest.
+
 Started by :class:`KernelTemplate` as ``python -m kzmv.build.fork_server
-REPLY_FD MODULE...``. It reads one JSON request per line on stdin
-(``{"argv": [...], "cwd": ..., "env": {...}}``) and answers each on
-``REPLY_FD`` with ``{"pid": ...}``, or ``{"refused": reason}``; its first line
-there is ``{"ready": true}``. It exits when stdin closes. This module holds
+REPLY_FD MODULE...``, the modules in the order to import them. It reads one
+JSON request per line on stdin (``{"id": n, "argv": [...], "cwd": ...,
+"env": {...}, "needs": [...]}``; without ``needs``, every module) and answers
+each on ``REPLY_FD`` with ``{"id": n, "pid": ...}``, or ``{"id": n, "refused":
+reason}``, in the order it forks. It exits when stdin closes. This module holds
 the runner's handle on the process too, so that ``kzmv report`` can start it
 before importing anything heavy itself; the jupyter_client side is in
 :mod:`kzmv.build.fork_provisioner`.
@@ -35,6 +41,7 @@ import gc
 import importlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -81,9 +88,10 @@ def os_threads() -> int:
 class KernelTemplate:
     """A running template process; :meth:`fork_kernel` gets a new kernel from it.
 
-    It starts importing at once, so the first kernel is ready about one import
-    time later; requests are answered one at a time, from any thread. From
-    creation until :meth:`close`, kernels that jupyter_client starts through
+    It starts importing at once; a kernel is ready as soon as what it needs is
+    imported. Requests may come from any thread, several at a time: each is
+    answered by id. From creation until :meth:`close`, kernels that
+    jupyter_client starts through
     :class:`kzmv.build.fork_provisioner.ForkedKernelManager` are forked from it.
     ``python_options`` go to its interpreter (a test shows Python's own
     fork warning with ``-W always::DeprecationWarning``).
@@ -102,41 +110,69 @@ class KernelTemplate:
         )
         os.close(write_fd)
         self._replies = os.fdopen(read_fd, "r")
-        self._lock = threading.Lock()
-        self._ready = False
+        self._write_lock = threading.Lock()
+        self._answers = threading.Condition()
+        self._answered: dict[int, dict[str, Any]] = {}
+        self._reading = False  # one waiting thread reads the replies for all of them
+        self._exit_status: int | None = None
+        self._next_id = 0
+        self._forked = False
         _active = self
 
-    def _reply(self) -> dict[str, Any]:
-        line = self._replies.readline()
-        if not line:
-            raise RuntimeError(f"the kernel template exited (status {self._process.wait()})")
-        return json.loads(line)
+    def _await_reply(self, request_id: int) -> dict[str, Any]:
+        """The template's answer to ``request_id``; raise RuntimeError if it has died."""
+        with self._answers:
+            while request_id not in self._answered:
+                if self._exit_status is not None:
+                    raise RuntimeError(f"the kernel template exited (status {self._exit_status})")
+                if self._reading:
+                    self._answers.wait()
+                    continue
+                self._reading = True
+                self._answers.release()
+                try:
+                    line = self._replies.readline()
+                finally:
+                    self._answers.acquire()
+                    self._reading = False
+                    self._answers.notify_all()
+                if not line:
+                    self._exit_status = self._process.wait()
+                    continue
+                answer = json.loads(line)
+                self._answered[int(answer["id"])] = answer
+            return self._answered.pop(request_id)
 
-    def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
+    def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str], needs: list[str] | None = None) -> int:
         """Start ipykernel with ``argv`` (its arguments after ``-m ipykernel_launcher``); return its pid.
 
-        Raise :class:`ForkRefusedError` if the template will not fork, and
+        ``needs`` lists the modules the kernel's notebook imports: it is forked
+        once those are imported (without it, once all are). Raise
+        :class:`ForkRefusedError` if the template will not fork, and
         ``RuntimeError`` if it has died.
         """
-        with self._lock:
-            if not self._ready:
-                self._reply()  # {"ready": true}: blocks until the imports are done
-                self._ready = True
-            assert self._process.stdin is not None
-            self._process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+        assert self._process.stdin is not None
+        with self._write_lock:
+            self._next_id += 1
+            request_id = self._next_id
+            request: dict[str, Any] = {"id": request_id, "argv": argv, "cwd": cwd, "env": env}
+            if needs is not None:
+                request["needs"] = needs
+            self._process.stdin.write(json.dumps(request) + "\n")
             self._process.stdin.flush()
-            reply = self._reply()
+        reply = self._await_reply(request_id)
         if "refused" in reply:
             raise ForkRefusedError(reply["refused"])
+        self._forked = True
         return int(reply["pid"])
 
     def close(self) -> None:
         """Stop the template.
 
-        Still importing (nothing was forked from it), it is killed at once.
-        Otherwise its input is closed and it exits by itself, after collecting
-        its exited kernels: so their CPU time is counted with the build's
-        (``make bench`` reports it). Kernels forked from it are separate
+        If nothing was forked from it, it is killed at once (it may still be
+        importing). Otherwise its input is closed and it exits by itself, after
+        collecting its exited kernels: so their CPU time is counted with the
+        build's (``make bench`` reports it). Kernels forked from it are separate
         processes, each shut down by its own kernel manager before this is
         called.
         """
@@ -146,7 +182,7 @@ class KernelTemplate:
         if self._process.stdin is not None:
             with contextlib.suppress(OSError):  # BrokenPipeError if it has died
                 self._process.stdin.close()
-        if not self._ready:
+        if not self._forked:
             self._process.kill()
         try:
             self._process.wait(timeout=5)
@@ -178,14 +214,21 @@ def imports_of(sources: Iterable[str]) -> list[str]:
 
 
 def notebook_imports(paths: Iterable[Path]) -> list[str]:
-    """What these notebooks import, read straight from their JSON (no nbformat: this runs first)."""
-    sources = []
+    """What these notebooks import, read straight from their JSON (no nbformat: this runs first).
+
+    In the order of ``paths``: the first notebook's imports (sorted), then what
+    the next one adds, and so on, which is the order the template imports them
+    in; so list first the notebooks that start first.
+    """
+    ordered: dict[str, None] = {}
     for path in paths:
+        sources = []
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] == "code":
                 src = cell["source"]
                 sources.append(src if isinstance(src, str) else "".join(src))
-    return imports_of(sources)
+        ordered.update(dict.fromkeys(imports_of(sources)))
+    return list(ordered)
 
 
 def _reap(signum: int = 0, frame: object = None) -> None:
@@ -199,51 +242,94 @@ def _reap(signum: int = 0, frame: object = None) -> None:
             return
 
 
-def _preload(modules: list[str]) -> None:
-    """Import what every kernel would import; names that fail are left to the kernel to report."""
+def _prepare_imports() -> None:
+    """Import as a kernel started the usual way would: same import path, same matplotlib backend."""
     # As ipykernel_launcher does: the launch folder is not an import location.
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
     # ipykernel sets this at start unless set; set it first so matplotlib, imported
     # below, reads the same backend it would in a kernel started the usual way
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    for name in ["ipykernel.kernelapp", "ipykernel.ipkernel", *modules]:
-        # a name that is not a module, or a broken one, is left to the kernel to report
-        with contextlib.suppress(Exception):
-            importlib.import_module(name)
+
+
+class _Requests:
+    """Fork requests read from stdin, a line each, without blocking while imports remain."""
+
+    def __init__(self) -> None:
+        self._fd = sys.stdin.fileno()
+        self._buffer = b""
+        self.closed = False
+
+    def read(self, block: bool) -> list[dict[str, Any]]:
+        """The requests that have arrived; with ``block``, wait for at least one (or for stdin to close)."""
+        while not self.closed:
+            if select.select([self._fd], [], [], None if block else 0)[0]:
+                chunk = os.read(self._fd, 1 << 16)
+                if not chunk:
+                    self.closed = True
+                self._buffer += chunk
+            *lines, self._buffer = self._buffer.split(b"\n")
+            if lines or not block:
+                return [json.loads(line) for line in lines if line.strip()]
+        return []
 
 
 def serve(reply_fd: int, modules: list[str]) -> dict[str, Any] | None:
-    """Import ``modules``, then fork a child per request until stdin closes.
+    """Import ``modules`` in order, forking a child per request as soon as what it needs is imported.
 
-    Returns None in the template once stdin has closed; in each forked child
-    it returns that child's request, so the child leaves this loop (and
-    whatever it holds) behind and becomes a kernel in :func:`main`.
+    Between two imports, requests that have arrived are read without waiting;
+    one whose ``needs`` are all imported (tried: a name that fails is left to
+    the kernel to report) is forked at once. Once every module is imported,
+    every request is served as it comes, until stdin closes. Returns None in the
+    template then; in each forked child it returns that child's request, so the
+    child leaves this loop (and whatever it holds) behind and becomes a kernel
+    in :func:`main`.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when this process ends
     reply = os.fdopen(reply_fd, "w", buffering=1)
-    _preload(modules)
-    # Move everything imported so far out of the garbage collector's view: the kernels
-    # would otherwise traverse (and so copy, page by page) the template's whole heap at
-    # every full collection. What a kernel creates itself is collected as usual.
-    gc.freeze()
-    signal.signal(signal.SIGCHLD, _reap)
-    reply.write(json.dumps({"ready": True}) + "\n")
-    while line := sys.stdin.readline():
-        request = json.loads(line)
-        threads = os_threads()
-        if threads != 1:
-            reply.write(json.dumps({"refused": f"the kernel template has {threads} threads"}) + "\n")
-            continue
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            reply.close()  # the template's channel, not the kernel's
-            return request
-        reply.write(json.dumps({"pid": pid}) + "\n")
+    requests = _Requests()
+    waiting: list[dict[str, Any]] = []
+    imported: set[str] = set()
+    _prepare_imports()
+    for name in ["ipykernel.kernelapp", "ipykernel.ipkernel", *modules]:
+        with contextlib.suppress(Exception):  # a name that is not a module, or a broken one
+            importlib.import_module(name)
+        imported.add(name)
+        waiting += requests.read(block=False)
+        ready = [r for r in waiting if "needs" in r and imported.issuperset(r["needs"])]
+        for request in ready:
+            waiting.remove(request)
+            if _fork(request, reply):
+                return request
+    while waiting or not requests.closed:
+        for request in waiting:
+            if _fork(request, reply):
+                return request
+        waiting = requests.read(block=True)
     _reap()
     return None
+
+
+def _fork(request: dict[str, Any], reply: Any) -> bool:
+    """Fork a kernel for ``request``; True in the child, False in the template (which replies)."""
+    threads = os_threads()
+    if threads != 1:
+        reply.write(json.dumps({"id": request["id"], "refused": f"the kernel template has {threads} threads"}) + "\n")
+        return False
+    # Move everything imported so far out of the garbage collector's view: the kernel would
+    # otherwise traverse (and so copy, page by page) the template's whole heap at every full
+    # collection. What a kernel creates itself is collected as usual.
+    gc.freeze()
+    # exited kernels are collected as they go (not earlier: an import's own subprocess must find its child)
+    signal.signal(signal.SIGCHLD, _reap)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        reply.close()  # the template's channel, not the kernel's
+        return True
+    reply.write(json.dumps({"id": request["id"], "pid": pid}) + "\n")
+    return False
 
 
 def become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> int:
