@@ -144,7 +144,7 @@ def test_the_real_report_reads_argument_evidence_appendix(root: Path) -> None:
     parts = load_pipeline(root / "pipeline.yml").reading_parts()
     assert [p.notebooks for p in parts] == [
         ["03_narrative"],
-        ["01_trade", "02_investment_energy", "04_politics_security"],
+        ["01_trade", "02_investment", "05_energy_macro", "04_politics_security"],
         ["00_data_prep"],
     ]
 
@@ -251,10 +251,13 @@ def test_overrides_parse_as_data_never_code() -> None:
         (["01_trade.flow=!!python/object/apply:os.system [x]"], r"is not one of the valid choices"),
         (["01_trade.top_n=true"], r"top_n: expected int .* got bool True"),
         (["01_trade.focus_year=2023-01-01"], r"expected int .* got date"),
-        (["02_investment_energy.neighbours=[RUS, [CHN]]"], r"\['CHN'\] is not an upper-case ISO 3166-1"),
-        (["02_investment_energy.neighbours=[RUS, RUS]"], r"a value is listed twice"),
-        (["02_investment_energy.neighbours=[]"], r"got 0 values \[\]; valid values are lists of 1 to 8 values"),
-        (["02_investment_energy.fdi_first_year=2015", "02_investment_energy.fdi_last_year=2010"], r"must be before"),
+        (["05_energy_macro.neighbours=[RUS, [CHN]]"], r"\['CHN'\] is not an upper-case ISO 3166-1"),
+        (["05_energy_macro.neighbours=[RUS, RUS]"], r"a value is listed twice"),
+        (["05_energy_macro.neighbours=[]"], r"got 0 values \[\]; valid values are lists of 1 to 8 values"),
+        (["02_investment.fdi_first_year=2015", "02_investment.fdi_last_year=2010"], r"must be before"),
+        # the split chapters each own their parameters: a parameter of one is refused by the other
+        (["02_investment.neighbours=[RUS, CHN]"], r"notebook 02_investment has no parameter neighbours; valid"),
+        (["05_energy_macro.fdi_last_year=2019"], r"notebook 05_energy_macro has no parameter fdi_last_year"),
         (["04_nothing.x=1"], r"no notebook named '04_nothing'"),
     ],
 )
@@ -287,18 +290,14 @@ def test_notebook_parameter_cells_match_pipeline_defaults(root: Path) -> None:
 # --- every rule of a parameter is declared in pipeline.yml and checked by one function -------------
 
 TRADE = {"focus_year": 2024, "top_n": 10, "flow": "turnover", "first_year": 2000, "last_year": 2025}
-INVESTMENT = {
-    "fdi_first_year": 2003,
-    "fdi_last_year": 2021,
-    "neighbours": ["RUS", "UZB", "KGZ", "CHN", "TUR"],
-    "macro_first_year": 2000,
-    "macro_last_year": 2024,
-}
+INVESTMENT = {"fdi_first_year": 2003, "fdi_last_year": 2021}
+ENERGY_MACRO = {"neighbours": ["RUS", "UZB", "KGZ", "CHN", "TUR"], "macro_first_year": 2000, "macro_last_year": 2024}
 
 
 def test_defaults_pass_as_a_notebook_checks_them() -> None:
     assert checked_parameters("01_trade", **TRADE) == TRADE
-    assert checked_parameters("02_investment_energy", **INVESTMENT) == INVESTMENT
+    assert checked_parameters("02_investment", **INVESTMENT) == INVESTMENT
+    assert checked_parameters("05_energy_macro", **ENERGY_MACRO) == ENERGY_MACRO
     assert checked_parameters("03_narrative", tolerance_pct=12) == {"tolerance_pct": 12.0}
 
 
@@ -313,48 +312,53 @@ def test_defaults_pass_as_a_notebook_checks_them() -> None:
         ("01_trade", {"focus_year": "2024"}, r"expected int"),
         ("01_trade", {"flow": "exports\nimports"}, r"contains control characters"),
         (
-            "02_investment_energy",
+            "02_investment",
             {"fdi_first_year": 2002},
             r"fdi_first_year: 2002 is out of range; valid values are 2003 to 2020",
         ),
         (
-            "02_investment_energy",
+            "02_investment",
             {"fdi_last_year": 2022},
             r"fdi_last_year: 2022 is out of range; valid values are 2004 to 2021",
         ),
         (
-            "02_investment_energy",
+            "02_investment",
             {"fdi_first_year": 2015, "fdi_last_year": 2010},
             r"fdi_first_year \(2015\) must be before fdi_last_year",
         ),
         (
-            "02_investment_energy",
+            "05_energy_macro",
             {"macro_first_year": 2020, "macro_last_year": 2010},
             r"macro_first_year \(2020\) must be before",
         ),
-        ("02_investment_energy", {"neighbours": "RUS"}, r"neighbours: expected list"),
+        ("05_energy_macro", {"neighbours": "RUS"}, r"neighbours: expected list"),
         (
-            "02_investment_energy",
+            "05_energy_macro",
             {"neighbours": []},
             r"neighbours: got 0 values \[\]; valid values are lists of 1 to 8",
         ),
         (
-            "02_investment_energy",
+            "05_energy_macro",
             {"neighbours": ["RUS", "XXX"]},
             r"'XXX' is not an upper-case ISO 3166-1 alpha-3 country code",
         ),
-        ("02_investment_energy", {"neighbours": ["rus"]}, r"'rus' is not an upper-case"),
-        ("02_investment_energy", {"neighbours": ["KAZ"]}, r"leave out KAZ"),
-        ("02_investment_energy", {"neighbours": ["RUS", "RUS"]}, r"listed twice"),
-        ("02_investment_energy", {"neighbours": ["RUS"] * 9}, r"got 9 values"),
-        ("02_investment_energy", {"macro_last_year": "2024"}, r"macro_last_year: expected int"),
+        ("05_energy_macro", {"neighbours": ["rus"]}, r"'rus' is not an upper-case"),
+        ("05_energy_macro", {"neighbours": ["KAZ"]}, r"leave out KAZ"),
+        ("05_energy_macro", {"neighbours": ["RUS", "RUS"]}, r"listed twice"),
+        ("05_energy_macro", {"neighbours": ["RUS"] * 9}, r"got 9 values"),
+        ("05_energy_macro", {"macro_last_year": "2024"}, r"macro_last_year: expected int"),
         ("03_narrative", {"tolerance_pct": -1}, r"out of range; valid values are 0 to 100"),
         ("03_narrative", {"tolerance_pct": float("nan")}, r"nan is not a finite number; valid values are 0 to 100"),
         ("03_narrative", {"tolerance_pct": float("inf")}, r"inf is not a finite number"),
     ],
 )
 def test_bad_values_are_refused_naming_the_valid_ones(notebook: str, change: dict, message: str) -> None:
-    values = {"01_trade": TRADE, "02_investment_energy": INVESTMENT, "03_narrative": {"tolerance_pct": 10.0}}[notebook]
+    values = {
+        "01_trade": TRADE,
+        "02_investment": INVESTMENT,
+        "05_energy_macro": ENERGY_MACRO,
+        "03_narrative": {"tolerance_pct": 10.0},
+    }[notebook]
     with pytest.raises(PipelineError, match=message):
         checked_parameters(notebook, **{**values, **change})
     # the runner checks the same rules before any kernel starts

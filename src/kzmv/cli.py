@@ -124,7 +124,7 @@ def parameter_items(cli_items: list[str] | None, environ: Mapping[str, str] = os
     except ValueError as exc:  # an unmatched quote
         raise PipelineError(
             f"PARAMS / {PARAMS_ENV}: {exc} in {text!r}; write NOTEBOOK.NAME=VALUE items separated by spaces, "
-            "quoting a value that has spaces, e.g. PARAMS=\"02_investment_energy.neighbours='[RUS, CHN]'\""
+            "quoting a value that has spaces, e.g. PARAMS=\"05_energy_macro.neighbours='[RUS, CHN]'\""
         ) from None
     return [*from_env, *(cli_items or [])]
 

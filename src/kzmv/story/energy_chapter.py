@@ -1,4 +1,4 @@
-"""The paragraphs of the energy sections of notebook 02: oil routes, production and oil's share of exports.
+"""The paragraphs of the energy sections of notebook 05_energy_macro: oil routes, production and oil's share of exports.
 
 Why functions: the route figures are transcribed, the export shares are left
 out for incomplete years, and the headline year is the report's latest complete

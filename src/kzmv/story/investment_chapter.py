@@ -1,4 +1,4 @@
-"""The paragraphs of the investment sections of notebook 02 (foreign direct investment), built from its tables.
+"""The paragraphs of the investment chapter, notebook 02_investment (foreign direct investment), built from its tables.
 
 Why functions: FDI is easy to misstate (net against gross, immediate against
 ultimate owner, a reclassification read as new money), so each sentence that

@@ -1,4 +1,4 @@
-"""The paragraphs of the macro sections of notebook 02: GDP, inflation, the tenge, openness and the neighbours.
+"""The paragraphs of the macro sections of notebook 05_energy_macro: GDP, inflation, the tenge, openness, neighbours.
 
 Why functions: the World Bank and the IMF are kept side by side, and every
 sentence about them compares the years both actually give (read from the

@@ -1,4 +1,4 @@
-"""The investment, energy and macro notebook, run with papermill: defaults, other parameters, bad ones."""
+"""The investment notebook, run with papermill: defaults, other parameters, bad ones."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from kzmv.build.spec import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-NAME = "02_investment_energy"
+NAME = "02_investment"
 STEP = load_pipeline(ROOT / "pipeline.yml").step(NAME)
 
 
@@ -21,13 +21,20 @@ def _declared_outputs_exist(out: Path) -> None:
         assert (out / rel).is_file(), f"{rel} is declared in pipeline.yml but was not written"
 
 
-def test_step_reads_raw_files_only_so_it_runs_beside_trade() -> None:
-    writers = {o: s.name for s in load_pipeline(ROOT / "pipeline.yml").notebooks for o in s.outputs}
+def test_step_reads_raw_files_only_so_it_runs_beside_the_other_chapters() -> None:
+    pipeline = load_pipeline(ROOT / "pipeline.yml")
+    writers = {o: s.name for s in pipeline.notebooks for o in s.outputs}
     assert not [i for i in STEP.inputs if i in writers], "must not read another notebook's outputs"
+    assert pipeline.dependencies()[NAME] == set(), "so it starts with 00_data_prep"
     assert all(o.startswith(("data/processed/", "figures/")) for o in STEP.outputs)
     figures = [o for o in STEP.outputs if o.startswith("figures/")]
-    assert all(Path(o).stem.startswith(("fdi_", "energy_", "macro_")) for o in figures)
+    assert all(Path(o).stem.startswith("fdi_") for o in figures)
     assert {Path(o).suffix for o in figures} == {".svg", ".png"}
+    assert {i for i in STEP.inputs if i.startswith("raw:")} == {
+        "raw:fdi_by_partner_wiiw",
+        "raw:fdi_by_activity_wiiw",
+        "raw:fdi_page_figures",
+    }, "the investment chapter reads the FDI files and no others"
 
 
 def test_defaults_record_the_headline_values(run_notebook: Callable[..., dict[str, Any]]) -> None:
@@ -38,14 +45,6 @@ def test_defaults_record_the_headline_values(run_notebook: Callable[..., dict[st
     assert values["nl_stock_share_last_year_pct"] == pytest.approx(38.78, abs=0.01)
     assert values["eu27_stock_share_peak"] == pytest.approx({"year": 2015, "pct": 63.42}, abs=0.005)
     assert values["russia_net_inflow_eur_m"]["2021"] == pytest.approx(723.9, abs=0.1)
-    shares = values["oil_shares_latest_complete_year_pct"]
-    assert shares["year"] == 2024, "2025 is complete in the monthly file but preliminary in partner trade"
-    assert shares["crude oil"] == pytest.approx(52.51, abs=0.01)
-    assert shares["oil and gas"] == pytest.approx(55.79, abs=0.01)
-    assert values["cpc_share_of_crude_exports_pct"]["2023 (full year)"] == pytest.approx(79.4)
-    assert values["cpi_latest_common_year_pct"] == {"year": 2024, "World Bank": 4.86, "IMF": 8.68}
-    assert values["gdp_usd_bn_latest_common_year"] == {"year": 2023, "World Bank": 261.42, "IMF": 261.84}
-    assert values["crude_oil_share_of_exports_pct"]["2022"] is None, "an incomplete year is recorded as missing"
     by_partner = pd.read_csv(out / "data" / "processed" / "fdi_by_partner.csv")
     assert list(by_partner.columns) == ["year", "partner_iso3", "partner", "group", "measure", "unit", "value"]
     assert set(by_partner["measure"]) == {"net inflow", "inward stock"}
@@ -53,14 +52,7 @@ def test_defaults_record_the_headline_values(run_notebook: Callable[..., dict[st
 
 
 def test_other_parameters_change_the_windows(run_notebook: Callable[..., dict[str, Any]]) -> None:
-    values = run_notebook(
-        NAME,
-        fdi_first_year=2010,
-        fdi_last_year=2019,
-        neighbours=["RUS", "CHN"],
-        macro_first_year=2005,
-        macro_last_year=2020,
-    )
+    values = run_notebook(NAME, fdi_first_year=2010, fdi_last_year=2019)
     out = values["__outputs__"]
     _declared_outputs_exist(out)
     groups = pd.read_csv(out / "data" / "processed" / "fdi_by_group.csv")
@@ -68,18 +60,12 @@ def test_other_parameters_change_the_windows(run_notebook: Callable[..., dict[st
     assert values["fdi_last_year"] == 2019
     assert values["eu27_stock_share_last_year_pct"] == pytest.approx(float(eu_2019.iloc[0]), abs=0.005)
     assert set(values["russia_net_inflow_eur_m"]) == {str(y) for y in range(2010, 2020)}
-    macro = pd.read_csv(out / "data" / "processed" / "macro_indicators.csv")
-    assert set(macro["iso3"]) == {"KAZ", "RUS", "CHN"}
-    assert [r["iso3"] for r in values["neighbour_summary"]] == ["KAZ", "RUS", "CHN"]
-    assert values["cpi_latest_common_year_pct"] == {"year": 2024, "World Bank": 4.86, "IMF": 8.68}, (
-        "headline records do not depend on windows"
-    )
 
 
 def test_a_bad_parameter_stops_before_any_work(run_notebook: Callable[..., dict[str, Any]]) -> None:
     from papermill.exceptions import PapermillExecutionError
 
     with pytest.raises(PapermillExecutionError) as info:
-        run_notebook(NAME, neighbours=["RUS", "XYZ"])
+        run_notebook(NAME, fdi_first_year=2015, fdi_last_year=2010)
     assert info.value.ename == "PipelineError"
-    assert "'XYZ' is not an upper-case ISO 3166-1 alpha-3 country code" in info.value.evalue
+    assert "fdi_first_year (2015) must be before fdi_last_year (2010)" in info.value.evalue
