@@ -8,6 +8,7 @@ import pytest
 import yaml
 from papermill.inspection import inspect_notebook
 
+from kzmv.build.dag import critical_path_lengths, start_order
 from kzmv.build.spec import MAX_VALUE_CHARS, Pipeline, checked_parameters, load_pipeline, parse_overrides
 from kzmv.cli import parameter_items
 from kzmv.errors import PipelineError
@@ -42,6 +43,22 @@ def test_independent_notebooks_have_no_dependency() -> None:
     toy = _toy({"prep": ([], ["t.csv"]), "x": (["t.csv"], ["x.csv"]), "y": (["t.csv"], ["y.csv"])})
     deps = toy.dependencies()
     assert deps["x"] == {"prep"} and deps["y"] == {"prep"}
+
+
+def test_the_longest_chain_is_started_first_among_ready_notebooks() -> None:
+    """prep -> trade -> story is the long chain; side, read only by story, must not take trade's slot."""
+    toy = _toy(
+        {
+            "prep": ([], ["p.csv"]),
+            "side": ([], ["s.csv"]),
+            "trade": (["p.csv"], ["t.csv"]),
+            "story": (["t.csv", "s.csv"], ["n.csv"]),
+        }
+    )
+    assert toy.order() == ["prep", "side", "trade", "story"], "topologically, side comes before trade"
+    assert critical_path_lengths(toy) == {"prep": 3, "side": 2, "trade": 3, "story": 3}
+    order = start_order(toy)
+    assert order.index("trade") < order.index("side") and order.index("prep") < order.index("side")
 
 
 def test_a_cycle_is_reported() -> None:

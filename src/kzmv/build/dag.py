@@ -60,6 +60,37 @@ def declared_outputs(step: NotebookStep) -> list[str]:
     return [*step.outputs, executed_notebook(Path(), step.name).as_posix()]
 
 
+def critical_path_lengths(pipeline: Pipeline) -> dict[str, int]:
+    """For each notebook, how many notebooks the longest dependency chain through it holds.
+
+    The runner starts, among the notebooks ready to run, those on the longest
+    chain first: durations are not known before a build, and a notebook that
+    others wait for in turn (the trade chapter, after the data preparation and
+    before the argument) would otherwise wait for a slot behind one that only
+    the argument waits for, and finish alone at the end.
+    """
+    order = pipeline.order()
+    deps = pipeline.dependencies()
+    upstream: dict[str, int] = {}
+    for name in order:
+        upstream[name] = 1 + max((upstream[d] for d in deps[name]), default=0)
+    downstream: dict[str, int] = {}
+    for name in reversed(order):
+        downstream[name] = 1 + max((downstream[m] for m in order if name in deps[m]), default=0)
+    return {name: upstream[name] + downstream[name] - 1 for name in order}
+
+
+def start_order(pipeline: Pipeline) -> list[str]:
+    """The order in which the runner considers notebooks: longest chain first, then topological order.
+
+    Only the notebooks whose inputs are ready are started, so this is a priority
+    among them, not a running order (which the dependencies still decide).
+    """
+    order = pipeline.order()
+    chain = critical_path_lengths(pipeline)
+    return sorted(order, key=lambda n: (-chain[n], order.index(n)))
+
+
 def _preload_list(pipeline: Pipeline, root: Path, names: list[str]) -> list[str]:
     """Every module the notebooks ``names`` import at top level, for the kernel template."""
     from kzmv.build.fork_server import notebook_imports
@@ -121,10 +152,12 @@ class DagRun:
         from kzmv.build.layout import reclaim_socket_dirs
 
         plan, root, stage = self.plan, self.paths.root, self.paths.stage
-        order = plan.pipeline.order()
+        order = start_order(plan.pipeline)
         deps = plan.pipeline.dependencies()
         jobs = max(1, plan.jobs)
-        to_boot = [n for n in order if n in self.likely_to_run()]
+        # kernels boot for the notebooks that can start at once before those that must wait
+        likely = self.likely_to_run()
+        to_boot = sorted((n for n in order if n in likely), key=lambda n: bool(deps[n] & likely))
         pending = list(order)
         # Kernels are forked from a template process that has imported what the notebooks
         # import: one import for all of them instead of one each. ``kzmv report`` starts the
