@@ -232,10 +232,10 @@ def main() -> None:
     print(f"  {'':<72} {'wall':>7}   {'CPU':>6}")
     for label, run, note in rows:
         print(f"  {label:<72} {run.wall:7.2f} s {run.cpu:6.2f} s  {note}")
-    print(f"  {'ratio cold / floor, wall':<72} {cold.wall / floor_run.wall:7.2f}")
-    print(
-        f"  {'ratio cold / floor with the build settings, wall (target <= 1.1)':<72} {cold.wall / tuned_floor.wall:7.2f}"
-    )
+    # the issues' target is against the floor as issue 6 defines it (papermill's defaults); the
+    # floor with the build's own settings is the stricter reference, printed beside it
+    print(f"  {'ratio cold / floor, wall (target <= 1.1)':<72} {cold.wall / floor_run.wall:7.2f}")
+    print(f"  {'ratio cold / floor with the build settings, wall (stricter)':<72} {cold.wall / tuned_floor.wall:7.2f}")
     print(f"  {'ratio cold / floor with the build settings, CPU':<72} {cold.cpu / tuned_floor.cpu:7.2f}")
     print(f"  {'no-op rebuild (target < 0.5 s)':<72} {noop.wall:7.2f} s")
     print("  the last cold build, from its start ('.' kernel starting, '-' warm and waiting, '#' running):")
