@@ -114,3 +114,30 @@ def run_notebook(isolated_outputs: Path, tmp_path: Path) -> Callable[..., dict[s
 
     assert os.environ["KZMV_OUTPUT_ROOT"] == str(isolated_outputs)
     return run
+
+
+def assert_chapter_runs_beside_the_others(name: str, figure_prefixes: tuple[str, ...]) -> None:
+    """An evidence chapter that reads raw files only: no dependency, so it starts with 00_data_prep.
+
+    Shared by the chapters split from one notebook (02_investment, 05_energy_macro), whose
+    checks of their pipeline.yml entries are the same but for the figures' names.
+    """
+    from kzmv.build.spec import load_pipeline
+
+    pipeline = load_pipeline(ROOT / "pipeline.yml")
+    step = pipeline.step(name)
+    writers = {o: s.name for s in pipeline.notebooks for o in s.outputs}
+    assert not [i for i in step.inputs if i in writers], "must not read another notebook's outputs"
+    assert pipeline.dependencies()[name] == set(), "so it starts with 00_data_prep"
+    assert all(o.startswith(("data/processed/", "figures/")) for o in step.outputs)
+    figures = [o for o in step.outputs if o.startswith("figures/")]
+    assert all(Path(o).stem.startswith(figure_prefixes) for o in figures)
+    assert {Path(o).suffix for o in figures} == {".svg", ".png"}
+
+
+def assert_declared_outputs_written(name: str, out: Path) -> None:
+    """Every output pipeline.yml declares for ``name`` exists under ``out``."""
+    from kzmv.build.spec import load_pipeline
+
+    for rel in load_pipeline(ROOT / "pipeline.yml").step(name).outputs:
+        assert (out / rel).is_file(), f"{rel} is declared in pipeline.yml but was not written"

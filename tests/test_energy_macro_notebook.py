@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import assert_chapter_runs_beside_the_others, assert_declared_outputs_written
 
 from kzmv.build.spec import load_pipeline
 
@@ -16,27 +17,15 @@ NAME = "05_energy_macro"
 STEP = load_pipeline(ROOT / "pipeline.yml").step(NAME)
 
 
-def _declared_outputs_exist(out: Path) -> None:
-    for rel in STEP.outputs:
-        assert (out / rel).is_file(), f"{rel} is declared in pipeline.yml but was not written"
-
-
 def test_step_reads_raw_files_only_so_it_runs_beside_the_other_chapters() -> None:
-    pipeline = load_pipeline(ROOT / "pipeline.yml")
-    writers = {o: s.name for s in pipeline.notebooks for o in s.outputs}
-    assert not [i for i in STEP.inputs if i in writers], "must not read another notebook's outputs"
-    assert pipeline.dependencies()[NAME] == set(), "so it starts with 00_data_prep"
-    assert all(o.startswith(("data/processed/", "figures/")) for o in STEP.outputs)
-    figures = [o for o in STEP.outputs if o.startswith("figures/")]
-    assert all(Path(o).stem.startswith(("energy_", "macro_")) for o in figures)
-    assert {Path(o).suffix for o in figures} == {".svg", ".png"}
+    assert_chapter_runs_beside_the_others(NAME, ("energy_", "macro_"))
     assert not [i for i in STEP.inputs if i.startswith("raw:fdi_")], "the FDI files belong to 02_investment"
 
 
 def test_defaults_record_the_headline_values(run_notebook: Callable[..., dict[str, Any]]) -> None:
     values = run_notebook(NAME)
     out = values["__outputs__"]
-    _declared_outputs_exist(out)
+    assert_declared_outputs_written(NAME, out)
     shares = values["oil_shares_latest_complete_year_pct"]
     assert shares["year"] == 2024, "2025 is complete in the monthly file but preliminary in partner trade"
     assert shares["crude oil"] == pytest.approx(52.51, abs=0.01)
@@ -50,7 +39,7 @@ def test_defaults_record_the_headline_values(run_notebook: Callable[..., dict[st
 def test_other_parameters_change_the_windows(run_notebook: Callable[..., dict[str, Any]]) -> None:
     values = run_notebook(NAME, neighbours=["RUS", "CHN"], macro_first_year=2005, macro_last_year=2020)
     out = values["__outputs__"]
-    _declared_outputs_exist(out)
+    assert_declared_outputs_written(NAME, out)
     macro = pd.read_csv(out / "data" / "processed" / "macro_indicators.csv")
     assert set(macro["iso3"]) == {"KAZ", "RUS", "CHN"}
     assert [r["iso3"] for r in values["neighbour_summary"]] == ["KAZ", "RUS", "CHN"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import assert_chapter_runs_beside_the_others, assert_declared_outputs_written
 
 from kzmv.build.spec import load_pipeline
 
@@ -16,20 +17,8 @@ NAME = "02_investment"
 STEP = load_pipeline(ROOT / "pipeline.yml").step(NAME)
 
 
-def _declared_outputs_exist(out: Path) -> None:
-    for rel in STEP.outputs:
-        assert (out / rel).is_file(), f"{rel} is declared in pipeline.yml but was not written"
-
-
 def test_step_reads_raw_files_only_so_it_runs_beside_the_other_chapters() -> None:
-    pipeline = load_pipeline(ROOT / "pipeline.yml")
-    writers = {o: s.name for s in pipeline.notebooks for o in s.outputs}
-    assert not [i for i in STEP.inputs if i in writers], "must not read another notebook's outputs"
-    assert pipeline.dependencies()[NAME] == set(), "so it starts with 00_data_prep"
-    assert all(o.startswith(("data/processed/", "figures/")) for o in STEP.outputs)
-    figures = [o for o in STEP.outputs if o.startswith("figures/")]
-    assert all(Path(o).stem.startswith("fdi_") for o in figures)
-    assert {Path(o).suffix for o in figures} == {".svg", ".png"}
+    assert_chapter_runs_beside_the_others(NAME, ("fdi_",))
     assert {i for i in STEP.inputs if i.startswith("raw:")} == {
         "raw:fdi_by_partner_wiiw",
         "raw:fdi_by_activity_wiiw",
@@ -40,7 +29,7 @@ def test_step_reads_raw_files_only_so_it_runs_beside_the_other_chapters() -> Non
 def test_defaults_record_the_headline_values(run_notebook: Callable[..., dict[str, Any]]) -> None:
     values = run_notebook(NAME)
     out = values["__outputs__"]
-    _declared_outputs_exist(out)
+    assert_declared_outputs_written(NAME, out)
     assert values["eu27_stock_share_last_year_pct"] == pytest.approx(50.79, abs=0.01)
     assert values["nl_stock_share_last_year_pct"] == pytest.approx(38.78, abs=0.01)
     assert values["eu27_stock_share_peak"] == pytest.approx({"year": 2015, "pct": 63.42}, abs=0.005)
@@ -54,7 +43,7 @@ def test_defaults_record_the_headline_values(run_notebook: Callable[..., dict[st
 def test_other_parameters_change_the_windows(run_notebook: Callable[..., dict[str, Any]]) -> None:
     values = run_notebook(NAME, fdi_first_year=2010, fdi_last_year=2019)
     out = values["__outputs__"]
-    _declared_outputs_exist(out)
+    assert_declared_outputs_written(NAME, out)
     groups = pd.read_csv(out / "data" / "processed" / "fdi_by_group.csv")
     eu_2019 = groups.query("year == 2019 and group == 'EU-27' and measure == 'inward stock'")["share_of_world_pct"]
     assert values["fdi_last_year"] == 2019
