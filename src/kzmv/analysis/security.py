@@ -167,9 +167,14 @@ def window_shares(windows_table: pd.DataFrame, window: str, group: str) -> pd.Se
     return one.set_index("recipient_iso3")["share_pct"]
 
 
+def deliveries(flows: pd.DataFrame, recipient: str, first_year: int, last_year: int) -> pd.DataFrame:
+    """The rows of ``flows`` delivered to ``recipient`` from ``first_year`` to ``last_year`` (inclusive)."""
+    return flows[(flows["recipient_iso3"] == recipient) & flows["year"].between(first_year, last_year)]
+
+
 def supplier_totals(flows: pd.DataFrame, recipient: str, first_year: int, last_year: int) -> pd.DataFrame:
     """``recipient``'s suppliers over a span: TIV and share, largest first (ties by name)."""
-    inside = flows[(flows["recipient_iso3"] == recipient) & flows["year"].between(first_year, last_year)]
+    inside = deliveries(flows, recipient, first_year, last_year)
     sums = inside.groupby(["supplier", "supplier_group"], as_index=False)["tiv_m"].sum()
     total = sums["tiv_m"].sum()
     sums["share_pct"] = 100 * sums["tiv_m"] / total if total > 0 else float("nan")
@@ -180,7 +185,7 @@ def group_share(flows: pd.DataFrame, recipient: str, group: str, first_year: int
     """The share (percent) of ``recipient``'s arms imports over a span that came from ``group``; NaN if none arrived."""
     # summed straight from the rows, not through supplier_totals: the ledger and the argument
     # ask for dozens of these shares, and the per-supplier table is not needed for one share
-    inside = flows[(flows["recipient_iso3"] == recipient) & flows["year"].between(first_year, last_year)]
+    inside = deliveries(flows, recipient, first_year, last_year)
     inside = inside[inside["supplier"].notna() & inside["supplier_group"].notna()]  # as supplier_totals groups them
     total = inside["tiv_m"].sum()
     if total <= 0:

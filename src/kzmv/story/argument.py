@@ -582,7 +582,7 @@ def security_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     peers = [
         (names[p], share("Russia", after, p))
         for p in peer_codes
-        if p in names.index and flows[(flows["recipient_iso3"] == p) & flows["year"].between(*after)]["tiv_m"].sum()
+        if p in names.index and security.deliveries(flows, p, int(after[0]), int(after[1]))["tiv_m"].sum()
     ]
     moved = [share("Russia", after, p) - share("Russia", before, p) for p in peer_codes if p in names.index]
     moved = [m for m in moved if pd.notna(m)]

@@ -524,8 +524,7 @@ def _window(flows: pd.DataFrame, recipient: str, years: Sequence[int]) -> tuple[
     first, last = (int(y) for y in years)
     if last - first < 2:
         raise PipelineError(f"arms windows span at least three years (SIPRI's series is lumpy), got {first}-{last}")
-    inside = flows[(flows["recipient_iso3"] == recipient) & flows["year"].between(first, last)]
-    if inside["tiv_m"].sum() <= 0:
+    if security.deliveries(flows, recipient, first, last)["tiv_m"].sum() <= 0:
         raise PipelineError(f"arms_imports_by_supplier: no delivery to {recipient} recorded in {first}-{last}")
     return first, last
 
