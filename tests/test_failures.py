@@ -126,6 +126,68 @@ def test_ctrl_c_while_a_notebook_runs_says_nothing_was_published(toy: Path) -> N
     assert not list((toy / ".build").glob("stage-*"))
 
 
+def test_ctrl_c_ends_the_build_even_if_a_cell_ignores_the_interrupt(toy: Path) -> None:
+    # a cell deaf to SIGINT stands for every interrupt that is lost (one landing between two cells)
+    write_toy_notebook(
+        toy / "notebooks" / "toy.ipynb",
+        # in one cell: ipykernel restores its own SIGINT handler before each request
+        "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(600)",
+    )
+    before = output_digests(toy)
+    proc = cli_process(toy, "report")
+    _wait_for_line(proc, "running toy")
+    time.sleep(1.5)  # the kernel is up and in the long cell
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()  # if it hung: not left behind for the rest of the run (a no-op once it has exited)
+    assert proc.returncode == 130
+    assert one_line(err).startswith("error: interrupted: this build published nothing")
+    assert time.monotonic() - started < 60, "the kernel that ignored the interrupt was killed, not waited for"
+    assert output_digests(toy) == before
+    deadline = time.monotonic() + 10
+    while _processes_of(toy) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_of(toy) == [], "the deaf kernel does not outlive the build"
+
+
+# Imported by the downstream notebook's warm-up: says when it started, and whether an interrupt reached it.
+SLOW_IMPORT = """import pathlib, time
+here = pathlib.Path(__file__).parent
+(here / "warming").touch()
+try:
+    time.sleep(4)
+except KeyboardInterrupt:
+    (here / "interrupted").touch()
+    raise
+"""
+
+
+def test_a_failing_notebook_leaves_a_kernel_that_is_warming_up_alone(tmp_path: Path) -> None:
+    # An interrupt sent to a warm-up can land between ipykernel's request and its code, and then
+    # its reply never comes: the build hung so. The failing notebook waits until the other
+    # kernel is in its warm-up, so that the failure happens there.
+    toy = make_toy(tmp_path / "toy", down=True)
+    (toy / "notebooks" / "slow_import.py").write_text(SLOW_IMPORT)
+    write_toy_notebook(toy / "notebooks" / "down.ipynb", "import slow_import", params="")
+    write_toy_notebook(
+        toy / "notebooks" / "toy.ipynb",
+        "import pathlib, time\n"
+        "for _ in range(600):\n"
+        "    if pathlib.Path('warming').exists():\n"
+        "        break\n"
+        "    time.sleep(0.05)\n"
+        "raise ValueError('toy fails while down warms up')",
+    )
+    result = cli(toy, "report", timeout=120)
+    assert result.returncode == 2
+    assert "toy fails while down warms up" in one_line(result.stderr)
+    assert (toy / "notebooks" / "warming").exists(), "the downstream kernel was warming up when toy failed"
+    assert not (toy / "notebooks" / "interrupted").exists(), "a kernel still warming up is not interrupted"
+
+
 def test_ctrl_c_while_publishing_finishes_the_publish_and_says_so(toy: Path, tmp_path: Path) -> None:
     clean = make_toy(tmp_path / "clean")
     assert cli(clean, "report", "-p", "toy.value=2").returncode == 0

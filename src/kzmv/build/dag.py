@@ -13,7 +13,7 @@ import os
 import queue
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,10 @@ from kzmv.build.layout import BuildPaths, executed_notebook, socket_dir
 from kzmv.build.publish import clear_outputs
 from kzmv.build.spec import NotebookStep, Pipeline
 from kzmv.errors import PipelineError
+
+# How long the notebooks' kernels get to stop by themselves once the build ends (a cell interrupted
+# by Ctrl-C, or after another notebook failed) before those still up are killed.
+INTERRUPT_GRACE_S = 5.0
 
 
 @dataclass
@@ -169,6 +173,7 @@ class DagRun:
             own_template = kernel_template.KernelTemplate(_preload_list(plan.pipeline, root, to_boot))
         bar = tqdm(total=len(order), desc="notebooks", unit="nb", file=sys.stderr, disable=None)
         pool = ThreadPoolExecutor(max_workers=len(order))
+        futures: list[Future[Any]] = []
         # connection files go beside the sockets, so that nothing of a kernel outlives the build's clean-up
         saved_runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
         os.environ["JUPYTER_RUNTIME_DIR"] = str(ipc_dir)
@@ -180,6 +185,7 @@ class DagRun:
             self._booting.add(name)
             job = NotebookJob(plan.pipeline.step(name), plan.params[name], root, stage, self.paths.failed, ipc_dir)
             future = pool.submit(execute, job, gate, lambda: self._events.put(("warm", name, None)))
+            futures.append(future)
             future.add_done_callback(lambda f: self._events.put(("done", name, f)))
 
         try:
@@ -234,6 +240,10 @@ class DagRun:
             # every kernel still waiting is told to stop, so no thread is left behind
             for gate in self._gates.values():
                 gate.open(run=False)
+            if wait(futures, timeout=INTERRUPT_GRACE_S).not_done:
+                from kzmv.build.warm_kernels import kill_kernels
+
+                kill_kernels()  # a kernel the interrupt did not stop (see interrupt_kernels): nbclient sees it die
             pool.shutdown(wait=True, cancel_futures=True)
             if own_template is not None:
                 own_template.close()

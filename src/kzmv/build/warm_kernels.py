@@ -85,22 +85,43 @@ def warm_up_code(modules: list[str]) -> str:
     )
 
 
-_up: set[WarmStartClient] = set()
+_up: set[WarmStartClient] = set()  # kernels that have answered and not finished: to kill if they hang
+_running: set[WarmStartClient] = set()  # of those, the ones past their gate, running the notebook's cells
 
 
-def interrupt_kernels() -> None:
-    """Send SIGINT to every kernel that is up and has not finished its notebook.
-
-    For Ctrl-C: the running cells stop at once, instead of the runner waiting
-    for each notebook to run to its end. A kernel still starting is left
-    alone (interrupted then, it would only die noisily); the closed gate stops
-    it as soon as it is up.
-    """
-    for client in list(_up):
+def _signal_kernels(clients: set[WarmStartClient], signum: int) -> None:
+    for client in list(clients):
         pgid = getattr(getattr(client.km, "provisioner", None), "pgid", None)
         if pgid:
             with contextlib.suppress(OSError):
-                os.killpg(pgid, signal.SIGINT)
+                os.killpg(pgid, signum)
+
+
+def interrupt_kernels() -> None:
+    """Send SIGINT to every kernel running its notebook's cells.
+
+    For Ctrl-C, or another notebook failing: the running cells stop at once,
+    instead of the runner waiting for each notebook to run to its end. A kernel
+    still starting or warming up is left alone: the closed gate stops it as
+    soon as its warm-up is done. An interrupt that lands while ipykernel is
+    between a request and the user's code is lost, and so is the request it
+    interrupted, whose reply then never comes (ipykernel logs "KeyboardInterrupt
+    caught in kernel"); the warm-up is all such windows and no work worth
+    stopping, so it is never interrupted. A running notebook can still be
+    caught between two cells, or run code that ignores SIGINT: hence
+    :func:`kill_kernels`.
+    """
+    _signal_kernels(_running, signal.SIGINT)
+
+
+def kill_kernels() -> None:
+    """Kill every kernel still up: those an interrupt did not stop within the runner's grace period.
+
+    nbclient then finds its kernel dead and the notebook's thread ends, so the
+    build can exit; nothing a killed kernel wrote is published (it writes only
+    into the stage).
+    """
+    _signal_kernels(_up, signal.SIGKILL)
 
 
 class WarmStartClient(PapermillNotebookClient):
@@ -124,7 +145,7 @@ class WarmStartClient(PapermillNotebookClient):
         self.on_warm = on_warm
 
     def papermill_execute_cells(self) -> None:
-        _up.add(self)  # called once the kernel has answered: from now on it can be interrupted
+        _up.add(self)  # called once the kernel has answered
         try:
             if self.warm_modules:
                 msg_id = self.kc.execute(warm_up_code(self.warm_modules), silent=True, store_history=False)
@@ -133,8 +154,10 @@ class WarmStartClient(PapermillNotebookClient):
                 self.on_warm()
             if self.gate is not None and not self.gate.wait():
                 raise NotNeededError
+            _running.add(self)  # from now on an interrupt is worth sending (interrupt_kernels)
             super().papermill_execute_cells()
         finally:
+            _running.discard(self)
             _up.discard(self)
 
 
