@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,38 @@ def test_the_pdf_is_an_a4_paper_with_the_title_block_first(printed: Path) -> Non
     assert "Figure 1." in text and "How to cite this figure" in text
     links = [a for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object().get("/Subtype") == "/Link"]
     assert links, "links are kept"
+
+
+def _page_bodies(printed: Path, title: str) -> list[str]:
+    """Each page's text on one line, without the running title and the page number Chromium prints."""
+    from pypdf import PdfReader
+
+    furniture = re.compile(re.escape(title[:40]) + r"[^…]*…?|Page \d+ of \d+")
+    return [" ".join(furniture.sub(" ", page.extract_text()).split()) for page in PdfReader(printed).pages]
+
+
+def test_the_printed_contents_give_the_page_of_every_chapter_and_figure(printed: Path) -> None:
+    title = load_pipeline(ROOT / "pipeline.yml").report["title"]
+    texts = _page_bodies(printed, title)
+    assert texts[1].startswith("Contents Key findings 1 "), (
+        "the contents follow the key findings, on a page of their own"
+    )
+    argument = re.search(r"THE ARGUMENT (\d+)", texts[1])
+    assert argument, "parts are listed with their pages"
+    listing = " ".join(texts[1 : int(argument.group(1)) - 1])  # the contents end where the argument begins
+    entries = re.findall(r"Figure (\d+): .*? (\d+)(?= Figure \d+:|$)", listing.split("List of figures", 2)[-1])
+    figures = sorted({int(n) for n in re.findall(r"Figure (\d+)\.", " ".join(texts))})
+    assert figures and [int(n) for n, _ in entries] == figures, "every figure is listed once, in reading order"
+    pages = [int(page) for _, page in entries]
+    assert pages == sorted(pages), "figures are numbered in reading order, so their pages never go back"
+    for number, page in entries:
+        assert f"Figure {number}." in texts[int(page) - 1], f"figure {number} is printed on page {page}, as listed"
+    chapter = re.search(r"Trade: how many vectors\? (\d+)", listing)
+    assert chapter, "chapters are listed with their pages"
+    assert "Trade: how many vectors?" in texts[int(chapter.group(1)) - 1]
+    assert texts[int(argument.group(1)) - 1].startswith("THE ARGUMENT"), (
+        "the argument starts the page after the contents"
+    )
 
 
 def test_no_chromium_is_one_line_saying_what_to_install(tmp_path: Path) -> None:

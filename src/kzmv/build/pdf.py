@@ -1,9 +1,18 @@
 """``make pdf``: the report as a briefing paper, printed from the same HTML by headless Chromium.
 
 One source for screen and paper: the print stylesheet of the report leaves the
-code, the contents' links and the figures' data toggles out and keeps each
-figure on one page; Chromium adds what CSS cannot portably give, a running
-title in the header and "page N of M" in the footer, on A4. Links stay links.
+code and the figures' data toggles out and keeps each figure on one page;
+Chromium adds what CSS cannot portably give, a running title in the header and
+"page N of M" in the footer, on A4. Links stay links.
+
+A paper needs a contents page with page numbers, which only exist once the
+report is printed (Chromium does not implement CSS's ``target-counter()``). So
+it is printed twice: the first print, with the contents shown and room kept
+for each number, tells where every entry's target landed (pypdf reads the
+PDF's named destinations, one per link target); the numbers are written into
+the page and it is printed again. The room was kept, so nothing moves; the
+second print is checked to agree all the same. The printed contents live only
+here: on screen (and in a browser's own print) the contents are links.
 
 Chromium is Debian's ``/usr/bin/chromium`` (the one the browser test drives;
 no browser is downloaded), or the one ``KZMV_CHROMIUM`` names. The PDF goes to
@@ -15,6 +24,7 @@ committed, byte-for-byte reproducible output.
 from __future__ import annotations
 
 import html
+import io
 import os
 import sys
 from pathlib import Path
@@ -51,6 +61,42 @@ FOOTER = (
 )
 
 
+# The contents on their own page after the key findings, each entry's page number at the right,
+# in room kept for it whether or not the number is there yet (so writing it in moves nothing).
+PRINTED_CONTENTS_CSS = """
+@media print {
+  nav.toc { display: block; break-before: page; break-after: page; border: 0; padding: 0; margin: 0; }
+  nav.toc li { position: relative; padding-right: 3em; break-inside: avoid; }
+  nav.toc li::after { content: attr(data-page); position: absolute; right: 0; bottom: 0; font-weight: normal; }
+  nav.toc .toc-figures { list-style: none; padding-left: 0; }  /* each entry says "Figure N" already */
+}
+"""
+
+# The link target of each contents entry, in order (its first in-page link).
+_CONTENTS_TARGETS_JS = """() => Array.from(document.querySelectorAll('nav.toc li')).map(li => {
+  const a = li.querySelector('a[href^="#"]');
+  return a ? decodeURIComponent(a.getAttribute('href').slice(1)) : null;
+})"""
+
+_SET_PAGES_JS = """(pages) => document.querySelectorAll('nav.toc li').forEach((li, i) => {
+  li.dataset.page = pages[i] === null ? '' : String(pages[i]);
+})"""
+
+
+def target_pages(pdf: bytes, targets: list[str | None]) -> list[int | None]:
+    """The printed page number (1 = first) of each target id in ``pdf``; None where it has no destination."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    named = {str(name).lstrip("/"): dest for name, dest in reader.named_destinations.items()}
+    pages: list[int | None] = []
+    for target in targets:
+        dest = named.get(target) if target is not None else None
+        number = reader.get_destination_page_number(dest) if dest is not None else None
+        pages.append(None if number is None or number < 0 else number + 1)
+    return pages
+
+
 def make_pdf(report: Path, out: Path, title: str) -> Path:
     """Print ``report`` (the HTML) to ``out`` as an A4 briefing paper; one PipelineError line if it cannot."""
     if not report.is_file():
@@ -73,22 +119,41 @@ def make_pdf(report: Path, out: Path, title: str) -> Path:
                 page = browser.new_page()
                 page.goto(report.resolve().as_uri(), wait_until="load")
                 page.emulate_media(media="print")
-                page.pdf(
-                    path=partial,
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template=_header(title),
-                    footer_template=FOOTER,
-                    margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
-                    outline=True,
-                    tagged=True,
-                )
+                page.add_style_tag(content=PRINTED_CONTENTS_CSS)
+                targets = page.evaluate(_CONTENTS_TARGETS_JS)
+                page.evaluate(_SET_PAGES_JS, [None] * len(targets))
+
+                def printed() -> bytes:
+                    return page.pdf(
+                        format="A4",
+                        print_background=True,
+                        display_header_footer=True,
+                        header_template=_header(title),
+                        footer_template=FOOTER,
+                        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+                        outline=True,
+                        tagged=True,
+                    )
+
+                pages = target_pages(printed(), targets)
+                page.evaluate(_SET_PAGES_JS, pages)
+                final = printed()
+                if target_pages(final, targets) != pages:
+                    raise PipelineError(
+                        f"printing {report} moved the contents' targets once their page numbers were written in; "
+                        "report this as a bug in kzmv.build.pdf"
+                    )
             finally:
                 browser.close()
+        partial.write_bytes(final)
     except Error as exc:
         partial.unlink(missing_ok=True)
         raise PipelineError(f"Chromium could not print {report}: {str(exc).splitlines()[0]}") from None
+    except OSError as exc:  # a full disk, a read-only pdf/ folder
+        from kzmv.build.faults import describe_os_error
+
+        partial.unlink(missing_ok=True)
+        raise PipelineError(describe_os_error(exc, "writing the PDF")) from None
     partial.replace(out)  # a reader never sees half a PDF
     return out
 
