@@ -69,6 +69,9 @@ PRINTED_CONTENTS_CSS = """
   nav.toc li { position: relative; padding-right: 3em; break-inside: avoid; }
   nav.toc li::after { content: attr(data-page); position: absolute; right: 0; bottom: 0; font-weight: normal; }
   nav.toc .toc-figures { list-style: none; padding-left: 0; }  /* each entry says "Figure N" already */
+  /* room for two-digit section numbers, which the screen's framed box gives with its padding */
+  nav.toc ol.toc-chapters { padding-left: 1.8rem; }
+  nav.toc .toc-l1, nav.toc .toc-part { margin-left: -1.8rem; }
 }
 """
 
