@@ -42,3 +42,12 @@ def test_the_year_axis_is_cut_where_there_are_no_figures() -> None:
 )
 def test_ranks_are_worded_from_both_ends(rank: int, of: int, words: str) -> None:
     assert macro_figures._ordinal(rank, of) == words
+
+
+def test_two_partners_shares_each_stay_beside_their_own_name() -> None:
+    assert fdi_figures.two_shares({"Russia": 2.7, "China": 2.4}, "Russia", "China") == "Russia held 3% and China 2%"
+    assert fdi_figures.two_shares({"Russia": 2.2, "China": 3.6}, "Russia", "China") == "Russia held 2% and China 4%"
+    assert fdi_figures.two_shares({"Russia": 3.5, "China": 3.6}, "Russia", "China") == "Russia and China each held 4%"
+    assert fdi_figures.two_shares({"Russia": float("nan"), "China": 3.6}, "Russia", "China") == (
+        "Russia held an unknown share and China 4%"
+    )

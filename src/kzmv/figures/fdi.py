@@ -138,6 +138,18 @@ def _declutter_end_labels(ax: Axes, min_gap_frac: float = 0.035) -> None:
 BIG_FOUR = ("EU-27", "USA", "Russia", "China")
 
 
+def two_shares(shares: dict[str, float], first: str, second: str) -> str:
+    """``"Russia held 3% and China 2%"``, or ``"Russia and China each held 4%"`` when they round alike.
+
+    Each share stays beside its own partner's name, whichever is larger (a
+    title that listed them by size under a fixed "Russia and China" swapped them
+    in years where China's share was the smaller), "4% and 4%" is said once, and a
+    missing share is called unknown.
+    """
+    a, b = (pct(shares[g]) if pd.notna(shares[g]) else "an unknown share" for g in (first, second))
+    return f"{first} and {second} each held {a}" if a == b else f"{first} held {a} and {second} {b}"
+
+
 def big_four_figure(groups_table: pd.DataFrame, first: int, last: int, footnote: str = "") -> None:
     """Stocks and net inflows from Russia, China, the USA and the EU-27, EUR billion."""
     table = fdi.in_window(groups_table, first, last)
@@ -156,7 +168,6 @@ def big_four_figure(groups_table: pd.DataFrame, first: int, last: int, footnote:
         ax.set_ylabel("EUR billion")
     left.legend(loc="upper left", fontsize=8)
     shares = {g: fdi.group_series(table, g, "inward stock", "share_of_world_pct").get(last, np.nan) for g in BIG_FOUR}
-    small = sorted(("Russia", "China"), key=lambda g: shares[g])
     flows = {g: fdi.group_series(table, g, "net inflow") for g in BIG_FOUR}
     negative_china = int((flows["China"] < 0).sum())
     publish(
@@ -164,7 +175,7 @@ def big_four_figure(groups_table: pd.DataFrame, first: int, last: int, footnote:
         "fdi_big_four",
         FigureText(
             title=(
-                f"In {last}, Russia and China held {pct(shares[small[0]])} and {pct(shares[small[1]])} "
+                f"In {last}, {two_shares(shares, 'Russia', 'China')} "
                 f"of the inward FDI stock, against {pct(shares['EU-27'])} for the EU-27 "
                 f"and {pct(shares['USA'])} for the USA"
             ),
