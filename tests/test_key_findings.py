@@ -72,6 +72,31 @@ def test_findings_give_the_second_base_and_trade_without_oil() -> None:
     assert "without crude oil exports" in text and "did not bypass Russian ports" in text
 
 
+def test_trade_without_crude_is_said_once_when_it_rounds_alike_and_given_when_it_differs() -> None:
+    tables, ledger = _published()
+    structure = tables["export_structure"]
+    by_group = tables["trade_by_group"]
+    totals = by_group.groupby("year")["turnover_usd_m"].sum(min_count=1)
+    crude = structure.query("item_code == 'CRUDE_OIL'").set_index("year")["value_usd_m"]
+
+    def growth(c: pd.Series) -> float:  # trade without crude, 2021 to 2024, %
+        return 100 * ((totals[2024] - c[2024]) / (totals[2021] - c[2021]) - 1)
+
+    all_trade = 100 * (totals[2024] / totals[2021] - 1)
+    text = findings_markdown(tables, ledger)
+    if f"{growth(crude):+.0f}" == f"{all_trade:+.0f}":
+        assert f"all trade ({all_trade:+.0f}%, with or without crude oil exports)" in text
+    else:
+        assert f"all trade ({all_trade:+.0f}%, or {growth(crude):+.0f}% without crude oil exports)" in text
+    # more crude in 2024: trade without it grew less, and the sentence gives both numbers
+    more = structure.copy()
+    more.loc[(more["item_code"] == "CRUDE_OIL") & (more["year"] == 2024), "value_usd_m"] *= 1.5
+    bigger = more.query("item_code == 'CRUDE_OIL'").set_index("year")["value_usd_m"]
+    assert f"{growth(bigger):+.0f}" != f"{all_trade:+.0f}"
+    changed = findings_markdown({**tables, "export_structure": more}, ledger)
+    assert f"all trade ({all_trade:+.0f}%, or {growth(bigger):+.0f}% without crude oil exports)" in changed
+
+
 def test_the_claims_headline_is_worded_from_the_counts() -> None:
     tables, ledger = _published()
     failing = ledger.assign(verdict=ledger["verdict"].replace({"supported": "not supported"}))

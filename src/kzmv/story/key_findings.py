@@ -86,6 +86,13 @@ def _headline(counts: dict[str, int], fragile: int) -> str:
     return lead + (", but many verdicts are fragile." if fragile * 3 >= tested else ".")
 
 
+def _with_and_without_crude(growth_all: float, growth_no_crude: float) -> str:
+    """``"+40%, or +25% without crude oil exports"``; one number, said once, when the two round alike."""
+    if f"{growth_all:+.0f}" == f"{growth_no_crude:+.0f}":
+        return f"{growth_all:+.0f}%, with or without crude oil exports"
+    return f"{growth_all:+.0f}%, or {growth_no_crude:+.0f}% without crude oil exports"
+
+
 def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> str:
     """Six Markdown bullets: trade, Russia since the pre-war year, oil, investment, the vectors, the claims."""
     by_group = tables["trade_by_group"]
@@ -128,8 +135,7 @@ def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> 
             f"- **Russia's share {share_moved}; its trade {trade_moved}.** Russia's share of Kazakhstan's imports "
             f"went from {imports_ru_before:.0f}% in {BEFORE_SHOCKS} to {imports_ru:.0f}% in {year} ({imports_ru_base:.0f}% "
             f"on average in {span}: {BEFORE_SHOCKS} was a peak), while turnover with Russia {trade_moved} "
-            f"{abs(growth_ru):.0f}% in dollars, {pace} all trade ({growth_all:+.0f}%, or {growth_no_crude:+.0f}% "
-            "without crude oil exports).",
+            f"{abs(growth_ru):.0f}% in dollars, {pace} all trade ({_with_and_without_crude(growth_all, growth_no_crude)}).",
             f"- **Oil still pays, and almost all of it crosses Russia.** Crude oil earned {crude:.0f}% of the value of "
             f"goods exports in {year}; the CPC pipeline through Russia carried {cpc:.0f}% of crude exports in "
             f"{cpc_year}, and at least {crossing.iloc[-1]:.0f}% did not bypass Russian ports in "
