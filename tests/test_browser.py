@@ -380,7 +380,9 @@ def test_the_report_reads_in_the_declared_order(sized_report: Opened) -> None:
 def _figures(page: Any) -> list[dict[str, Any]]:
     return page.evaluate(
         """() => [...document.querySelectorAll('figure.kzmv-figure')].map(f => ({
-            id: f.id, number: f.dataset.number, table: f.dataset.table, cut: JSON.parse(f.dataset.cut),
+            id: f.id, number: f.dataset.number,
+            tables: [...f.querySelectorAll('details.fig-data')].map(d => ({
+                table: d.dataset.table ?? f.dataset.table, cut: JSON.parse(d.dataset.cut ?? f.dataset.cut)})),
             label: f.querySelector('.fig-label').innerText, cite: f.querySelector('.fig-cite').innerText,
             source: f.querySelector('.fig-source').innerText}))"""
     )
@@ -412,25 +414,32 @@ def test_every_figure_offers_its_numbers_downloads_source_and_citation(file_repo
         assert re.search(r"Sources?:", fig["source"]) and fig["cite"].startswith(
             f"How to cite this figure: Figure {fig['number']},"
         )
-        # the table, behind a toggle the keyboard opens
-        summary = box.locator("details.fig-data > summary")
-        summary.focus()
-        page.keyboard.press("Enter")
-        table = box.locator("details.fig-data table")
-        assert table.is_visible(), f"{name}: Enter on the toggle shows no table"
-        shown = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.innerText))")
-        expected = _cut(fig["table"], fig["cut"])
-        assert shown == expected.replace("", "—").values.tolist(), f"{name}: the table is not its processed table"
-        # the three downloads, as a reader clicks them
+        # each table (one, or one per panel), behind a toggle the keyboard opens, and its CSV download
+        several = len(fig["tables"]) > 1
+        assert fig["tables"] and box.locator("a.dl-csv").count() == len(fig["tables"])
+        for i, numbers in enumerate(fig["tables"]):
+            summary = box.locator("details.fig-data > summary").nth(i)
+            summary.focus()
+            page.keyboard.press("Enter")
+            table = box.locator("details.fig-data table").nth(i)
+            assert table.is_visible(), f"{name}: Enter on the toggle shows no table"
+            shown = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.innerText))")
+            expected = _cut(numbers["table"], numbers["cut"])
+            assert shown == expected.replace("", "—").values.tolist(), f"{name}: the table is not its processed table"
+            with page.expect_download() as info:
+                box.locator("a.dl-csv").nth(i).click()
+            download = info.value
+            assert download.suggested_filename == (f"{name}-{numbers['table']}.csv" if several else f"{name}.csv")
+            decoded = pd.read_csv(download.path(), dtype=str, keep_default_na=False)
+            pd.testing.assert_frame_equal(decoded.reset_index(drop=True), expected.reset_index(drop=True))
+        # the two images, as a reader clicks them
         files = {}
-        for kind in ("csv", "svg", "png"):
+        for kind in ("svg", "png"):
             with page.expect_download() as info:
                 box.locator(f"a.dl-{kind}").click()
             download = info.value
             assert download.suggested_filename == f"{name}.{kind}"
             files[kind] = Path(download.path()).read_bytes()
-        decoded = pd.read_csv(io.BytesIO(files["csv"]), dtype=str, keep_default_na=False)
-        pd.testing.assert_frame_equal(decoded.reset_index(drop=True), expected.reset_index(drop=True))
         assert files["svg"] == (ROOT / "figures" / f"{name}.svg").read_bytes(), f"{name}: SVG download differs"
         assert files["png"] == (ROOT / "figures" / f"{name}.png").read_bytes(), f"{name}: PNG download differs"
         assert Image.open(io.BytesIO(files["png"])).width >= 800

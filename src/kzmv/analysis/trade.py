@@ -235,6 +235,21 @@ def dependence_asymmetry(
     return out[ASYMMETRY_COLUMNS]
 
 
+DEPENDENCE_TABLE_COLUMNS = ["year", "label", "kind", "group", "exports_share_pct", "imports_share_pct", "gap_pp"]
+
+
+def dependence_table(points: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The points of :func:`dependence_asymmetry` as the processed table ``trade_dependence_points``.
+
+    The dependence chart plots these rows and nothing else, so its download is
+    this table: one row per point, the year it is of, and the shares as drawn
+    (missing where the year's partner sum is unknown, never 0).
+    """
+    out = points.rename(columns={"exports_share": "exports_share_pct", "imports_share": "imports_share_pct"})
+    out.insert(0, "year", int(year))
+    return out[DEPENDENCE_TABLE_COLUMNS].reset_index(drop=True)
+
+
 # --- concentration --------------------------------------------------------------------------------
 
 CONCENTRATION_COLUMNS = ["year", "flow", "level", "hhi", "effective_number", "hhi_oil_hubs"]
@@ -347,6 +362,22 @@ def monthly_totals(monthly: pd.DataFrame) -> pd.DataFrame:
     out["turnover_usd_m"] = out["exports_usd_m"] + out["imports_usd_m"]
     out["position"] = out["month"].dt.year + (out["month"].dt.month - 0.5) / 12
     return out.sort_values("month").reset_index(drop=True)
+
+
+MONTHLY_TABLE_COLUMNS = ["month", "year", "exports_usd_m", "imports_usd_m"]
+
+
+def monthly_table(monthly: pd.DataFrame) -> pd.DataFrame:
+    """:func:`monthly_totals` as the processed table ``trade_monthly_totals`` (months as ``YYYY-MM``).
+
+    The monthly panel of the levels chart draws these exports and imports; no
+    other processed table holds them, and a reader of the chart's download needs
+    them. ``year`` lets a chart declare the years it draws. The raw file has no
+    status flag, so none is invented here; a missing value would stay empty.
+    """
+    out = pd.DataFrame({"month": monthly["month"].dt.strftime("%Y-%m"), "year": monthly["month"].dt.year})
+    out[["exports_usd_m", "imports_usd_m"]] = monthly[["exports_usd_m", "imports_usd_m"]].to_numpy()
+    return out[MONTHLY_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def annual_from_monthly(monthly: pd.DataFrame) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 
 from kzmv import paths
+from kzmv.errors import PipelineError
 
 # Paul Tol's muted palette (colour-blind safe); grey for everything else.
 GROUP_COLOURS: dict[str, str] = {
@@ -196,6 +197,22 @@ def figure_html(svg: Path, name: str, text: FigureText) -> str:
     )
 
 
+@dataclass(frozen=True)
+class PanelData:
+    """The numbers of one panel of a figure: a processed table, cut to what the panel draws.
+
+    For a figure whose panels draw from different tables (annual partner data
+    above, monthly national totals below), no single table holds what it
+    draws; ``publish(..., panels=[...])`` then gives the report one data table
+    and one CSV download per panel, each labelled with ``panel``.
+    """
+
+    panel: str  # which part of the figure, as the reader sees it: "top panel", "bottom panel"
+    table: str  # data/processed/<table>.csv
+    columns: Sequence[str] | None = None
+    rows: Mapping[str, Sequence[object]] | None = None
+
+
 def publish(
     fig: Figure,
     name: str,
@@ -203,6 +220,7 @@ def publish(
     table: str | None = None,
     columns: Sequence[str] | None = None,
     rows: Mapping[str, Sequence[object]] | None = None,
+    panels: Sequence[PanelData] = (),
 ) -> None:
     """Decorate, save and display a figure in a notebook, then close it.
 
@@ -212,17 +230,57 @@ def publish(
     report embeds it, or the part of it that ``columns`` and ``rows`` (column
     -> values kept) select, as the figure's data table and CSV download, so a
     reader gets the very numbers drawn, never a copy typed apart from them.
+    A figure whose panels draw from different tables passes ``panels``
+    instead, one :class:`PanelData` per table (at least two, each table once).
     """
     from IPython.display import HTML, display
 
+    _check_panels(name, panels, table, columns, rows)
     decorate(fig, text)
     svg, _ = save(fig, name)
     plt.close(fig)
     meta = {"figure": name, "alt": text.alt, "title": text.title, "subtitle": text.subtitle}
-    meta |= {"source": text.source, "note": text.note, "table": table}
-    meta |= {"columns": list(columns) if columns else None}
-    meta |= {"rows": {k: [_plain(v) for v in vs] for k, vs in rows.items()} if rows else None}
+    meta |= {"source": text.source, "note": text.note} | _cut(table, columns, rows)
+    if panels:
+        meta["panels"] = [{"panel": p.panel} | _cut(p.table, p.columns, p.rows) for p in panels]
     display(HTML(figure_html(svg, name, text)), metadata={"kzmv": meta})
+
+
+def _cut(
+    table: str | None, columns: Sequence[str] | None, rows: Mapping[str, Sequence[object]] | None
+) -> dict[str, object]:
+    """A table and the part of it kept, as the figure's metadata carries them (plain JSON)."""
+    return {
+        "table": table,
+        "columns": list(columns) if columns else None,
+        "rows": {k: [_plain(v) for v in vs] for k, vs in rows.items()} if rows else None,
+    }
+
+
+def _check_panels(
+    name: str,
+    panels: Sequence[PanelData],
+    table: str | None,
+    columns: Sequence[str] | None,
+    rows: Mapping[str, Sequence[object]] | None,
+) -> None:
+    """Stop a figure that declares its numbers twice or ambiguously, before anything is saved.
+
+    Each panel's CSV download is named after its table, and the figure's numbers
+    are either one table or one per panel, never both.
+    """
+    if not panels:
+        return
+    if table or columns or rows:
+        raise PipelineError(f"figure {name}: pass either table= (one table) or panels= (one per panel), not both")
+    tables = [p.table for p in panels]
+    if len(panels) < 2 or len(set(tables)) < len(tables):
+        raise PipelineError(
+            f"figure {name}: panels= needs two or more panels, each from another table (got {tables}); "
+            "a figure of one table passes table="
+        )
+    if not all(p.panel for p in panels):
+        raise PipelineError(f"figure {name}: every panel needs a label (panel=...), for its data table and download")
 
 
 def _plain(value: object) -> object:

@@ -32,7 +32,16 @@ from kzmv.analysis.trade import (
 )
 from kzmv.data.events import fractional_year
 from kzmv.data.partners import group_order
-from kzmv.figures.style import FLOW_COLOURS, GROUP_COLOURS, MUTED_INK, FigureText, mark_events, new_figure, publish
+from kzmv.figures.style import (
+    FLOW_COLOURS,
+    GROUP_COLOURS,
+    MUTED_INK,
+    FigureText,
+    PanelData,
+    mark_events,
+    new_figure,
+    publish,
+)
 
 SOURCE_TRADE = (
     "Source: Bureau of National Statistics of Kazakhstan (2020 on); WITS/UN Comtrade, Kazakhstan as reporter "
@@ -346,6 +355,9 @@ def levels_events_figure(levels: pd.DataFrame, monthly: pd.DataFrame, events: pd
     The partner data are annual, so each year's value is drawn at the middle of
     its year and events at their exact dates (decimal years); the monthly panel
     shows, at the national level, how trade moved around the events themselves.
+    The two panels draw from two tables, so each gets its own numbers in the
+    report: ``trade_by_group`` (top) and ``trade_monthly_totals`` (bottom,
+    :func:`kzmv.analysis.trade.monthly_table`), cut to the years drawn.
     """
     first, last = int(levels["year"].min()), int(levels["year"].max())
     monthly = monthly[(monthly["month"].dt.year >= first) & (monthly["month"].dt.year <= last)]
@@ -425,16 +437,27 @@ def levels_events_figure(levels: pd.DataFrame, monthly: pd.DataFrame, events: pd
                 else ""
             ),
         ),
-        table="trade_by_group",
-        columns=["year", "group", "turnover_usd_m"],
-        rows={"year": sorted(levels["year"].unique()), "group": sorted(levels["group"].unique())},
+        panels=[
+            PanelData(
+                "top panel",
+                "trade_by_group",
+                columns=["year", "group", "turnover_usd_m"],
+                rows={"year": sorted(levels["year"].unique()), "group": sorted(levels["group"].unique())},
+            ),
+            PanelData(
+                "bottom panel",
+                "trade_monthly_totals",
+                columns=["month", "exports_usd_m", "imports_usd_m"],
+                rows={"year": sorted(monthly["month"].dt.year.unique())},
+            ),
+        ],
     )
 
 
 # --- 4. dependence asymmetry ---------------------------------------------------------------------
 
 
-def _unknown_shares_figure(name: str, year: int, missing: Sequence[str]) -> None:
+def _unknown_shares_figure(name: str, year: int, missing: Sequence[str], table: str) -> None:
     who = " and ".join(missing) or "some partners"
     fig, ax = new_figure(height_in=2.6)
     ax.axis("off")
@@ -448,7 +471,7 @@ def _unknown_shares_figure(name: str, year: int, missing: Sequence[str]) -> None
             source=SOURCE_TRADE,
             alt=f"No chart: shares for {year} cannot be computed because {who} have no values.",
         ),
-        table="trade_by_group",
+        table=table,
         rows={"year": [year]},
     )
 
@@ -458,9 +481,11 @@ def asymmetry_figure(points: pd.DataFrame, year: int, missing: Sequence[str] = (
 
     In a year whose shares are unknown (a partner is missing) the figure says so
     instead of plotting, so that no chart of another year is left in its place.
+    Its numbers are ``trade_dependence_points`` (:func:`kzmv.analysis.trade.dependence_table`
+    of ``points``): one row per point drawn, or with empty shares where none can be.
     """
     if points[["exports_share", "imports_share"]].isna().any().any():
-        _unknown_shares_figure("trade_dependence_asymmetry", year, missing)
+        _unknown_shares_figure("trade_dependence_asymmetry", year, missing, "trade_dependence_points")
         return
     fig, ax = new_figure(height_in=6.6)
     low = max(0.3, 0.7 * np.nanmin(points[["exports_share", "imports_share"]].to_numpy()))
@@ -530,7 +555,7 @@ def asymmetry_figure(points: pd.DataFrame, year: int, missing: Sequence[str] = (
             ),
             note="Countries: the top partners ranked in figure 1; diamonds: EU-27 and Central Asia as wholes.",
         ),
-        table="trade_by_group",
+        table="trade_dependence_points",
         rows={"year": [year]},
     )
 
