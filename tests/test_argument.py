@@ -10,6 +10,7 @@ import pytest
 
 from kzmv.analysis import energy, macro, periods
 from kzmv.data.events import load_events
+from kzmv.data.partners import load_groups
 from kzmv.story import argument, claims
 from kzmv.story.claims import measures
 
@@ -117,6 +118,8 @@ def test_growth_paragraph_uses_the_claims_own_peers_and_years(evidence) -> None:
     params = next(c for c in evidence.register if c.claim_id == "B17").params
     peers = macro.peer_growth(tables["raw:owid_weo_real_gdp_growth"], params["peers"], params["first"], params["last"])
     assert f"a median of {statistics.median(peers):.1f}%" in text
+    first = peers.sort_values().index[0]
+    assert f"the neighbours' yearly growth was: {macro.country_name(first, load_groups())} " in text, text
     weo = tables["raw:imf_weo_kaz"].copy()
     war = (weo["weo_subject_code"] == "NGDP_RPCH") & weo["year"].between(params["first"], params["last"])
     weo.loc[war, "value"] = 12.0

@@ -461,7 +461,7 @@ def growth_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     ]
     return (
         "Real GDP grew by " + "; ".join(parts) + f" (IMF; {war[1]} is an estimate). Over the same war years the "
-        "neighbours grew "
+        "neighbours' yearly growth was: "
         + ", ".join(f"{macro.country_name(i, groups)} {_pct(v)}" for i, v in peer.sort_values().items())
         + f", a median of {_pct(statistics.median(peer))}. Kazakhstan grew {_listing(words)}: whether that is "
         "impressive turns on the benchmark."
