@@ -183,6 +183,36 @@ def test_scorecard_paragraph_follows_the_leaders(evidence) -> None:
     assert "[Figure](#fig-vectors_scorecard)" in text
 
 
+def test_the_conclusion_puts_the_scorecard_and_the_ledger_together(evidence, ledger) -> None:
+    text = argument.conclusion_paragraph(evidence.tables, ledger, evidence.register)
+    card = evidence.tables["vector_scorecard"]
+    mine = card[(card["country_iso3"] == "KAZ") & card["leader"].notna()]
+    for vector in mine.loc[mine["leader"] == "Russia", "vector"]:
+        assert vector in text.split("while Russia leads its", 1)[1].split(".")[0]
+    assert f"China, the one counterweight the briefing paper sees, leads none of the {len(mine)} vectors" in text
+    for section in ("economic", "political", "geopolitical"):
+        ids = [c.claim_id for c in evidence.register if c.section == section]
+        verdicts = ledger.set_index("claim_id").loc[ids, "verdict"]
+        tested, supported = int((verdicts != "not testable").sum()), int((verdicts == "supported").sum())
+        assert (
+            f"the {section} one ({'all ' + str(len(ids)) if tested == len(ids) else f'{tested} of its {len(ids)}'} "
+            f"claims tested, {supported} borne out)" in text
+        )
+    # the scorecard moves the first two sentences, the ledger the third
+    china = _set(evidence.tables, "vector_scorecard", "leader", "China", country_iso3="KAZ", vector="exports")
+    moved = argument.conclusion_paragraph(china, ledger, evidence.register)
+    assert "leads Kazakhstan's exports and investment (China and the EU-27)" in moved
+    assert "China, the one counterweight the briefing paper sees, leads exports" in moved
+    russia = _set(evidence.tables, "vector_scorecard", "leader", "Russia", country_iso3="KAZ")
+    assert "Russia leads all 5 of Kazakhstan's vectors" in argument.conclusion_paragraph(
+        russia, ledger, evidence.register
+    )
+    geopolitical = [c.claim_id for c in evidence.register if c.section == "geopolitical"]
+    untested = ledger.assign(verdict=ledger["verdict"].where(~ledger["claim_id"].isin(geopolitical), "not testable"))
+    last = argument.conclusion_paragraph(evidence.tables, untested, evidence.register)
+    assert f"and least the geopolitical one (0 of its {len(geopolitical)} claims tested, 0 borne out)" in last
+
+
 def test_security_paragraph_uses_the_claims_windows_and_says_what_a_tiv_is_not(evidence) -> None:
     from kzmv.analysis import security
 

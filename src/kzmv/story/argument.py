@@ -25,6 +25,7 @@ from kzmv.analysis import investment_positions as positions
 from kzmv.errors import PipelineError
 from kzmv.story import claims
 from kzmv.story.claims import measures
+from kzmv.story.prose import named
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -715,6 +716,74 @@ def investment_after_paragraph(tables: Tables) -> str:
 
 
 # --------------------------------------------------------------------------- timeline
+
+
+# The briefing paper's three limits, as the ledger's sections name them, in its order.
+LIMITS = {"economic": "economic", "political": "political", "geopolitical": "geopolitical"}
+COUNTERWEIGHT = "China"  # the one partner the paper sees as able to balance Russia
+
+
+def _limit_reach(ledger: pd.DataFrame, register: list[claims.Claim], section: str) -> dict[str, int]:
+    """How many of a limit's claims the data test, and how the tested ones came out."""
+    ids = [c.claim_id for c in register if c.section == section]
+    verdicts = ledger.set_index("claim_id").loc[ids, "verdict"]
+    return {
+        "claims": len(ids),
+        "tested": int((verdicts != "not testable").sum()),
+        "supported": int((verdicts == "supported").sum()),
+        "against": int(verdicts.isin(["not supported", "partly supported"]).sum()),
+    }
+
+
+def _reach_words(name: str, reach: dict[str, int]) -> str:
+    """ "the economic one (17 of its 21 claims tested, 12 borne out)": one limit, from its counts."""
+    tested = (
+        f"all {reach['claims']}"
+        if reach["tested"] == reach["claims"]
+        else f"{reach['tested']} of its {reach['claims']}"
+    )
+    return f"the {name} one ({tested} claims tested, {reach['supported']} borne out)"
+
+
+def conclusion_paragraph(tables: Tables, ledger: pd.DataFrame, register: list[claims.Claim]) -> str:
+    """The argument's answer in one paragraph: multi-vector in what and not in what, and how far each limit is measured.
+
+    Why: the sections test the claims one by one and the scorecard names each
+    vector's leader; a reader finishing the argument needs the two put together,
+    with the counterweight the paper names and the reach of the data stated, so
+    that the answer is not read as wider than the evidence.
+    """
+    params = _params(register, AHEAD_CLAIM)
+    card = tables["vector_scorecard"]
+    mine = card[(card["country_iso3"] == params["country"]) & card["leader"].notna()]
+    russia = mine.loc[mine["leader"] == vectors.RUSSIA, "vector"].tolist()
+    others = mine[mine["leader"] != vectors.RUSSIA]
+    if len(others):
+        leaders = _listing([named(leader) for leader in dict.fromkeys(others["leader"])])
+        opening = (
+            f"Measured vector by vector, a partner other than Russia leads Kazakhstan's "
+            f"{_listing(others['vector'].tolist())} ({leaders})"
+        )
+        opening += f", while Russia leads its {_listing(russia)}" if russia else ", and Russia leads none"
+    else:
+        opening = f"Measured vector by vector, Russia leads all {len(mine)} of Kazakhstan's vectors the data reach"
+    led = mine.loc[mine["leader"] == COUNTERWEIGHT, "vector"].tolist()
+    second = mine.loc[mine["runner_up"] == COUNTERWEIGHT, "vector"].tolist()
+    china = f"{COUNTERWEIGHT}, the one counterweight the briefing paper sees, leads " + (
+        _listing(led) if led else f"none of the {len(mine)} vectors"
+    )
+    if second:
+        china += f" and comes second in {_listing(second)}"
+    reach = {section: _limit_reach(ledger, register, section) for section in LIMITS}
+    best, middle, last = sorted(LIMITS, key=lambda s: -reach[s]["tested"] / max(reach[s]["claims"], 1))
+    limits = (
+        f"Of the paper's three limits, the data reach best {_reach_words(LIMITS[best], reach[best])}, then "
+        f"{_reach_words(LIMITS[middle], reach[middle])}, and least {_reach_words(LIMITS[last], reach[last])}"
+    )
+    return (
+        f"{opening}. {china}. {limits}. What the data do not hold, from legitimacy at home to the alliances and "
+        "Russian capital after the partner data end, this report leaves to the sources."
+    )
 
 
 def timeline_events(events: pd.DataFrame) -> pd.DataFrame:
