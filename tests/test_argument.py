@@ -196,7 +196,7 @@ def test_the_conclusion_puts_the_scorecard_and_the_ledger_together(evidence, led
         tested, supported = int((verdicts != "not testable").sum()), int((verdicts == "supported").sum())
         assert (
             f"the {section} one ({'all ' + str(len(ids)) if tested == len(ids) else f'{tested} of its {len(ids)}'} "
-            f"claims tested, {supported} borne out)" in text
+            f"claims tested, {supported} supported)" in text
         )
     # the scorecard moves the first two sentences, the ledger the third
     china = _set(evidence.tables, "vector_scorecard", "leader", "China", country_iso3="KAZ", vector="exports")
@@ -210,7 +210,7 @@ def test_the_conclusion_puts_the_scorecard_and_the_ledger_together(evidence, led
     geopolitical = [c.claim_id for c in evidence.register if c.section == "geopolitical"]
     untested = ledger.assign(verdict=ledger["verdict"].where(~ledger["claim_id"].isin(geopolitical), "not testable"))
     last = argument.conclusion_paragraph(evidence.tables, untested, evidence.register)
-    assert f"and least the geopolitical one (0 of its {len(geopolitical)} claims tested, 0 borne out)" in last
+    assert f"and least the geopolitical one (0 of its {len(geopolitical)} claims tested, 0 supported)" in last
 
 
 def test_security_paragraph_uses_the_claims_windows_and_says_what_a_tiv_is_not(evidence) -> None:

@@ -736,13 +736,13 @@ def _limit_reach(ledger: pd.DataFrame, register: list[claims.Claim], section: st
 
 
 def _reach_words(name: str, reach: dict[str, int]) -> str:
-    """ "the economic one (17 of its 21 claims tested, 12 borne out)": one limit, from its counts."""
+    """ "the economic one (17 of its 21 claims tested, 12 supported)": one limit, from its counts."""
     tested = (
         f"all {reach['claims']}"
         if reach["tested"] == reach["claims"]
         else f"{reach['tested']} of its {reach['claims']}"
     )
-    return f"the {name} one ({tested} claims tested, {reach['supported']} borne out)"
+    return f"the {name} one ({tested} claims tested, {reach['supported']} supported)"
 
 
 def conclusion_paragraph(tables: Tables, ledger: pd.DataFrame, register: list[claims.Claim]) -> str:
