@@ -719,19 +719,17 @@ def investment_after_paragraph(tables: Tables) -> str:
 
 
 # The briefing paper's three limits, as the ledger's sections name them, in its order.
-LIMITS = {"economic": "economic", "political": "political", "geopolitical": "geopolitical"}
+LIMITS = ("economic", "political", "geopolitical")
 COUNTERWEIGHT = "China"  # the one partner the paper sees as able to balance Russia
 
 
 def _limit_reach(ledger: pd.DataFrame, register: list[claims.Claim], section: str) -> dict[str, int]:
-    """How many of a limit's claims the data test, and how the tested ones came out."""
-    ids = [c.claim_id for c in register if c.section == section]
-    verdicts = ledger.set_index("claim_id").loc[ids, "verdict"]
+    """How many of a limit's claims the data test, and how many of those they support."""
+    verdicts = claims.section_verdicts(ledger, register, section)
     return {
-        "claims": len(ids),
+        "claims": len(verdicts),
         "tested": int((verdicts != "not testable").sum()),
         "supported": int((verdicts == "supported").sum()),
-        "against": int(verdicts.isin(["not supported", "partly supported"]).sum()),
     }
 
 
@@ -777,8 +775,8 @@ def conclusion_paragraph(tables: Tables, ledger: pd.DataFrame, register: list[cl
     reach = {section: _limit_reach(ledger, register, section) for section in LIMITS}
     best, middle, last = sorted(LIMITS, key=lambda s: -reach[s]["tested"] / max(reach[s]["claims"], 1))
     limits = (
-        f"Of the paper's three limits, the data reach best {_reach_words(LIMITS[best], reach[best])}, then "
-        f"{_reach_words(LIMITS[middle], reach[middle])}, and least {_reach_words(LIMITS[last], reach[last])}"
+        f"Of the paper's three limits, the data reach best {_reach_words(best, reach[best])}, then "
+        f"{_reach_words(middle, reach[middle])}, and least {_reach_words(last, reach[last])}"
     )
     return (
         f"{opening}. {china}. {limits}. What the data do not hold, from legitimacy at home to the alliances and "

@@ -25,7 +25,7 @@ from kzmv.story.claims.ledger import (
     verdict_counts,
 )
 from kzmv.story.claims.measures import CPI, MEASURES, RAW_PREFIX, Measure, Tables, cpc_shares, russia_gross_fdi
-from kzmv.story.claims.presentation import ledger_display, ledger_html, section_markdown
+from kzmv.story.claims.presentation import ledger_display, ledger_html, section_markdown, section_verdicts
 from kzmv.story.claims.register import (
     SECTIONS,
     Claim,
@@ -71,6 +71,7 @@ __all__ = [
     "required_tables",
     "russia_gross_fdi",
     "section_markdown",
+    "section_verdicts",
     "tolerance_sensitivity",
     "verdict",
     "verdict_counts",

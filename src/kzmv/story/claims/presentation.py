@@ -134,6 +134,14 @@ def _listing(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
+def section_verdicts(ledger: pd.DataFrame, register: list[Claim], section: str) -> pd.Series:
+    """The verdicts of one narrative section's claims, by claim id, in the register's order."""
+    if section not in SECTIONS:
+        raise PipelineError(f"unknown section {section!r}; sections: {', '.join(SECTIONS)}")
+    ids = [c.claim_id for c in register if c.section == section]
+    return ledger.set_index("claim_id").loc[ids, "verdict"]
+
+
 def section_markdown(
     ledger: pd.DataFrame, register: list[Claim], section: str, figure_links: Callable[[list[str]], str] | None = None
 ) -> str:
@@ -144,11 +152,10 @@ def section_markdown(
     """
     from kzmv.story.back_matter import md_escape
 
-    if section not in SECTIONS:
-        raise PipelineError(f"unknown section {section!r}; sections: {', '.join(SECTIONS)}")
     rows = ledger.set_index("claim_id")
-    ids = [c.claim_id for c in register if c.section == section]
-    counts = rows.loc[ids, "verdict"].value_counts()
+    verdicts = section_verdicts(ledger, register, section)
+    ids = list(verdicts.index)
+    counts = verdicts.value_counts()
     listed = _listing([f"{how} {int(counts[v])}" for v, how in VERDICT_VERBS if v in counts])
     noun = "claim" if len(ids) == 1 else "claims"
     lines = [f"Of the {len(ids)} {noun} behind this section, the data {listed}.", ""]
