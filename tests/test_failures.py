@@ -91,6 +91,14 @@ def _processes_of(project: Path) -> list[str]:
     return found
 
 
+def _processes_left(project: Path, timeout: float = 10) -> list[str]:
+    """The processes of ``project`` still alive after up to ``timeout`` s (kernels take a moment to exit)."""
+    deadline = time.monotonic() + timeout
+    while _processes_of(project) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _processes_of(project)
+
+
 def _wait_for_line(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> list[str]:
     """Read ``proc``'s stderr until a line containing ``text``; return the lines read."""
     assert proc.stderr is not None
@@ -119,10 +127,7 @@ def test_ctrl_c_while_a_notebook_runs_says_nothing_was_published(toy: Path) -> N
         "error: interrupted: this build published nothing: data/processed, figures and report are as they were before it"
     )
     assert output_digests(toy) == before
-    deadline = time.monotonic() + 10
-    while _processes_of(toy) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _processes_of(toy) == [], "no kernel (nor the kernel template) outlives the interrupt"
+    assert _processes_left(toy) == [], "no kernel (nor the kernel template) outlives the interrupt"
     assert not list((toy / ".build").glob("stage-*"))
 
 
@@ -147,10 +152,7 @@ def test_ctrl_c_ends_the_build_even_if_a_cell_ignores_the_interrupt(toy: Path) -
     assert one_line(err).startswith("error: interrupted: this build published nothing")
     assert time.monotonic() - started < 60, "the kernel that ignored the interrupt was killed, not waited for"
     assert output_digests(toy) == before
-    deadline = time.monotonic() + 10
-    while _processes_of(toy) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _processes_of(toy) == [], "the deaf kernel does not outlive the build"
+    assert _processes_left(toy) == [], "the deaf kernel does not outlive the build"
 
 
 # Imported by the downstream notebook's warm-up: says when it started, and whether an interrupt reached it.

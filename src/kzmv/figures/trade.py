@@ -457,21 +457,22 @@ def levels_events_figure(levels: pd.DataFrame, monthly: pd.DataFrame, events: pd
 # --- 4. dependence asymmetry ---------------------------------------------------------------------
 
 
-def _unknown_shares_figure(name: str, year: int, missing: Sequence[str], table: str) -> None:
+def _unknown_shares_figure(year: int, missing: Sequence[str]) -> None:
+    """The dependence chart's stand-in for a year without shares; its numbers are that year's empty rows."""
     who = " and ".join(missing) or "some partners"
     fig, ax = new_figure(height_in=2.6)
     ax.axis("off")
     ax.text(0.5, 0.5, f"No shares for {year}: the source has no values for {who}.", ha="center", va="center")
     publish(
         fig,
-        name,
+        "trade_dependence_asymmetry",
         FigureText(
             title=f"Shares of Kazakhstan's trade in {year} are unknown: the source has no {year} values for {who}",
             subtitle=f"Partner shares of exports and imports, {year}: not computed",
             source=SOURCE_TRADE,
             alt=f"No chart: shares for {year} cannot be computed because {who} have no values.",
         ),
-        table=table,
+        table="trade_dependence_points",
         rows={"year": [year]},
     )
 
@@ -485,7 +486,7 @@ def asymmetry_figure(points: pd.DataFrame, year: int, missing: Sequence[str] = (
     of ``points``): one row per point drawn, or with empty shares where none can be.
     """
     if points[["exports_share", "imports_share"]].isna().any().any():
-        _unknown_shares_figure("trade_dependence_asymmetry", year, missing, "trade_dependence_points")
+        _unknown_shares_figure(year, missing)
         return
     fig, ax = new_figure(height_in=6.6)
     low = max(0.3, 0.7 * np.nanmin(points[["exports_share", "imports_share"]].to_numpy()))
