@@ -78,6 +78,22 @@ def test_fetch_from_mirror_copies_and_verifies(tmp_path: Path) -> None:
     assert out.read_bytes() == b"x,y\n1,2\n"
 
 
+def test_a_raw_copy_edited_after_fetching_is_replaced_and_said_so(tmp_path: Path) -> None:
+    mirror, dest = tmp_path / "mirror", tmp_path / "raw"
+    (mirror / "t").mkdir(parents=True)
+    (mirror / "t" / "a.csv").write_bytes(b"x,y\n1,2\n")
+    source = _source("t/a.csv", b"x,y\n1,2\n")
+    heard: list[tuple[str, str]] = []
+    fetch_source(source, mirror, dest, lambda s, origin: heard.append((s.path, origin)))
+    assert heard == [], "a first fetch replaces nothing"
+    fetch_source(source, mirror, dest, lambda s, origin: heard.append((s.path, origin)))
+    assert heard == [], "a copy that matches is kept, and nothing is said"
+    (dest / "t" / "a.csv").write_bytes(b"x,y\n1,3\n")  # a user edits the fetched copy
+    out = fetch_source(source, mirror, dest, lambda s, origin: heard.append((s.path, origin)))
+    assert out.read_bytes() == b"x,y\n1,2\n"
+    assert heard == [("t/a.csv", f"mirror {mirror / 't' / 'a.csv'}")]
+
+
 def test_fetch_checksum_mismatch_names_file_and_both_checksums(tmp_path: Path) -> None:
     mirror, dest = tmp_path / "mirror", tmp_path / "raw"
     mirror.mkdir()

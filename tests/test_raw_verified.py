@@ -6,7 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import write_toy_notebook
+from toys import cli, make_toy
 
 from kzmv.data import fetch
 from kzmv.data.loading import read_raw
@@ -70,3 +72,25 @@ def test_a_notebook_run_outside_the_build_refuses_an_edited_raw_file(raw_copy: P
             str(notebook), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False, start_timeout=180
         )
     assert err.value.ename == "PipelineError" and "checksum mismatch for raw file" in err.value.evalue
+
+
+def test_fetching_again_undoes_an_edit_to_a_raw_file_and_says_so(tmp_path: Path) -> None:
+    source = load_manifest()[SOURCE]
+    toy = make_toy(tmp_path / "toy")
+    entries = yaml.safe_load((ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))["sources"]
+    entry = next(e for e in entries if e["id"] == SOURCE)
+    (toy / "data" / "sources.yml").write_text(yaml.safe_dump({"sources": [entry]}, sort_keys=False), encoding="utf-8")
+    mirror = tmp_path / "mirror" / source.path
+    mirror.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "raw" / source.path, mirror)
+    first = cli(toy, "data", KZMV_RAW_MIRROR=str(tmp_path / "mirror"))
+    assert first.returncode == 0 and "warning" not in first.stderr, first.stderr
+    fetched = toy / "data" / "raw" / source.path
+    _edit(fetched)
+    again = cli(toy, "data", KZMV_RAW_MIRROR=str(tmp_path / "mirror"))
+    assert again.returncode == 0, again.stderr
+    assert fetched.read_bytes() == mirror.read_bytes(), "the verified copy is back"
+    warning = next(line for line in again.stderr.splitlines() if line.startswith("warning:"))
+    assert (
+        f"data/raw/{source.path} did not match its checksum" in warning and "replaced with the verified copy" in warning
+    )

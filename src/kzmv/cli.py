@@ -34,6 +34,7 @@ from kzmv.errors import PipelineError
 if TYPE_CHECKING:
     from kzmv.build.fork_server import KernelTemplate
     from kzmv.build.layout import BuildPaths
+    from kzmv.data.manifest import Source
 
 PARAMS_ENV = "KZMV_PARAMS"
 
@@ -51,6 +52,15 @@ def default_jobs() -> int:
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def _raw_replaced(source: Source, origin: str) -> None:
+    """One line for a raw file that did not match its checksum and was fetched again."""
+    _log(
+        f"warning: data/raw/{source.path} did not match its checksum in data/sources.yml (edited after fetching?); "
+        f"replaced with the verified copy from {origin}. Raw data is immutable: to change a file, change the "
+        "mirror and its manifest entry"
+    )
 
 
 def _build_paths() -> BuildPaths:
@@ -79,7 +89,9 @@ def _cmd_data(args: argparse.Namespace) -> None:
     from kzmv.data.fetch import fetch_all
 
     _repair_if_idle()
-    paths_done = fetch_all(progress=(lambda sid: _log(f"  ok  {sid}")) if args.verbose else None)
+    paths_done = fetch_all(
+        progress=(lambda sid: _log(f"  ok  {sid}")) if args.verbose else None, replaced=_raw_replaced
+    )
     _log(f"Fetched and verified {len(paths_done)} raw files into {paths.raw_dir()}")
 
 
@@ -143,7 +155,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
         with build_lock(paths, wait=not args.no_wait, command="kzmv report"):
             recover(paths, _log)
             overrides = parse_overrides(items, load_pipeline(paths.root / "pipeline.yml"))
-            fetch_all()
+            fetch_all(replaced=_raw_replaced)
             result = build(overrides=overrides, only=args.only, force=args.force, jobs=args.jobs, raw_verified=True)
     finally:
         if template is not None:

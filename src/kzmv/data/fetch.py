@@ -72,15 +72,21 @@ def _download(url: str, target: Path, timeout: float = 30.0) -> None:
         raise PipelineError(f"download of {url} failed: {exc}") from None
 
 
-def fetch_source(source: Source, mirror: Path, dest_dir: Path) -> Path:
+def fetch_source(
+    source: Source, mirror: Path, dest_dir: Path, replaced: Callable[[Source, str], None] | None = None
+) -> Path:
     """Put ``source`` into ``dest_dir``, verified, and return its path.
 
     A file already there with the right checksum is kept (fetching is idempotent);
     otherwise it is copied from the mirror or, failing that, downloaded. The new
     bytes go to a temporary file first and only a verified file is moved in.
+    Raw data is immutable, so a copy that no longer matches its checksum (edited
+    after fetching) is replaced too; ``replaced`` hears of it, with where the
+    verified bytes came from, so that the edit is not undone in silence.
     """
     target = dest_dir / source.path
-    if target.is_file() and sha256_of(target) == source.sha256:
+    edited = target.is_file()
+    if edited and sha256_of(target) == source.sha256:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     mirrored = mirror / source.path
@@ -104,6 +110,8 @@ def fetch_source(source: Source, mirror: Path, dest_dir: Path) -> Path:
                 f"expected sha256 {source.sha256}, got {actual}"
             )
         staged.replace(target)
+    if edited and replaced is not None:
+        replaced(source, origin)
     return target
 
 
@@ -112,14 +120,15 @@ def fetch_all(
     mirror: Path | None = None,
     dest_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    replaced: Callable[[Source, str], None] | None = None,
 ) -> list[Path]:
-    """Fetch and verify every source in the manifest; stop at the first problem."""
+    """Fetch and verify every source in the manifest; stop at the first problem (see :func:`fetch_source`)."""
     manifest = manifest or load_manifest()
     mirror = mirror or paths.raw_mirror()
     dest_dir = dest_dir or paths.raw_dir()
     fetched = []
     for source in manifest.values():
-        fetched.append(fetch_source(source, mirror, dest_dir))
+        fetched.append(fetch_source(source, mirror, dest_dir, replaced))
         if progress:
             progress(source.id)
     return fetched
