@@ -27,7 +27,7 @@ STAMP  := $(VENV)/.installed
 unexport PARAMS
 
 .DEFAULT_GOAL := help
-.PHONY: help report pdf test lab data clean lint lock env-files bench venv which-python
+.PHONY: help report pdf test lab data clean lint lock env-files bench venv which-python params
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,7 +54,7 @@ report: $(STAMP) ## fetch data, run the notebooks that changed, write figures/, 
 	$(BIN)/python -m kzmv.cli report
 
 pdf: $(STAMP) ## print report/index.html as an A4 briefing paper to pdf/kzmv-report.pdf with headless Chromium (not committed)
-	@$(BIN)/python -m kzmv.build.pdf
+	@$(BIN)/python -m kzmv.engine.pdf
 
 test: $(STAMP) ## run the whole test suite: unit tests, notebook runs, nbval on the executed notebooks
 	$(BIN)/python -m kzmv.cli data
@@ -63,6 +63,9 @@ test: $(STAMP) ## run the whole test suite: unit tests, notebook runs, nbval on 
 lab: $(STAMP) ## open JupyterLab on the notebooks with the project's environment
 	$(BIN)/python -m kzmv.cli data
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+params: $(STAMP) ## write each notebook's parameters cell from its declaration in pipeline.yml
+	$(BIN)/python -m kzmv.cli params
 
 lint: $(STAMP) ## ruff on the package and the tests
 	$(BIN)/ruff check src tests
@@ -78,16 +81,16 @@ lock: $(STAMP) ## re-pin requirements.txt from requirements.in for every support
 	$(MAKE) env-files
 
 env-files: $(STAMP) ## regenerate environment.yml from requirements.in and requirements.txt
-	$(BIN)/python -m kzmv.build.envfiles
+	$(BIN)/python -m kzmv.engine.envfiles
 
 # `kzmv clean` waits for a running build, completes a publish a killed build left half done, and
 # removes .build whatever modes are inside it; without a venv, the same runs on the standard library.
 clean: ## remove the venv, fetched raw data and build caches (committed outputs stay)
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kzmv.cli clean; \
-	 else PYTHONPATH=src $(or $(PYTHON),python3) -m kzmv.build.publish clean; fi
+	 else PYTHONPATH=src $(or $(PYTHON),python3) -m kzmv.engine.publish clean; fi
 	rm -rf $(VENV) data/raw .pytest_cache test-artifacts pdf
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 bench: $(STAMP) ## measure the floor, a cold build, a no-op rebuild and incremental rebuilds
 	$(BIN)/python -m kzmv.cli data
-	$(BIN)/python -m kzmv.build.bench
+	$(BIN)/python -m kzmv.engine.bench

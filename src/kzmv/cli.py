@@ -9,7 +9,7 @@ exits 130, saying what state the published outputs are in. Anything else is a
 bug: one line says so, and the traceback is saved to a file for the report.
 
 Every command first completes (or undoes) a publish that a killed build left
-half done (see :mod:`kzmv.build.publish`), so no command ever acts on mixed
+half done (see :mod:`kzmv.engine.publish`), so no command ever acts on mixed
 outputs.
 
 Parameters come from ``-p NOTEBOOK.NAME=VALUE`` and from the environment
@@ -32,9 +32,8 @@ from typing import TYPE_CHECKING
 from kzmv.errors import PipelineError
 
 if TYPE_CHECKING:
-    from kzmv.build.fork_server import KernelTemplate
-    from kzmv.build.layout import BuildPaths
     from kzmv.data.manifest import Source
+    from kzmv.engine.layout import BuildPaths
 
 PARAMS_ENV = "KZMV_PARAMS"
 
@@ -65,16 +64,16 @@ def _raw_replaced(source: Source, origin: str) -> None:
 
 def _build_paths() -> BuildPaths:
     from kzmv import paths
-    from kzmv.build.layout import BuildPaths
+    from kzmv.engine.layout import BuildPaths
 
     return BuildPaths(paths.project_root())
 
 
 def _repair_if_idle() -> None:
     """Complete an interrupted publish if no build is running; a running build owns its own publish."""
-    from kzmv.build.faults import BuildBusyError
-    from kzmv.build.lock import build_lock
-    from kzmv.build.publish import recover
+    from kzmv.engine.faults import BuildBusyError
+    from kzmv.engine.lock import build_lock
+    from kzmv.engine.publish import recover
 
     paths = _build_paths()
     try:
@@ -96,36 +95,13 @@ def _cmd_data(args: argparse.Namespace) -> None:
 
 
 def _cmd_clean(args: argparse.Namespace) -> None:
-    from kzmv.build.lock import build_lock
-    from kzmv.build.publish import clean
+    from kzmv.engine.lock import build_lock
+    from kzmv.engine.publish import clean
 
     paths = _build_paths()
     with build_lock(paths, wait=not args.no_wait, command="kzmv clean"):
         clean(paths, _log)
     _log(f"Removed {paths.build_dir} (the build cache, stage and logs); the published outputs stay.")
-
-
-def _early_kernel_template() -> KernelTemplate | None:
-    """Start the kernel template (see :mod:`kzmv.build.fork_server`) before anything else.
-
-    Its imports then run on the other core while this process imports the
-    runner and works out what to run, instead of after. If nothing needs to
-    run, it is stopped unused. Any problem here (a broken ``pipeline.yml``,
-    say) is left for the build to report properly.
-    """
-    from kzmv import paths
-    from kzmv.build import fork_server as kernel_template
-
-    if not kernel_template.fork_enabled():
-        return None
-    try:
-        from kzmv.yamlio import load_yaml
-
-        root = paths.project_root()
-        listed = load_yaml(root / "pipeline.yml")["notebooks"]
-        return kernel_template.KernelTemplate(kernel_template.notebook_imports(root / nb["path"] for nb in listed))
-    except Exception:
-        return None
 
 
 def parameter_items(cli_items: list[str] | None, environ: Mapping[str, str] = os.environ) -> list[str]:
@@ -142,28 +118,34 @@ def parameter_items(cli_items: list[str] | None, environ: Mapping[str, str] = os
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
-    template = _early_kernel_template()
-    try:
-        from kzmv.build.lock import build_lock
-        from kzmv.build.publish import recover
-        from kzmv.build.runner import build
-        from kzmv.build.spec import load_pipeline, parse_overrides
-        from kzmv.data.fetch import fetch_all
+    from kzmv.data.fetch import fetch_all
+    from kzmv.engine.lock import build_lock
+    from kzmv.engine.pipeline import load_pipeline, parse_overrides
+    from kzmv.engine.publish import recover
+    from kzmv.engine.runner import build
 
-        items = parameter_items(args.param)
-        paths = _build_paths()
-        with build_lock(paths, wait=not args.no_wait, command="kzmv report"):
-            recover(paths, _log)
-            overrides = parse_overrides(items, load_pipeline(paths.root / "pipeline.yml"))
-            fetch_all(replaced=_raw_replaced)
-            result = build(overrides=overrides, only=args.only, force=args.force, jobs=args.jobs, raw_verified=True)
-    finally:
-        if template is not None:
-            template.close()
+    items = parameter_items(args.param)
+    paths = _build_paths()
+    with build_lock(paths, wait=not args.no_wait, command="kzmv report"):
+        recover(paths, _log)
+        overrides = parse_overrides(items, load_pipeline(paths.root / "pipeline.yml"))
+        fetch_all(replaced=_raw_replaced)
+        result = build(overrides=overrides, only=args.only, force=args.force, jobs=args.jobs, raw_verified=True)
     _log(
         f"Report built in {result.seconds:.1f}s: ran {len(result.ran)} notebook(s)"
         f"{' (' + ', '.join(result.ran) + ')' if result.ran else ''}, skipped {len(result.skipped)}; "
         f"report/index.html {'rendered' if result.rendered else 'unchanged'}."
+    )
+
+
+def _cmd_params(args: argparse.Namespace) -> None:
+    from kzmv.engine.cells import write_parameters_cells
+
+    changed = write_parameters_cells(_build_paths().root)
+    _log(
+        f"Wrote the parameters cell of {', '.join(changed)} from pipeline.yml"
+        if changed
+        else "Every notebook's parameters cell is already what pipeline.yml declares."
     )
 
 
@@ -209,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
             help="if another build is running in this checkout, exit at once (status 75) instead of waiting",
         )
     report.set_defaults(func=_cmd_report)
+    sub.add_parser(
+        "params", help="write each notebook's papermill parameters cell from its declaration in pipeline.yml"
+    ).set_defaults(func=_cmd_params)
     sub.choices["clean"].set_defaults(func=_cmd_clean)
     args = parser.parse_args(argv)
     try:
@@ -223,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
     except OSError as exc:
-        from kzmv.build.faults import describe_os_error
+        from kzmv.engine.faults import describe_os_error
 
         print(f"error: {describe_os_error(exc)}; the published outputs were not touched", file=sys.stderr)
         return 2

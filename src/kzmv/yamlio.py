@@ -48,6 +48,30 @@ def load_yaml(path: Path) -> Any:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
 
 
+class _UniqueKeyLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The safe loader, refusing a mapping that gives one key twice.
+
+    PyYAML silently keeps the last of two equal keys, so a parameter declared
+    twice would lose its first declaration without a word.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_unique_yaml(path: Path) -> Any:
+    """Parse a declaration file (``pipeline.yml``) safely, refusing a key given twice in one mapping."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+
+
 def load_yaml_list(path: Path, key: str, what: str) -> list[Any]:
     """The list under ``key`` in a YAML file, or a PipelineError naming the file and the problem.
 

@@ -46,7 +46,7 @@ EVENTS_SCHEMA = pa.DataFrameSchema(
 
 def events_path() -> Path:
     """``data/events.csv`` under the project root (an input, never an output)."""
-    return paths.project_root() / "data" / "events.csv"
+    return paths.project_file("data/events.csv")
 
 
 def load_events(path: Path | None = None) -> pd.DataFrame:

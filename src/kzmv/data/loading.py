@@ -23,8 +23,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
+from kzmv import paths
 from kzmv.data.fetch import verified_path
-from kzmv.data.manifest import Source, load_manifest
+from kzmv.data.manifest import Source, manifest_entries
 from kzmv.data.schemas import RAW_SPECS, RawSpec
 from kzmv.errors import PipelineError
 
@@ -220,10 +221,11 @@ def _check_whole_numbers(path: Path, frame: pd.DataFrame, spec: RawSpec) -> None
 
 def read_raw(source_id: str, manifest: dict[str, Source] | None = None) -> pd.DataFrame:
     """Read a fetched raw file by its manifest id, checked against its manifest checksum, then validated."""
-    manifest = manifest or load_manifest()
+    manifest = manifest or manifest_entries()
     if source_id not in manifest:
         raise PipelineError(f"unknown source id '{source_id}' (not in data/sources.yml)")
     if source_id not in RAW_SPECS:
         raise PipelineError(f"source '{source_id}' has no schema in kzmv.data.schemas.RAW_SPECS")
+    paths.note_read(f"raw:{source_id}")  # the engine keys the notebook on this file's checksum
     # every reader verifies the checksum (once per version of the file), not only the data preparation
     return read_raw_file(verified_path(manifest[source_id]), RAW_SPECS[source_id])

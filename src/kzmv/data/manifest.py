@@ -41,10 +41,18 @@ class Source(BaseModel):
 def load_manifest(path: Path | None = None) -> dict[str, Source]:
     """Read and validate ``data/sources.yml``; ids are unique keys.
 
-    Every raw read looks its file up here, dozens of times per notebook, so each
-    version of the file is parsed once per process; the caller gets its own dict.
+    Each version of the file is parsed once per process; the caller gets its
+    own dict. A notebook that reads the whole manifest (to list its sources)
+    depends on all of it, and the engine is told so (:func:`kzmv.paths.note_read`).
     """
+    if path is None:
+        paths.note_read("data/sources.yml")
     return dict(_parsed_manifest(path or paths.manifest_path()))
+
+
+def manifest_entries() -> dict[str, Source]:
+    """The manifest for looking up single files: each raw read notes its own file, not the whole manifest."""
+    return _parsed_manifest(paths.manifest_path())
 
 
 @once_per_file_version
@@ -67,7 +75,7 @@ def _parsed_manifest(path: Path) -> dict[str, Source]:
 
 def raw_path(source_id: str, manifest: dict[str, Source] | None = None) -> Path:
     """The fetched path of a source, by manifest id."""
-    manifest = manifest or load_manifest()
+    manifest = manifest or manifest_entries()
     try:
         return paths.raw_dir() / manifest[source_id].path
     except KeyError:

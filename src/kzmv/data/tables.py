@@ -18,7 +18,7 @@ from kzmv.yamlio import load_yaml, once_per_file_version
 
 
 def dictionary_path() -> Path:
-    return paths.project_root() / "data" / "dictionary.yml"
+    return paths.project_file("data/dictionary.yml")
 
 
 def load_dictionary(path: Path | None = None) -> dict[str, Any]:
@@ -78,17 +78,30 @@ def write_table(frame: pd.DataFrame, name: str, folder: Path | None = None) -> N
         raise PipelineError(
             f"processed table '{name}': columns {list(frame.columns)} differ from data/dictionary.yml {documented}"
         )
-    write_csv(frame, processed_path(name, folder))
+    path = processed_path(name, folder)
+    write_csv(frame, path)
+    _written.add(path)
+
+
+# Tables this process wrote: an explored notebook reads its own tables back from the scratch folder.
+_written: set[Path] = set()
 
 
 def read_table(name: str, folder: Path | None = None) -> pd.DataFrame:
-    """Read a processed table written by an upstream notebook."""
+    """Read a processed table: one this notebook wrote, else the published one (in a build: as staged).
+
+    The engine is told which table was read (:func:`kzmv.paths.note_read`), so a
+    change to it reruns this notebook.
+    """
     path = processed_path(name, folder)
+    if folder is None and path not in _written:
+        paths.note_read(f"data/processed/{name}.csv")
+        path = paths.input_root() / "data" / "processed" / f"{name}.csv"
     if not path.is_file():
         raise PipelineError(f"processed table {path} is missing: run the notebook that writes it first")
     return pd.read_csv(path)
 
 
 def processed_path(name: str, folder: Path | None = None) -> Path:
-    """Where ``data/processed/<name>.csv`` lives in the current output root."""
+    """Where this run writes ``data/processed/<name>.csv`` (or ``folder/<name>.csv``)."""
     return (folder or paths.processed_dir()) / f"{name}.csv"

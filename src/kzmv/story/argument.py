@@ -173,7 +173,7 @@ def figure_ref(name: str, present: set[str] | None = None) -> str:
     The renderer numbers such links in reading order; a figure that is not drawn is
     not cited, so that no link dangles.
     """
-    present = present if present is not None else {p.stem for p in paths.figures_dir().glob("*.svg")}
+    present = present if present is not None else {p.stem for p in paths.published_figures_dir().glob("*.svg")}
     return f"[Figure](#fig-{name})" if name in present else ""
 
 

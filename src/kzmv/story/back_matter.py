@@ -84,7 +84,7 @@ class Bibliography(BaseModel):
 
 
 def bibliography_path() -> Path:
-    return paths.project_root() / "data" / "bibliography.yml"
+    return paths.project_file("data/bibliography.yml")
 
 
 def load_bibliography(path: Path | None = None, manifest: dict[str, Source] | None = None) -> Bibliography:
@@ -213,8 +213,8 @@ def downloads_markdown(
     A table with a licence note (``notes``, by default from ``data/dictionary.yml``) carries
     it after its link, and the list says why some tables are extracts.
     """
-    processed = processed or paths.processed_dir()
-    figures = figures or paths.figures_dir()
+    processed = processed or paths.published_processed_dir()
+    figures = figures or paths.published_figures_dir()
     notes = licence_notes() if notes is None else notes
     tables = sorted(p.name for p in processed.glob("*.csv"))
     stems = sorted({p.stem for p in figures.iterdir() if p.suffix in (".svg", ".png")}) if figures.is_dir() else []
@@ -247,9 +247,9 @@ def figure_links(names: list[str], present: set[str] | None = None) -> str:
     """Markdown links to figures by their HTML id (``#fig-<name>``), only for figures that exist.
 
     Each reads ``[Figure](#fig-<name>)``, which the report renders as "Figure N", N the
-    figure's number in reading order (kzmv.build.render), so no number is typed here.
+    figure's number in reading order (kzmv.engine.render), so no number is typed here.
     """
-    present = present if present is not None else {p.stem for p in paths.figures_dir().glob("*.svg")}
+    present = present if present is not None else {p.stem for p in paths.published_figures_dir().glob("*.svg")}
     links = [f"[Figure](#fig-{n})" for n in names if n in present]
     return ", ".join(links)
 

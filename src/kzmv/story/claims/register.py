@@ -109,7 +109,7 @@ def _check_measure(name: str, params: dict[str, Any]) -> None:
 
 
 def register_path() -> Path:
-    return paths.project_root() / "data" / "claims.yml"
+    return paths.project_file("data/claims.yml")
 
 
 def load_register(path: Path | None = None, documents: set[str] | None = None) -> list[Claim]:

@@ -1,8 +1,21 @@
 """Running one notebook with papermill into the stage, and turning its failures into one message.
 
-The papermill call lives in :func:`execute` and nowhere else, so that the
-kernel's start-up (:mod:`kzmv.build.warm_kernels`, :mod:`kzmv.build.fork_server`,
-:mod:`kzmv.build.fork_provisioner`) is configured in one place.
+Each notebook runs through papermill's public API (:func:`papermill.execute_notebook`):
+papermill injects the parameters, nbclient runs the cells in a kernel that
+jupyter_client starts the usual way, and papermill writes the executed
+notebook. Three documented settings shape the run:
+
+* the kernel's working folder (nbclient's ``resources["metadata"]["path"]``)
+  is the notebook's run folder, which holds the run file
+  (:class:`kzmv.paths.RunContext`): where to write, and where to note what it
+  read;
+* the kernel's sockets and connection file go in a folder of the build's own
+  (traitlets configuration of jupyter_client's ``KernelManager``), local
+  sockets where the path is short enough and TCP on localhost otherwise;
+* the kernel manager is jupyter_client's own, remembered by the engine
+  (:class:`BuildKernelManager`), so that when one notebook fails or the user
+  presses Ctrl-C, the kernels of the others are stopped with
+  ``signal_kernel`` instead of running to their end.
 
 What can go wrong in a notebook, and what the user is told:
 
@@ -20,26 +33,33 @@ random ids before they are stored, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
+import signal
+import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kzmv.build.layout import executed_notebook
-from kzmv.build.spec import NotebookStep
+from jupyter_client.manager import AsyncKernelManager
+
+from kzmv.engine.layout import executed_notebook
+from kzmv.engine.pipeline import NotebookStep
 from kzmv.errors import PipelineError
 
 PAPERMILL_SETTINGS: dict[str, Any] = {
     # papermill otherwise rewrites (and re-validates) the whole executed notebook twice per
-    # cell, in this process, where two notebooks share one GIL; it still writes the notebook
-    # once at the end, and on a failure before raising
+    # cell, in this process, where notebooks running side by side share one GIL; it still
+    # writes the notebook once at the end, and on a failure before raising
     "request_save_on_cell_execute": False,
     # the notebook has written its files and its outputs are in hand by then; a graceful
     # shutdown would only add a few tenths of a second of polling per notebook
     "shutdown_kernel": "immediate",
 }
+# A local socket's path is limited to about 107 bytes; longer ones fall back to TCP on localhost.
+MAX_SOCKET_PATH = 100
 
 # errno texts a failing cell can show, and what the user should do about them
 _CELL_FAULT_HINTS = {
@@ -47,6 +67,44 @@ _CELL_FAULT_HINTS = {
     "[Errno 13]": "make that folder writable for you, then run the build again",
     "[Errno 30]": "the file system is read-only; build in a writable checkout",
 }
+
+
+class StoppedError(Exception):
+    """Raised in a notebook's run when the build stops (another notebook failed, or Ctrl-C)."""
+
+
+class KernelRegistry:
+    """The kernels this build started, and whether the build is stopping."""
+
+    def __init__(self) -> None:
+        self.managers: list[AsyncKernelManager] = []
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+
+    def add(self, manager: AsyncKernelManager) -> None:
+        with self._lock:
+            self.managers.append(manager)
+
+    def stop(self) -> None:
+        """Stop every kernel now, and any kernel about to start its first cell."""
+        self.stopping.set()
+        with self._lock:
+            managers = list(self.managers)
+        for manager in managers:
+            with contextlib.suppress(Exception):  # not started yet, or already gone
+                if manager.has_kernel:
+                    asyncio.run(manager.signal_kernel(signal.SIGKILL))
+
+
+KERNELS = KernelRegistry()
+
+
+class BuildKernelManager(AsyncKernelManager):
+    """jupyter_client's kernel manager, remembered in :data:`KERNELS` so that the build can stop it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        KERNELS.add(self)
 
 
 @dataclass(frozen=True)
@@ -57,8 +115,9 @@ class NotebookJob:
     params: dict[str, Any]
     root: Path  # the project: the source notebook is read from here
     stage: Path  # outputs, the executed notebook included, are written here
+    run_dir: Path  # the kernel's working folder, with the run file and the log of what it read
     failed_dir: Path  # a failed executed notebook is kept here
-    ipc_dir: Path  # the kernels' sockets
+    ipc_dir: Path  # the kernel's sockets and connection file
 
 
 def clean_executed(nb: Any) -> Any:
@@ -128,72 +187,53 @@ def _keep_failed(job: NotebookJob, out: Path) -> tuple[Path | None, str]:
     return kept, f"the failed notebook is kept at {where}"
 
 
-def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[str, float] | None:
-    """Boot the notebook's kernel, wait at ``gate``, run the notebook into the stage.
+def kernel_config(job: NotebookJob) -> dict[str, Any]:
+    """The kernel manager's settings: sockets and connection file in the build's own folder."""
+    name = job.step.name
+    socket = job.ipc_dir / name
+    manager: dict[str, Any] = {"connection_file": str(job.ipc_dir / f"{name}.json")}
+    if len(str(socket)) + 8 <= MAX_SOCKET_PATH:
+        # local sockets: nothing listens on a port, and nothing else can connect
+        manager |= {"transport": "ipc", "ip": str(socket)}
+    return {"KernelManager": manager}
 
-    The kernel is forked from the kernel template (:mod:`kzmv.build.fork_server`)
-    if one is running, and started as a new Python process otherwise.
 
-    Returns when (``time.perf_counter()``) the kernel started booting, was warm
-    (the notebook's imports done), was let go and finished; or None if the gate
-    said the notebook is not needed.
-    """
+def execute(job: NotebookJob) -> dict[str, float]:
+    """Run the notebook into the stage; return when (``time.perf_counter()``) it started and ended."""
     import nbformat
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
     from traitlets.config import Config
 
-    from kzmv.build.fork_provisioner import ForkedKernelManager
-    from kzmv.build.fork_server import notebook_imports
-    from kzmv.build.warm_kernels import ENGINE_NAME, NotNeededError
-
-    step, params, root, stage, ipc_dir = job.step, job.params, job.root, job.stage, job.ipc_dir
-    source = root / step.path
+    step, stage = job.step, job.stage
+    source = job.root / step.path
     out = executed_notebook(stage, step.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    marks: dict[str, float] = {}
-
-    def warm() -> None:
-        if "warm" not in marks:
-            marks["warm"] = time.perf_counter()
-            on_warm()
-
-    imports = notebook_imports([source])
     running: dict[str, Any] = {}  # the cell being run, for a kernel that dies mid-cell (nbclient's public hook)
+
+    def on_cell_start(cell: Any, cell_index: int) -> None:
+        if KERNELS.stopping.is_set():
+            raise StoppedError(step.name)
+        running.update(cell=cell, index=cell_index)
 
     try:
         papermill.execute_notebook(
             str(source),
             str(out),
-            parameters=params,
+            parameters=job.params,
             kernel_name="python3",
-            engine_name=ENGINE_NAME,
-            kernel_manager_class=ForkedKernelManager,
-            gate=gate,
-            warm_modules=imports,
-            on_warm=warm,
             progress_bar=False,
             **PAPERMILL_SETTINGS,
-            on_cell_start=lambda cell, cell_index: running.update(cell=cell, index=cell_index),
-            # a local socket instead of TCP ports on 127.0.0.1: nothing to eavesdrop on,
-            # and ipykernel does not print its plain-TCP warning for every notebook; and the
-            # modules this notebook imports, so that the template forks its kernel as soon as
-            # those are imported (kzmv.build.fork_server)
-            config=Config(
-                {
-                    "KernelManager": {"transport": "ipc", "ip": str(ipc_dir / step.name)},
-                    "ForkedKernelManager": {"template_needs": imports},
-                }
-            ),
+            kernel_manager_class=BuildKernelManager,
+            on_cell_start=on_cell_start,
+            config=Config(kernel_config(job)),
             start_timeout=180,  # kernels starting side by side on a busy 2-core machine can be slow
             # the kernel's working folder, set without os.chdir: papermill's own `cwd`
             # changes the whole process's folder, which races when notebooks run side by side
-            resources={"metadata": {"path": str(source.parent)}},
+            resources={"metadata": {"path": str(job.run_dir)}},
         )
-    except NotNeededError:
-        return None
     except PapermillExecutionError as exc:
         kept, sentence = _keep_failed(job, out)
         # a PipelineError already speaks to the user; anything else is a bug worth naming
@@ -206,7 +246,7 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
             raise PipelineError(f"{where}:\n{what}\n{sentence[:1].upper() + sentence[1:]}") from None
         raise PipelineError(f"{where}: {what}; {sentence}") from None
     except OSError as exc:  # papermill writing the executed notebook: a full disk, a read-only stage
-        from kzmv.build.faults import describe_os_error
+        from kzmv.engine.faults import describe_os_error
 
         if exc.filename is None:
             exc = OSError(exc.errno, exc.strerror, str(out))
@@ -214,13 +254,17 @@ def execute(job: NotebookJob, gate: Any, on_warm: Callable[[], None]) -> dict[st
             f"notebook {step.name}: {describe_os_error(exc, 'writing its executed notebook')}"
         ) from None
     except DeadKernelError:
+        if KERNELS.stopping.is_set():
+            raise StoppedError(step.name) from None
         cell = _source_label(running["cell"], running["index"], source) if running else "its first cell"
         raise PipelineError(
             f"notebook {step.name}: its kernel died while running {cell} (killed, or out of memory?); "
             "run the build again, or open the notebook in JupyterLab to see why; the published outputs are unchanged"
         ) from None
-    finally:
-        warm()  # the runner counts this kernel as booted even if it never got that far
+    except RuntimeError:
+        if KERNELS.stopping.is_set():  # its kernel was stopped while starting
+            raise StoppedError(step.name) from None
+        raise
     nb = nbformat.read(out, as_version=4)
     nbformat.write(clean_executed(nb), out)
-    return {"boot": started, "warm": marks["warm"], "go": gate.opened_at or marks["warm"], "end": time.perf_counter()}
+    return {"start": started, "end": time.perf_counter()}

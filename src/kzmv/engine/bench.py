@@ -12,9 +12,9 @@ incremental builds cost.
 
 The build has two start-up tricks, and each must earn its place: warm starts
 (kernels boot while the notebooks they depend on still run;
-:mod:`kzmv.build.warm_kernels`, off with ``KZMV_WARM_KERNELS=0``) and the
+:mod:`kzmv.engine.warm_kernels`, off with ``KZMV_WARM_KERNELS=0``) and the
 kernel template (kernels forked from one process that has imported everything;
-:mod:`kzmv.build.fork_server`, off with ``KZMV_FORK_KERNELS=0``). So the cold
+:mod:`kzmv.engine.fork_server`, off with ``KZMV_FORK_KERNELS=0``). So the cold
 build is measured with both, with each alone and with neither, and each trick's
 gain is shown alone and on top of the other.
 
@@ -46,8 +46,8 @@ from typing import Any
 import nbformat
 
 from kzmv import paths
-from kzmv.build.runner import PAPERMILL_SETTINGS, PUBLISHED, copy_project
-from kzmv.build.spec import load_pipeline
+from kzmv.engine.pipeline import load_pipeline
+from kzmv.engine.runner import PAPERMILL_SETTINGS, PUBLISHED, copy_project
 
 TRIVIAL = "import pandas\nimport seaborn\n"
 REPEATS = 5
@@ -98,7 +98,7 @@ def floor(n_notebooks: int, workdir: Path, tuned: bool) -> Run:
     """
     import papermill
 
-    from kzmv.build.render import _Renderer
+    from kzmv.engine.render import _Renderer
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -11,7 +11,7 @@ while the lock is held by someone, so a dead holder's leftover is harmless
 and is overwritten by the next one.
 
 The lock is re-entrant within a process (``kzmv report`` holds it around
-fetching and building, and :func:`kzmv.build.runner.build` takes it again).
+fetching and building, and :func:`kzmv.engine.runner.build` takes it again).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
-from kzmv.build.faults import BuildBusyError
-from kzmv.build.layout import BuildPaths
-from kzmv.build.safe_files import write_atomic
+from kzmv.engine.faults import BuildBusyError
+from kzmv.engine.layout import BuildPaths
+from kzmv.engine.safe_files import write_atomic
 
 
 def holder_description(paths: BuildPaths) -> str:
@@ -61,7 +61,7 @@ def build_lock(
 
     If another build holds it: with ``wait``, say once whom we wait for and
     block until it is free (Ctrl-C stops waiting); without, raise
-    :class:`~kzmv.build.faults.BuildBusyError` at once.
+    :class:`~kzmv.engine.faults.BuildBusyError` at once.
     """
     paths.build_dir.mkdir(parents=True, exist_ok=True)
     # one instance per path and process: re-entrant, and never a second flock on the same file

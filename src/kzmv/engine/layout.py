@@ -3,11 +3,12 @@
 Everything the build owns lives in ``.build/`` of the checkout, so that one
 checkout's builds never see another's and ``make clean`` knows what to remove:
 
-* ``lock`` and ``lock.json``: the per-checkout build lock and who holds it (:mod:`kzmv.build.lock`);
-* ``cache.json``: what each notebook was run from and what it wrote (:mod:`kzmv.build.cache`);
+* ``lock`` and ``lock.json``: the per-checkout build lock and who holds it (:mod:`kzmv.engine.lock`);
+* ``cache.json``: what each notebook was run from and what it wrote (:mod:`kzmv.engine.cache`);
 * ``stage-<pid>/``: the outputs of the build with that process id, being made;
+* ``run-<pid>/<notebook>/``: each notebook's working folder, with its run file (:class:`kzmv.paths.RunContext`);
 * ``previous-<pid>/``: the outputs it replaced, while it publishes;
-* ``publish.json``: the journal of a publish under way (:mod:`kzmv.build.publish`);
+* ``publish.json``: the journal of a publish under way (:mod:`kzmv.engine.publish`);
 * ``failed/``: the executed notebook of the last notebook that failed, to look at.
 
 Stage and previous folders carry the builder's process id because the kernels
@@ -29,10 +30,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzmv.build.safe_files import remove_tree
-
-# The published outputs: folders that git tracks, swapped into place as a whole.
-PUBLISHED = ("data/processed", "figures", "report")
+from kzmv.engine.safe_files import remove_tree
+from kzmv.paths import PUBLISHED  # the published outputs: folders that git tracks, swapped into place as a whole
 
 # What a copy of the project leaves out: environments, caches, version control.
 CACHES = frozenset({".venv", ".build", ".git", "test-artifacts", ".pytest_cache", ".ruff_cache", "__pycache__"})
@@ -58,6 +57,11 @@ class BuildPaths:
     @property
     def previous(self) -> Path:
         return self.build_dir / f"previous-{self.pid}"
+
+    @property
+    def run_dir(self) -> Path:
+        """The notebooks' working folders: each holds its run file and the log of what it read."""
+        return self.build_dir / f"run-{self.pid}"
 
     @property
     def failed(self) -> Path:
@@ -88,7 +92,9 @@ class BuildPaths:
         return sorted(
             p
             for p in self.build_dir.glob("*-*")
-            if p.is_dir() and re.fullmatch(r"(stage|previous)-\d+", p.name) and p not in (self.stage, self.previous)
+            if p.is_dir()
+            and re.fullmatch(r"(stage|previous|run)-\d+", p.name)
+            and p not in (self.stage, self.previous, self.run_dir)
         )
 
 

@@ -22,8 +22,8 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from kzmv import __version__
-from kzmv.build.figure_panel import FigureInfo, panel_html
-from kzmv.build.spec import Pipeline
+from kzmv.engine.figure_panel import FigureInfo, panel_html
+from kzmv.engine.pipeline import Pipeline
 from kzmv.errors import PipelineError
 from kzmv.story.display import DATA_NOTE_KEY, FINDINGS_KEY, RECORD_MIME
 

@@ -2,20 +2,20 @@
 
 :func:`build` ties the build's parts together, each in its own module:
 
-* **one build at a time** per checkout (:mod:`kzmv.build.lock`);
+* **one build at a time** per checkout (:mod:`kzmv.engine.lock`);
 * **self-repair first**: a publish that a kill or a power cut stopped midway is
-  completed (or undone) before anything else (:mod:`kzmv.build.publish`);
+  completed (or undone) before anything else (:mod:`kzmv.engine.publish`);
 * **parameters and pipeline.yml checked** in full before any kernel starts
-  (:mod:`kzmv.build.spec`);
-* **incremental**: a notebook whose key (source, parameters, inputs, package
-  code, pinned environment) is unchanged and whose outputs are intact is
-  skipped (:mod:`kzmv.build.cache`); a changed one reruns, and so does
-  everything downstream of it whose inputs change;
+  (:mod:`kzmv.engine.pipeline`, :mod:`kzmv.params`);
+* **incremental**: a notebook whose key (source, parameters, package code,
+  pinned environment, its upstream notebooks' outputs and what it read) is
+  unchanged and whose outputs are intact is skipped (:mod:`kzmv.engine.cache`);
+  a changed one reruns, and so does everything downstream of it whose inputs change;
 * **staged**: notebooks run side by side into ``.build/stage-<pid>``
-  (:mod:`kzmv.build.dag`, :mod:`kzmv.build.execute`), the render too;
+  (:mod:`kzmv.engine.dag`, :mod:`kzmv.engine.execute`), the render too;
 * **all or nothing**: the stage replaces the published folders only when
   everything succeeded, with a journal that makes the swap recoverable, and the
-  cache is recorded with it (:mod:`kzmv.build.publish`);
+  cache is recorded with it (:mod:`kzmv.engine.publish`);
 * **deterministic**: executed notebooks are stripped of timestamps, durations,
   absolute paths and random ids before they are stored.
 
@@ -28,23 +28,22 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kzmv import paths as project_paths
-from kzmv.build.cache import CacheFile, Entry, environment_key, fingerprints, load_cache, render_key, up_to_date
-from kzmv.build.dag import BuildPlan, BuildResult, DagRun
-from kzmv.build.execute import PAPERMILL_SETTINGS, clean_executed
-from kzmv.build.faults import BuildInterruptedError, describe_os_error, signals_deferred
-from kzmv.build.layout import PUBLISHED, BuildPaths, copy_project, output_digests
-from kzmv.build.lock import build_lock
-from kzmv.build.publish import discard, prepare_stage, publish, recover
-from kzmv.build.safe_files import write_atomic
-from kzmv.build.spec import load_pipeline
+from kzmv.engine.cache import CacheFile, Entry, environment_key, fingerprints, load_cache, render_key, up_to_date
+from kzmv.engine.dag import BuildPlan, BuildResult, DagRun
+from kzmv.engine.execute import PAPERMILL_SETTINGS, clean_executed
+from kzmv.engine.faults import BuildInterruptedError, describe_os_error, signals_deferred
+from kzmv.engine.layout import PUBLISHED, BuildPaths, copy_project, output_digests
+from kzmv.engine.lock import build_lock
+from kzmv.engine.pipeline import load_pipeline
+from kzmv.engine.publish import discard, prepare_stage, publish, recover
+from kzmv.engine.safe_files import write_atomic
 from kzmv.errors import PipelineError
 
 __all__ = [
@@ -65,30 +64,16 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-@contextlib.contextmanager
-def _outputs_redirected(stage: Path, root: Path) -> Iterator[None]:
-    """Point the notebooks (and :mod:`kzmv.paths`) at the stage for the ``with`` block."""
-    saved = {k: os.environ.get(k) for k in ("KZMV_OUTPUT_ROOT", "KZMV_PROJECT_ROOT")}
-    os.environ["KZMV_OUTPUT_ROOT"] = str(stage)
-    os.environ["KZMV_PROJECT_ROOT"] = str(root)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def _is_up_to_date(plan: BuildPlan, cache: CacheFile, root: Path) -> bool:
     """The no-op check: every notebook and the report fresh against what is published."""
     if plan.force:
         return False
     names = [s.name for s in plan.pipeline.notebooks]
-    return all(up_to_date(cache.notebooks.get(n), plan.key(n, root, root), root) for n in names) and up_to_date(
-        cache.render, render_key(root, root, plan.env_key, names), root
-    )
+    for name in names:
+        entry = cache.notebooks.get(name)
+        if entry is None or not up_to_date(entry, plan.key(name, root, root, entry.reads), root):
+            return False
+    return up_to_date(cache.render, render_key(root, root, plan.env_key, names), root)
 
 
 def build(
@@ -104,7 +89,7 @@ def build(
 
     ``raw_verified`` says the caller has just fetched and checksummed the raw
     files (as ``kzmv report`` does), so they are not hashed a second time.
-    ``wait=False`` fails at once (:class:`~kzmv.build.faults.BuildBusyError`)
+    ``wait=False`` fails at once (:class:`~kzmv.engine.faults.BuildBusyError`)
     if another build holds this checkout's lock, instead of waiting for it.
     """
     started = time.perf_counter()
@@ -152,10 +137,9 @@ def _build_locked(
         verify_all()
     published = False
     try:
-        stage = prepare_stage(paths)
-        with _outputs_redirected(stage, root):
-            ran = DagRun(plan, paths, cache, result, log).run()
-            new_cache = _new_cache(plan, paths, cache, ran, result)
+        prepare_stage(paths)
+        ran = DagRun(plan, paths, cache, result, log).run()
+        new_cache = _new_cache(plan, paths, cache, ran, result)
         with signals_deferred():  # Ctrl-C now waits until the publish is complete
             publish(paths, new_cache.to_bytes())
             published = True
@@ -178,7 +162,7 @@ def _new_cache(
     names = [s.name for s in plan.pipeline.notebooks]
     key = render_key(root, stage, plan.env_key, names)
     if plan.force or result.ran or not up_to_date(cache.render, key, stage):
-        from kzmv.build.render import render_report
+        from kzmv.engine.render import render_report
 
         (stage / RENDERED[0]).unlink(missing_ok=True)
         render_started = time.perf_counter()

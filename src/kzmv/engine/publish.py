@@ -17,7 +17,7 @@ complete sets, with the cache agreeing:
    copy renamed into place; then the cache is written atomically; then the
    journal is removed. Only then are the previous outputs deleted.
 
-Every command (``kzmv report``, ``data``, ``clean``, and :func:`kzmv.build.runner.build`)
+Every command (``kzmv report``, ``data``, ``clean``, and :func:`kzmv.engine.runner.build`)
 first calls :func:`recover` under the build lock. If it finds a journal, a build
 was stopped mid-publish (killed, a power cut, a full disk): it completes the
 renames the journal lists, writes the cache recorded there and removes the
@@ -52,9 +52,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kzmv.build.faults import describe_os_error, signals_deferred
-from kzmv.build.layout import PUBLISHED, BuildPaths
-from kzmv.build.safe_files import fsync_dir, fsync_tree, make_tree_writable, remove_tree, write_atomic
+from kzmv.engine.faults import describe_os_error, signals_deferred
+from kzmv.engine.layout import PUBLISHED, BuildPaths
+from kzmv.engine.safe_files import fsync_dir, fsync_tree, make_tree_writable, remove_tree, write_atomic
 from kzmv.errors import PipelineError
 
 PAUSE_ENV = "KZMV_TEST_PUBLISH_PAUSE"
@@ -81,7 +81,7 @@ def prepare_stage(paths: BuildPaths) -> Path:
     for rel in PUBLISHED:
         published = paths.root / rel
         if published.is_dir():
-            try:  # copy2: sizes and mtimes kept, see kzmv.build.cache
+            try:  # copy2: sizes and mtimes kept, see kzmv.engine.cache
                 shutil.copytree(published, stage / rel, symlinks=True, copy_function=_copy_or_stop)
             except _CopyFailedError as failed:
                 raise failed.error from None
@@ -118,6 +118,8 @@ def discard(paths: BuildPaths) -> None:
 
     Not while a journal names them: then they are what the next command completes the publish from.
     """
+    with contextlib.suppress(OSError):
+        remove_tree(paths.run_dir)
     if paths.journal.exists():
         return
     for folder in (paths.stage, paths.previous):
@@ -186,7 +188,7 @@ def _check_movable(root: Path) -> None:
 def publish(paths: BuildPaths, cache: bytes) -> None:
     """Swap the stage into place and record ``cache``, so that the outputs are always one complete set.
 
-    Call it with the build lock held and inside :func:`kzmv.build.faults.signals_deferred`, so that
+    Call it with the build lock held and inside :func:`kzmv.engine.faults.signals_deferred`, so that
     Ctrl-C cannot cut it short and the caller knows, when the interrupt is raised, that it finished.
     """
     root, stage, previous = paths.root, paths.stage, paths.previous
@@ -325,7 +327,7 @@ def clean(paths: BuildPaths, log: Log) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kzmv.build.publish clean``: what ``make clean`` runs where no virtual environment exists.
+    """``python -m kzmv.engine.publish clean``: what ``make clean`` runs where no virtual environment exists.
 
     Standard library only, so that it works before ``make venv``; without the
     environment no build of this checkout can be running, so no lock is needed.
@@ -334,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     if args != ["clean"]:
-        print("usage: python -m kzmv.build.publish clean", file=sys.stderr)
+        print("usage: python -m kzmv.engine.publish clean", file=sys.stderr)
         return 2
     try:
         clean(BuildPaths(project_paths.project_root()), lambda m: print(m, file=sys.stderr))

@@ -3,9 +3,10 @@
 A notebook is up to date when two things hold:
 
 * its **key** is unchanged: a hash of its source, parameters, the package code
-  and pinned environment, and the content of every declared input (raw files
-  by their manifest checksum, which every reader verifies; other files by
-  their bytes);
+  and pinned environment, the outputs of the notebooks upstream of it, and
+  every file it read in its last run, as the data layer noted them
+  (:func:`kzmv.paths.note_read`): raw files by their manifest checksum, which
+  every reader verifies, other files by their bytes;
 * its **outputs are intact**: every file it declared (and its executed copy
   in ``report/notebooks``) is still what it wrote. A deleted, truncated or
   hand-edited output makes it rerun, as DVC checks outputs against recorded
@@ -19,7 +20,7 @@ rewritten with the same bytes is still recognised. Only an edit that keeps
 both the size and the nanosecond mtime would go unseen, which takes intent.
 
 The file is ``.build/cache.json``, written atomically only as part of a
-publish (:mod:`kzmv.build.publish`), so it always describes what is
+publish (:mod:`kzmv.engine.publish`), so it always describes what is
 published. A cache that cannot be read (empty, garbled, an old format) means a
 full rebuild with one line of warning, never a failure.
 """
@@ -34,9 +35,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from kzmv.build.layout import PUBLISHED, BuildPaths
-from kzmv.build.spec import NotebookStep, manifest_checksums
-from kzmv.yamlio import first_error
+from kzmv.engine.layout import PUBLISHED, BuildPaths
+from kzmv.engine.pipeline import NotebookStep
+from kzmv.yamlio import first_error, once_per_file_version
 
 ENV_FILES = ("requirements.txt", "pyproject.toml")
 RENDER = "report/index.html"
@@ -53,12 +54,13 @@ class Fingerprint(BaseModel):
 
 
 class Entry(BaseModel):
-    """A notebook (or the render) as last published: the key it ran with, the files it wrote."""
+    """A notebook (or the render) as last published: the key it ran with, the files it wrote and read."""
 
     model_config = ConfigDict(extra="forbid")
 
     key: str
     outputs: dict[str, Fingerprint]
+    reads: list[str] = []  # what the notebook read (raw:<id> or a path), as the data layer noted it
 
 
 class CacheFile(BaseModel):
@@ -66,7 +68,7 @@ class CacheFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[2] = 2
+    version: Literal[3] = 3
     notebooks: dict[str, Entry] = {}
     render: Entry | None = None
 
@@ -140,36 +142,53 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
 
 
+@once_per_file_version
+def manifest_checksums(path: Path) -> dict[str, str]:
+    """Source id -> sha256 from the manifest ``data/sources.yml``, parsed once per version of the file.
+
+    A notebook that read a raw file is keyed on the file's checksum, which every reader verifies.
+    """
+    from kzmv.data.manifest import load_manifest
+
+    return {sid: source.sha256 for sid, source in load_manifest(path).items()}
+
+
 def environment_key(root: Path) -> str:
-    """What every notebook depends on besides its declared inputs: code and pins."""
+    """What every notebook depends on besides its own inputs: the package code and the pins."""
     files = sorted((root / "src" / "kzmv").rglob("*.py")) + [root / f for f in ENV_FILES]
     return _hash_bytes(
         *(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() for f in files if f.is_file())
     )
 
 
-def _resolve_input(spec: str, root: Path, stage: Path) -> list[tuple[str, str]]:
-    """``(name, content hash)`` pairs for one declared input."""
-    if spec.startswith("raw:"):
-        checksums = manifest_checksums(root / "data" / "sources.yml")
-        wanted = spec.removeprefix("raw:")
-        ids = list(checksums) if wanted == "*" else [wanted]
-        return [(f"raw:{i}", checksums[i]) for i in ids]
-    base = stage if spec.startswith(PUBLISHED) else root
-    return [(spec, _file_hash(base / spec))]
+def read_digest(key: str, root: Path, stage: Path) -> str:
+    """The content hash of one thing a notebook read: a raw file by its checksum, a published file from
+    the stage (as the notebooks upstream left it), any other file of the checkout by its bytes."""
+    if key.startswith("raw:"):
+        return manifest_checksums(root / "data" / "sources.yml").get(key.removeprefix("raw:"), "missing")
+    base = stage if key.startswith(tuple(f"{folder}/" for folder in PUBLISHED)) else root
+    return _file_hash(base / key)
 
 
-def step_key(step: NotebookStep, params: dict[str, Any], root: Path, stage: Path, env_key: str) -> str:
-    """A notebook's key: its source, parameters, environment and inputs (published ones read from ``stage``)."""
+def step_key(
+    plan_step: NotebookStep,
+    params: dict[str, Any],
+    root: Path,
+    stage: Path,
+    env_key: str,
+    upstream_outputs: Iterable[str],
+    reads: Iterable[str],
+) -> str:
+    """A notebook's key: its source, parameters and environment, the outputs of the notebooks upstream of
+    it, and everything it read in its last run (published files read from ``stage``)."""
     parts = [
-        step.name.encode(),
-        (root / step.path).read_bytes(),
+        plan_step.name.encode(),
+        (root / plan_step.path).read_bytes(),
         json.dumps(params, sort_keys=True).encode(),
         env_key.encode(),
     ]
-    for spec in step.inputs:
-        for name, digest in _resolve_input(spec, root, stage):
-            parts.append(f"{name}={digest}".encode())
+    parts += [f"{rel}={read_digest(rel, root, stage)}".encode() for rel in sorted(upstream_outputs)]
+    parts += [f"read {key}={read_digest(key, root, stage)}".encode() for key in sorted(set(reads))]
     return _hash_bytes(*parts)
 
 
@@ -178,7 +197,9 @@ def render_key(root: Path, base: Path, env_key: str, names: Iterable[str]) -> st
     and the figures and processed tables under ``base`` that the report embeds as downloads."""
     nbs = [base / "report" / "notebooks" / f"{name}.ipynb" for name in names]
     extras = [root / "pipeline.yml", root / "data" / "sources.yml", root / "data" / "dictionary.yml"]
-    extras += sorted((root / "src" / "kzmv" / "build" / "templates").glob("*"))  # not in the environment key (.py only)
+    extras += sorted(
+        (root / "src" / "kzmv" / "engine" / "templates").glob("*")
+    )  # not in the environment key (.py only)
     embedded = sorted(
         p for folder in ("figures", "data/processed") if (base / folder).is_dir() for p in (base / folder).iterdir()
     )

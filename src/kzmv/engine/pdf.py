@@ -144,7 +144,7 @@ def make_pdf(report: Path, out: Path, title: str) -> Path:
                 if target_pages(final, targets) != pages:
                     raise PipelineError(
                         f"printing {report} moved the contents' targets once their page numbers were written in; "
-                        "report this as a bug in kzmv.build.pdf"
+                        "report this as a bug in kzmv.engine.pdf"
                     )
             finally:
                 browser.close()
@@ -153,7 +153,7 @@ def make_pdf(report: Path, out: Path, title: str) -> Path:
         partial.unlink(missing_ok=True)
         raise PipelineError(f"Chromium could not print {report}: {str(exc).splitlines()[0]}") from None
     except OSError as exc:  # a full disk, a read-only pdf/ folder
-        from kzmv.build.faults import describe_os_error
+        from kzmv.engine.faults import describe_os_error
 
         partial.unlink(missing_ok=True)
         raise PipelineError(describe_os_error(exc, "writing the PDF")) from None
@@ -162,7 +162,7 @@ def make_pdf(report: Path, out: Path, title: str) -> Path:
 
 
 def main() -> int:
-    from kzmv.build.spec import load_pipeline
+    from kzmv.engine.pipeline import load_pipeline
 
     try:
         root = paths.project_root()
