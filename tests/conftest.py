@@ -11,25 +11,23 @@ from typing import Any
 
 import pytest
 
-from kzmv.build.runner import output_digests
+from kzmv.engine.runner import output_digests
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point every kernel (nbval's included) at a throwaway copy of the outputs.
+    """Point every explored notebook (nbval's re-executions included) at a throwaway scratch folder.
 
-    nbval re-executes the committed notebooks, which write tables and figures;
-    they must never overwrite the published outputs while the tests run.
+    nbval re-executes the committed notebooks outside the engine, which write
+    their tables and figures to the scratch folder (``KZMV_SCRATCH``), never
+    to the published outputs; each test process gets its own.
     """
     config.addinivalue_line("markers", "slow: builds the whole report (about a minute)")
     if getattr(config.option, "sanitize_with", None):  # nbval opens it lazily: make it cwd-proof
         config.option.sanitize_with = str(ROOT / "tests" / "nbval_sanitize.cfg")
     scratch = Path(tempfile.mkdtemp(prefix="kzmv-tests-"))
-    (scratch / "data").mkdir()
-    shutil.copytree(ROOT / "data" / "processed", scratch / "data" / "processed")
-    shutil.copytree(ROOT / "figures", scratch / "figures")
-    os.environ["KZMV_OUTPUT_ROOT"] = str(scratch)
+    os.environ["KZMV_SCRATCH"] = str(scratch)
     config._kzmv_scratch = scratch  # type: ignore[attr-defined]
     config._kzmv_published = output_digests(ROOT)  # type: ignore[attr-defined]
 
@@ -76,14 +74,27 @@ def root() -> Path:
     return ROOT
 
 
+def run_folder(base: Path, out: Path, notebook: str = "test") -> Path:
+    """A working folder holding the engine's run file: a notebook (or code) run there writes to ``out``."""
+    from kzmv.paths import RunContext
+
+    folder = base / f"run-{notebook}"
+    folder.mkdir(parents=True, exist_ok=True)
+    RunContext(notebook, ROOT, out, folder / "reads.txt").write(folder)
+    return folder
+
+
 @pytest.fixture
 def isolated_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A temporary output root holding a copy of the published processed data and figures."""
+    """A temporary output root holding a copy of the published processed data and figures.
+
+    The test runs in a folder with a run file pointing there, as the engine runs a notebook.
+    """
     out = tmp_path / "out"
     (out / "data").mkdir(parents=True)
     shutil.copytree(ROOT / "data" / "processed", out / "data" / "processed")
     shutil.copytree(ROOT / "figures", out / "figures")
-    monkeypatch.setenv("KZMV_OUTPUT_ROOT", str(out))
+    monkeypatch.chdir(run_folder(tmp_path, out))
     return out
 
 
@@ -106,13 +117,13 @@ def run_notebook(isolated_outputs: Path, tmp_path: Path) -> Callable[..., dict[s
             kernel_name="python3",
             progress_bar=False,
             start_timeout=180,  # a busy 2-core machine can be slow to start a kernel
-            cwd=str(ROOT / "notebooks"),
+            cwd=str(folder := run_folder(tmp_path, isolated_outputs, name)),
         )
         values = recorded(executed)
         values["__outputs__"] = isolated_outputs
+        values["__reads__"] = sorted(set((folder / "reads.txt").read_text(encoding="utf-8").split()))
         return values
 
-    assert os.environ["KZMV_OUTPUT_ROOT"] == str(isolated_outputs)
     return run
 
 
@@ -122,12 +133,11 @@ def assert_chapter_runs_beside_the_others(name: str, figure_prefixes: tuple[str,
     Shared by the chapters split from one notebook (02_investment, 05_energy_macro), whose
     checks of their pipeline.yml entries are the same but for the figures' names.
     """
-    from kzmv.build.spec import load_pipeline
+    from kzmv.engine.pipeline import load_pipeline
 
     pipeline = load_pipeline(ROOT / "pipeline.yml")
     step = pipeline.step(name)
-    writers = {o: s.name for s in pipeline.notebooks for o in s.outputs}
-    assert not [i for i in step.inputs if i in writers], "must not read another notebook's outputs"
+    assert step.upstream == [], "must not read another notebook's outputs"
     assert pipeline.dependencies()[name] == set(), "so it starts with 00_data_prep"
     assert all(o.startswith(("data/processed/", "figures/")) for o in step.outputs)
     figures = [o for o in step.outputs if o.startswith("figures/")]
@@ -137,7 +147,7 @@ def assert_chapter_runs_beside_the_others(name: str, figure_prefixes: tuple[str,
 
 def assert_declared_outputs_written(name: str, out: Path) -> None:
     """Every output pipeline.yml declares for ``name`` exists under ``out``."""
-    from kzmv.build.spec import load_pipeline
+    from kzmv.engine.pipeline import load_pipeline
 
     for rel in load_pipeline(ROOT / "pipeline.yml").step(name).outputs:
         assert (out / rel).is_file(), f"{rel} is declared in pipeline.yml but was not written"

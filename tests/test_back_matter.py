@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 import kzmv
-from kzmv.build.render import _Renderer
 from kzmv.data.events import load_events
 from kzmv.data.manifest import load_manifest
 from kzmv.data.partners import GROUPS, load_groups
+from kzmv.engine.render import _Renderer
 from kzmv.errors import PipelineError
 from kzmv.story import back_matter as methods
 

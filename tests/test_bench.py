@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from kzmv.build.bench import Run, cold_build_rows, measured, timeline
+from kzmv.engine.bench import Run, cold_build_rows, measured, timeline
 
 
 def test_timeline_draws_boot_wait_and_run_in_boot_order() -> None:

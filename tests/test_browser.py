@@ -351,7 +351,7 @@ def sized_report(request: pytest.FixtureRequest, browser: Any) -> Iterator[Opene
 
 
 def test_the_report_reads_in_the_declared_order(sized_report: Opened) -> None:
-    from kzmv.build.spec import load_pipeline
+    from kzmv.engine.pipeline import load_pipeline
 
     parts = load_pipeline(ROOT / "pipeline.yml").reading_parts()
     expected = [f"nb-{n}" for p in parts for n in p.notebooks] + ["nb-03_narrative-appendix"]

@@ -13,8 +13,8 @@ import pytest
 from conftest import write_toy_notebook
 from toys import WRITE, make_toy
 
-from kzmv.build.layout import SOCKET_PREFIX, BuildPaths
-from kzmv.build.runner import build, clean_executed, output_digests
+from kzmv.engine.layout import SOCKET_PREFIX, BuildPaths
+from kzmv.engine.runner import build, clean_executed, output_digests
 from kzmv.errors import PipelineError
 
 WRITE_FIGURE = """from kzmv import paths

@@ -5,7 +5,7 @@ moments spread over its whole run: at fractions of the time it takes to reach
 its publish, and inside the publish after each of its steps (journal written,
 each folder moved aside, each new folder moved in, cache written), reached
 through the publish's test hook (``KZMV_TEST_PUBLISH_PAUSE``, see
-:mod:`kzmv.build.publish`). After each kill:
+:mod:`kzmv.engine.publish`). After each kill:
 
 * the next command (``kzmv data``) runs first, as any command does, and
   repairs an interrupted publish;
@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 from toys import cli, cli_process, make_toy
 
-from kzmv.build.layout import PUBLISHED, output_digests
-from kzmv.build.runner import build
 from kzmv.cli import main
+from kzmv.engine.layout import PUBLISHED, output_digests
+from kzmv.engine.runner import build
 
 NEW = {"toy": {"value": 2}}
 # every step after which the publish pauses for the hook (journal, each folder aside and in, cache)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kzmv.build.envfiles import Pin, disagreements, environment_yml, read_lock, read_pins, requires_python
+from kzmv.engine.envfiles import Pin, disagreements, environment_yml, read_lock, read_pins, requires_python
 
 
 def test_environment_yml_is_generated_from_the_pins(root: Path) -> None:

@@ -21,7 +21,7 @@ import yaml
 from conftest import write_toy_notebook
 from toys import WRITE, cli, cli_process, make_toy, one_line, toy_env
 
-from kzmv.build.layout import copy_project, output_digests
+from kzmv.engine.layout import copy_project, output_digests
 from kzmv.figures.style import FigureText, figure_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -235,8 +235,8 @@ def test_a_second_build_waits_for_the_first_naming_it(toy: Path) -> None:
 
 def test_a_waiting_build_never_names_a_build_that_is_gone(tmp_path: Path) -> None:
     """A note left by a finished or killed build must not be read as the name of the running one."""
-    from kzmv.build.layout import BuildPaths
-    from kzmv.build.lock import build_lock
+    from kzmv.engine.layout import BuildPaths
+    from kzmv.engine.lock import build_lock
 
     paths = BuildPaths(tmp_path)
     with build_lock(paths, command="kzmv report"):
@@ -249,7 +249,7 @@ def test_a_waiting_build_never_names_a_build_that_is_gone(tmp_path: Path) -> Non
     with build_lock(paths, command="kzmv report", log=lines.append):
         pass
     assert lines == [], "the lock was free: nobody is waited for"
-    from kzmv.build import lock as lock_module
+    from kzmv.engine import lock as lock_module
 
     assert lock_module.holder_description(paths) == "another build", "a dead process's note names no one"
 

@@ -30,14 +30,15 @@ matplotlib.use("Agg")
 
 import pandas as pd
 import pytest
+from conftest import run_folder
 from matplotlib.colors import to_hex
 from matplotlib.text import Annotation
 
 from kzmv.analysis import periods, trade
-from kzmv.build.figure_panel import FigureInfo, TableCut, figure_data, panel_html
-from kzmv.build.spec import load_pipeline
 from kzmv.data import events, tables
 from kzmv.data.loading import read_raw
+from kzmv.engine.figure_panel import FigureInfo, TableCut, figure_data, panel_html
+from kzmv.engine.pipeline import load_pipeline
 from kzmv.errors import PipelineError
 from kzmv.figures import style
 from kzmv.figures import trade as trade_figures
@@ -149,7 +150,7 @@ def _draw(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chart: Any, *args: An
     """Draw a chart through the real ``publish`` (into ``tmp_path``); the figure and what it declares."""
     import IPython.display
 
-    monkeypatch.setenv("KZMV_OUTPUT_ROOT", str(tmp_path))
+    monkeypatch.chdir(run_folder(tmp_path, tmp_path))
     seen: dict[str, Any] = {}
     publish = trade_figures.publish
 
@@ -325,7 +326,7 @@ def test_a_figure_with_a_table_per_panel_gets_a_numbers_table_and_a_download_eac
 def test_an_ambiguous_declaration_stops_before_anything_is_saved(
     declared: dict[str, Any], message: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("KZMV_OUTPUT_ROOT", str(tmp_path))
+    monkeypatch.chdir(run_folder(tmp_path, tmp_path))
     fig, _ = style.new_figure()
     text = style.FigureText(title="T", subtitle="s", source="Source: y", alt="a")
     with pytest.raises(PipelineError, match=rf"^figure x: .*{message}"):

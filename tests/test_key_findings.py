@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from kzmv.build.render import _Renderer, notebook_sections
+from kzmv.engine.render import _Renderer, notebook_sections
 from kzmv.story import claims
 from kzmv.story.key_findings import TABLES, findings_markdown, vectors_finding
 

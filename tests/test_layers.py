@@ -45,7 +45,7 @@ def test_the_package_keeps_its_layers(root: Path) -> None:
         ("analysis/trade.py", "from kzmv.story import display", "kzmv.analysis.trade -> kzmv.story.display"),
         ("figures/trade.py", "from kzmv.story import claims", "kzmv.figures.trade -> kzmv.story.claims"),
         ("data/tables.py", "from kzmv.analysis import fdi", "kzmv.data.tables -> kzmv.analysis.fdi"),
-        ("analysis/fdi.py", "from kzmv.build import spec", "kzmv.analysis.fdi -> kzmv.build.spec"),
+        ("analysis/fdi.py", "from kzmv.engine import pipeline", "kzmv.analysis.fdi -> kzmv.engine.pipeline"),
     ],
 )
 def test_an_import_against_the_layers_breaks_the_contract(

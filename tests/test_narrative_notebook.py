@@ -12,10 +12,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kzmv.build.render import _Renderer, notebook_sections
-from kzmv.build.spec import Pipeline, load_pipeline
 from kzmv.data.manifest import load_manifest
 from kzmv.data.tables import load_dictionary
+from kzmv.engine.pipeline import Pipeline, load_pipeline
+from kzmv.engine.render import _Renderer, notebook_sections
 from kzmv.story import claims
 
 ROOT = Path(__file__).resolve().parents[1]

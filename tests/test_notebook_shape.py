@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kzmv.build.spec import load_pipeline
+from kzmv.engine.pipeline import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = load_pipeline(ROOT / "pipeline.yml").notebooks
@@ -145,7 +145,7 @@ def _toy(*cells: tuple[str, str], tags: dict[int, list[str]] | None = None) -> n
 
 GOOD = (
     ("md", "# Toy\n\nA toy chapter."),
-    ("code", "from kzmv.build.spec import checked_parameters\nfrom kzmv.analysis import periods"),
+    ("code", "from kzmv.engine.pipeline import checked_parameters\nfrom kzmv.analysis import periods"),
     ("code", "year = 2024  # a year is fine here"),
     ("md", "The parameters are checked first."),
     ("code", 'checked_parameters("toy", year=year)'),

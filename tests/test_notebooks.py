@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kzmv.build.spec import load_pipeline
+from kzmv.engine.pipeline import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = load_pipeline(ROOT / "pipeline.yml").notebooks

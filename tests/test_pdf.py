@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kzmv.build import pdf
-from kzmv.build.spec import load_pipeline
+from kzmv.engine import pdf
+from kzmv.engine.pipeline import load_pipeline
 from kzmv.errors import PipelineError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +83,7 @@ def test_the_printed_contents_give_the_page_of_every_chapter_and_figure(printed:
 
 def test_no_chromium_is_one_line_saying_what_to_install(tmp_path: Path) -> None:
     env = {**os.environ, "KZMV_CHROMIUM": str(tmp_path / "no-chromium")}
-    proc = subprocess.run([sys.executable, "-m", "kzmv.build.pdf"], env=env, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "kzmv.engine.pdf"], env=env, capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1 and "apt-get install chromium" in proc.stderr, proc.stderr
 

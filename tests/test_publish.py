@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from kzmv.build import publish as publishing
-from kzmv.build.layout import PUBLISHED, BuildPaths, output_digests
-from kzmv.build.publish import prepare_stage, publish, recover
+from kzmv.engine import publish as publishing
+from kzmv.engine.layout import PUBLISHED, BuildPaths, output_digests
+from kzmv.engine.publish import prepare_stage, publish, recover
 from kzmv.errors import PipelineError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,7 +179,7 @@ def test_make_clean_without_a_venv_completes_the_publish_on_the_standard_library
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"), "KZMV_PROJECT_ROOT": str(paths.root)}
     # -S: no site-packages, so nothing but the standard library and src/ can be imported
     done = subprocess.run(
-        [sys.executable, "-S", "-m", "kzmv.build.publish", "clean"], env=env, capture_output=True, text=True
+        [sys.executable, "-S", "-m", "kzmv.engine.publish", "clean"], env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("recovered: build 4242 was stopped while publishing")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from kzmv.build.envfiles import requires_python
+from kzmv.engine.envfiles import requires_python
 
 MAKE = shutil.which("make")
 
@@ -108,7 +108,7 @@ def test_a_python_named_that_is_not_supported_is_refused(root: Path, bin_dir: Pa
 def test_clean_executed_drops_the_kernels_python_version() -> None:
     import nbformat
 
-    from kzmv.build.runner import clean_executed
+    from kzmv.engine.runner import clean_executed
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["language_info"] = {"name": "python", "version": "3.13.0", "pygments_lexer": "ipython3"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from kzmv.build.render import _Renderer, notebook_sections
+from kzmv.engine.render import _Renderer, notebook_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,8 +91,8 @@ def test_figure_links_read_figure_n_and_a_missing_one_stops_the_render() -> None
 
 
 def test_reading_order_numbers_figures_and_moves_appendix_cells() -> None:
-    from kzmv.build.render import figure_order, reading_layout
-    from kzmv.build.spec import Pipeline
+    from kzmv.engine.pipeline import Pipeline
+    from kzmv.engine.render import figure_order, reading_layout
 
     steps = [{"name": n, "path": f"{n}.ipynb", "title": n} for n in ("prep", "story")]
     order = [{"part": "Argument", "notebooks": ["story"]}, {"part": "Appendix", "notebooks": ["prep"]}]
@@ -112,7 +112,7 @@ def test_reading_order_numbers_figures_and_moves_appendix_cells() -> None:
 def test_a_figure_without_its_table_is_one_line(tmp_path: Path) -> None:
     import pytest
 
-    from kzmv.build.figure_panel import FigureInfo, figure_data
+    from kzmv.engine.figure_panel import FigureInfo, figure_data
     from kzmv.errors import PipelineError
 
     (tmp_path / "t.csv").write_text("year,value\n2020,1\n2021,\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kzmv.build.runner import build, copy_project, output_digests
+from kzmv.engine.runner import build, copy_project, output_digests
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,9 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_a_clean_build_reproduces_the_committed_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     copy = copy_project(ROOT, tmp_path / "project")
-    monkeypatch.setenv("KZMV_PROJECT_ROOT", str(copy))
     monkeypatch.setenv("KZMV_RAW_DIR", str(ROOT / "data" / "raw"))
-    result = build(force=True, log=lambda m: None)
+    result = build(root=copy, force=True, log=lambda m: None)
     assert result.rendered
     built, committed = output_digests(copy), output_digests(ROOT)
     assert sorted(built) == sorted(committed), "the set of output files differs from the committed one"

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from papermill.inspection import inspect_notebook
 
-from kzmv.build.dag import critical_path_lengths, start_order
-from kzmv.build.spec import MAX_VALUE_CHARS, Pipeline, checked_parameters, load_pipeline, parse_overrides
 from kzmv.cli import parameter_items
+from kzmv.engine.dag import critical_path_lengths, start_order
+from kzmv.engine.pipeline import MAX_VALUE_CHARS, Pipeline, checked_parameters, load_pipeline, parse_overrides
 from kzmv.errors import PipelineError
 
 

@@ -13,7 +13,7 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from kzmv.build.spec import load_pipeline
+from kzmv.engine.pipeline import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTNERS = ROOT / "data" / "processed" / "trade_by_partner.csv"
@@ -112,12 +112,12 @@ def test_invalid_parameters_stop_the_run_before_any_work(
             parameters=parameters,
             kernel_name="python3",
             progress_bar=False,
-            cwd=str(ROOT / "notebooks"),
+            cwd=str(Path.cwd()),  # the run folder isolated_outputs made: writes would go there
         )
     assert failure.value.ename == "PipelineError"
     assert message in failure.value.evalue
     cells = nbformat.read(tmp_path / "failed.ipynb", as_version=4).cells
     failed = [c for c in cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
-    assert [c.source.split("(")[0] for c in failed] == ["params = checked_parameters"], "checked first"
+    assert [c.source.split("(")[0] for c in failed] == ["p = params.checked"], "checked first"
     after = {p: p.stat().st_mtime for p in (isolated_outputs / "data" / "processed").iterdir()}
     assert after == before, "nothing was written"

@@ -84,6 +84,7 @@ def build(
     log: Callable[[str], None] = _stderr,
     raw_verified: bool = False,
     wait: bool = True,
+    root: Path | None = None,
 ) -> BuildResult:
     """Run what changed, render the report, publish. Raise PipelineError on any failure.
 
@@ -91,9 +92,10 @@ def build(
     files (as ``kzmv report`` does), so they are not hashed a second time.
     ``wait=False`` fails at once (:class:`~kzmv.engine.faults.BuildBusyError`)
     if another build holds this checkout's lock, instead of waiting for it.
+    ``root`` is the checkout to build (by default the one this code runs in).
     """
     started = time.perf_counter()
-    paths = BuildPaths(project_paths.project_root())
+    paths = BuildPaths(root or project_paths.project_root())
     try:
         with build_lock(paths, wait=wait, log=log):
             recover(paths, log)
