@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kzmv.engine.runner import output_digests
+from kzmv.params import ParameterSpec, parameters_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,7 +48,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         print("\nERROR: the test run modified published outputs (data/processed, figures or report)")
 
 
-def write_toy_notebook(path: Path, *code: str, params: str = "value = 1") -> None:
+# The parameters cell of a toy notebook with the toy's one parameter, and of one with none, as
+# `make params` writes them (tests/toys.py declares ``value: {default: 1, min: 0, max: 9, help: a value}``).
+TOY_PARAMETERS = parameters_cell({"value": ParameterSpec(default=1, min=0, max=9, help="a value")})
+NO_PARAMETERS = parameters_cell({})
+
+
+def write_toy_notebook(path: Path, *code: str, params: str = TOY_PARAMETERS) -> None:
     """A small notebook: a markdown lead, a ``parameters`` cell, then one code cell per ``code``."""
     import nbformat
 

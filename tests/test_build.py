@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import write_toy_notebook
+from conftest import NO_PARAMETERS, write_toy_notebook
 from toys import WRITE, make_toy
 
 from kzmv.engine.layout import SOCKET_PREFIX, BuildPaths
@@ -18,8 +18,8 @@ from kzmv.engine.runner import build, clean_executed, output_digests
 from kzmv.errors import PipelineError
 
 WRITE_FIGURE = """from kzmv import paths
-out = paths.figures_dir() / "toy.txt"
-out.write_text(f"value={value}")
+for suffix in ("svg", "png"):
+    (paths.figures_dir() / f"toy.{suffix}").write_text(f"value={value}")
 """
 
 
@@ -29,15 +29,15 @@ def quiet(message: str) -> None:
 
 @pytest.fixture
 def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toy_notebook: Callable[..., None]) -> Path:
-    """A minimal project: one notebook writing figures/toy.txt, an empty manifest, published outputs."""
-    proj = make_toy(tmp_path / "proj", WRITE_FIGURE, outputs=["figures/toy.txt"])
+    """A minimal project: one notebook writing figures/toy.svg, an empty manifest, published outputs."""
+    proj = make_toy(tmp_path / "proj", WRITE_FIGURE, tables=[])
     for rel, text in {
-        "figures/toy.txt": "OLD",
+        "figures/toy.svg": "OLD",
         "report/index.html": "OLD REPORT",
         "data/processed/t.csv": "a\n1\n",
     }.items():
         (proj / rel).write_text(text)
-    monkeypatch.setenv("KZMV_PROJECT_ROOT", str(proj))
+    monkeypatch.chdir(proj)
     monkeypatch.setenv("KZMV_RAW_DIR", str(proj / "data" / "raw"))
     return proj
 
@@ -46,7 +46,7 @@ def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toy_notebook: Callable[
 def chain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two notebooks: ``toy`` writes a figure and a table, ``down`` reads the figure."""
     proj = make_toy(tmp_path / "chain", WRITE, down=True)
-    monkeypatch.setenv("KZMV_PROJECT_ROOT", str(proj))
+    monkeypatch.chdir(proj)
     monkeypatch.setenv("KZMV_RAW_DIR", str(proj / "data" / "raw"))
     return proj
 
@@ -54,7 +54,7 @@ def chain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_success_publishes_then_a_rerun_skips(toy: Path) -> None:
     first = build(log=quiet)
     assert first.ran == ["toy"] and first.rendered
-    assert (toy / "figures" / "toy.txt").read_text() == "value=1"
+    assert (toy / "figures" / "toy.svg").read_text() == "value=1"
     assert (toy / "data" / "processed" / "t.csv").read_text() == "a\n1\n", "untouched outputs survive"
     assert '<h2 id="toy">Toy</h2>' in (toy / "report" / "index.html").read_text()
     second = build(log=quiet)
@@ -67,7 +67,7 @@ def test_a_changed_parameter_reruns(toy: Path) -> None:
     build(log=quiet)
     again = build(overrides={"toy": {"value": 7}}, log=quiet)
     assert again.ran == ["toy"]
-    assert (toy / "figures" / "toy.txt").read_text() == "value=7"
+    assert (toy / "figures" / "toy.svg").read_text() == "value=7"
 
 
 def test_a_failing_cell_leaves_published_outputs_untouched(toy: Path, toy_notebook: Callable[..., None]) -> None:
@@ -159,7 +159,7 @@ def test_a_declared_output_the_notebook_does_not_write_fails_naming_both(chain: 
     before = output_digests(chain)
     # the stage starts as a copy of the published outputs, so the old data/processed/toy.csv is there
     # when the notebook, changed to write only the figure, runs
-    write_toy_notebook(chain / "notebooks" / "toy.ipynb", "\n".join(WRITE.splitlines()[:2]))
+    write_toy_notebook(chain / "notebooks" / "toy.ipynb", "\n".join(WRITE.splitlines()[:3]))
     with pytest.raises(PipelineError, match=r"notebook toy did not write its declared output data/processed/toy.csv"):
         build(log=quiet)
     assert output_digests(chain) == before
@@ -196,8 +196,8 @@ def test_a_read_only_copy_left_in_the_stage_never_blocks_the_next_build(toy: Pat
     paths = BuildPaths(toy, pid=999_999_999)  # a build that died long ago
     stuck = paths.stage / "figures"
     stuck.mkdir(parents=True)
-    (stuck / "toy.txt").write_text("half")
-    for path in (stuck / "toy.txt", stuck, paths.stage):
+    (stuck / "toy.svg").write_text("half")
+    for path in (stuck / "toy.svg", stuck, paths.stage):
         path.chmod(0o500 if path.is_dir() else 0o400)
     assert build(log=quiet).ran == ["toy"]
     assert not paths.stage.exists(), "the dead build's stage was reclaimed"
@@ -224,10 +224,10 @@ def test_a_first_build_without_published_folders_creates_them(tmp_path: Path, mo
     proj = make_toy(tmp_path / "fresh", WRITE, down=True)
     for rel in ("data/processed", "figures", "report"):
         shutil.rmtree(proj / rel)
-    monkeypatch.setenv("KZMV_PROJECT_ROOT", str(proj))
+    monkeypatch.chdir(proj)
     monkeypatch.setenv("KZMV_RAW_DIR", str(proj / "data" / "raw"))
     assert build(log=quiet).ran == ["toy", "down"]
-    assert (proj / "figures" / "down.txt").read_text() == "VALUE=1"
+    assert (proj / "figures" / "down.svg").read_text() == "VALUE=1"
 
 
 def test_a_failing_notebook_stops_the_one_running_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,10 +235,10 @@ def test_a_failing_notebook_stops_the_one_running_beside_it(tmp_path: Path, monk
 
     proj = make_toy(tmp_path / "pair", "import time; time.sleep(1); raise ValueError('broke')")
     pipeline = (proj / "pipeline.yml").read_text()
-    slow = "  - name: slow\n    path: notebooks/slow.ipynb\n    title: Slow\n    outputs: [figures/slow.txt]\n"
+    slow = "  - name: slow\n    path: notebooks/slow.ipynb\n    title: Slow\n    writes: {figures: [slow]}\n"
     (proj / "pipeline.yml").write_text(pipeline + slow)
-    write_toy_notebook(proj / "notebooks" / "slow.ipynb", "import time; time.sleep(120)", params="")
-    monkeypatch.setenv("KZMV_PROJECT_ROOT", str(proj))
+    write_toy_notebook(proj / "notebooks" / "slow.ipynb", "import time; time.sleep(120)", params=NO_PARAMETERS)
+    monkeypatch.chdir(proj)
     monkeypatch.setenv("KZMV_RAW_DIR", str(proj / "data" / "raw"))
     started = time.monotonic()
     with pytest.raises(PipelineError, match="notebook toy failed"):

@@ -96,7 +96,7 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_set(tmp_path: Path, mo
             _kill_at_step(trial, str(when))
         else:
             _kill_after(trial, float(when))
-        monkeypatch.setenv("KZMV_PROJECT_ROOT", str(trial))
+        monkeypatch.chdir(trial)
         monkeypatch.setenv("KZMV_RAW_DIR", str(trial / "data" / "raw"))
         monkeypatch.setenv("KZMV_RAW_MIRROR", str(trial / "data" / "raw"))
         assert main(["data"]) == 0, f"killed {kind} {label}: the next command must work"

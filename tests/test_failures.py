@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import write_toy_notebook
+from conftest import NO_PARAMETERS, write_toy_notebook
 from toys import WRITE, cli, cli_process, make_toy, one_line, toy_env
 
 from kzmv.engine.layout import copy_project, output_digests
@@ -45,7 +45,7 @@ def toy(tmp_path: Path) -> Path:
 
 def _env(copy: Path, raw: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KZMV_")}
-    env.update({"KZMV_PROJECT_ROOT": str(copy), "KZMV_RAW_DIR": str(raw), "KZMV_RAW_MIRROR": str(raw)})
+    env.update({"KZMV_RAW_DIR": str(raw), "KZMV_RAW_MIRROR": str(raw)})
     return env
 
 
@@ -79,12 +79,11 @@ def test_bad_raw_data_stops_the_build_with_one_message(project_copy: Path, tmp_p
 
 
 def _processes_of(project: Path) -> list[str]:
-    """Command lines of live processes started for ``project`` (found by KZMV_PROJECT_ROOT in their environment)."""
-    marker = f"KZMV_PROJECT_ROOT={project}".encode()
+    """Command lines of live processes working in ``project`` (the build runs there, each kernel in its run folder)."""
     found = []
     for proc_dir in Path("/proc").glob("[0-9]*"):
         try:
-            if marker in (proc_dir / "environ").read_bytes().split(b"\0"):
+            if (proc_dir / "cwd").resolve().is_relative_to(project.resolve()):
                 found.append((proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode())
         except OSError:  # gone meanwhile, or not ours to read
             continue
@@ -155,39 +154,39 @@ def test_ctrl_c_ends_the_build_even_if_a_cell_ignores_the_interrupt(toy: Path) -
     assert _processes_left(toy) == [], "the deaf kernel does not outlive the build"
 
 
-# Imported by the downstream notebook's warm-up: says when it started, and whether an interrupt reached it.
+# Imported by a notebook's first cell: says when it started, then takes long enough that the build
+# would wait for it if the failure of another notebook did not stop it.
 SLOW_IMPORT = """import pathlib, time
-here = pathlib.Path(__file__).parent
-(here / "warming").touch()
-try:
-    time.sleep(4)
-except KeyboardInterrupt:
-    (here / "interrupted").touch()
-    raise
+pathlib.Path(__file__).with_name("importing").touch()
+time.sleep(60)
 """
 
 
-def test_a_failing_notebook_leaves_a_kernel_that_is_warming_up_alone(tmp_path: Path) -> None:
-    # An interrupt sent to a warm-up can land between ipykernel's request and its code, and then
-    # its reply never comes: the build hung so. The failing notebook waits until the other
-    # kernel is in its warm-up, so that the failure happens there.
-    toy = make_toy(tmp_path / "toy", down=True)
+def test_a_failing_notebook_stops_the_kernel_of_another_still_in_its_imports(tmp_path: Path) -> None:
+    """A sibling still busy in its first import when another notebook fails is stopped, not waited for."""
+    toy = make_toy(tmp_path / "toy")
     (toy / "notebooks" / "slow_import.py").write_text(SLOW_IMPORT)
-    write_toy_notebook(toy / "notebooks" / "down.ipynb", "import slow_import", params="")
+    pipeline = (toy / "pipeline.yml").read_text()
+    side = "  - name: side\n    path: notebooks/side.ipynb\n    title: Side\n    writes: {figures: [side]}\n"
+    (toy / "pipeline.yml").write_text(pipeline + side)
+    code = "import sys; sys.path.insert(0, '" + str(toy / "notebooks") + "'); import slow_import"
+    write_toy_notebook(toy / "notebooks" / "side.ipynb", code, params=NO_PARAMETERS)
     write_toy_notebook(
         toy / "notebooks" / "toy.ipynb",
         "import pathlib, time\n"
         "for _ in range(600):\n"
-        "    if pathlib.Path('warming').exists():\n"
+        f"    if pathlib.Path({str(toy / 'notebooks' / 'importing')!r}).exists():\n"
         "        break\n"
         "    time.sleep(0.05)\n"
-        "raise ValueError('toy fails while down warms up')",
+        "raise ValueError('toy fails while side imports')",
     )
-    result = cli(toy, "report", timeout=120)
+    started = time.monotonic()
+    result = cli(toy, "report", "--jobs", "2", timeout=120)
     assert result.returncode == 2
-    assert "toy fails while down warms up" in one_line(result.stderr)
-    assert (toy / "notebooks" / "warming").exists(), "the downstream kernel was warming up when toy failed"
-    assert not (toy / "notebooks" / "interrupted").exists(), "a kernel still warming up is not interrupted"
+    assert "toy fails while side imports" in one_line(result.stderr)
+    assert (toy / "notebooks" / "importing").exists(), "the other kernel was in its import when toy failed"
+    assert time.monotonic() - started < 45, "the other notebook was stopped, not waited for"
+    assert _processes_left(toy) == [], "no kernel outlives the build"
 
 
 def test_ctrl_c_while_publishing_finishes_the_publish_and_says_so(toy: Path, tmp_path: Path) -> None:
@@ -229,7 +228,7 @@ def test_a_second_build_waits_for_the_first_naming_it(toy: Path) -> None:
     first.communicate(timeout=60)
     assert first.returncode == 0 and second.returncode == 0, second.stderr
     assert f"waiting for build {first.pid} (`kzmv report`, running for" in second.stderr
-    assert (toy / "figures" / "toy.txt").read_text() == "value=3", "the second build ran after the first, whole"
+    assert (toy / "figures" / "toy.svg").read_text() == "value=3", "the second build ran after the first, whole"
     assert "ran 0 notebook(s)" in cli(toy, "report", "-p", "toy.value=3").stderr, "and the cache agrees"
 
 
@@ -273,15 +272,20 @@ def test_the_lock_of_a_killed_build_is_taken_over_at_once(toy: Path) -> None:
 def test_params_never_reach_a_shell(toy: Path, tmp_path: Path) -> None:
     marks = [tmp_path / name for name in ("semicolon", "backticks", "make-shell", "dollar")]
     params = f"toy.value=2;touch {marks[0]} `touch {marks[1]}` $(shell touch {marks[2]}) $$(touch {marks[3]})"
-    make = ["make", "--no-print-directory", "-C", str(ROOT), "report"]
-    result = subprocess.run([*make, f"PARAMS={params}"], capture_output=True, text=True, env=toy_env(toy), check=False)
+    # the project's Makefile, run in the toy with the project's environment (its install stamp taken as done)
+    (toy / ".venv").symlink_to(ROOT / ".venv")
+    for name in ("requirements.txt", "pyproject.toml"):
+        shutil.copy(ROOT / name, toy / name)
+    make = ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-o", ".venv/.installed", "report"]
+    env = toy_env(toy)
+    result = subprocess.run([*make, f"PARAMS={params}"], capture_output=True, text=True, env=env, cwd=toy, check=False)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "expected NOTEBOOK.NAME=VALUE" in result.stderr, "the words of PARAMS are checked as data"
+    assert "toy.value: expected a decimal whole number, got '2;touch'" in result.stderr, "PARAMS is checked as data"
     assert not [m for m in marks if m.exists()], "no part of PARAMS was run"
-    ok = subprocess.run([*make, "PARAMS=toy.value=3"], capture_output=True, text=True, env=toy_env(toy), check=False)
+    ok = subprocess.run([*make, "PARAMS=toy.value=3"], capture_output=True, text=True, env=env, cwd=toy, check=False)
     assert ok.returncode == 0, ok.stderr
-    assert (toy / "figures" / "toy.txt").read_text() == "value=3"
+    assert (toy / "figures" / "toy.svg").read_text() == "value=3"
 
 
 def test_a_wrong_pipeline_is_one_line_and_exit_2(toy: Path) -> None:

@@ -161,10 +161,10 @@ def test_read_only_leftovers_never_block_a_build_or_make_clean(toy: Path) -> Non
     """A dead build's stage with read-only folders and files (as a read-only published folder leaves it)."""
     dead = toy / ".build" / "stage-999999999"
     (dead / "figures").mkdir(parents=True)
-    (dead / "figures" / "toy.txt").write_text("half")
+    (dead / "figures" / "toy.svg").write_text("half")
     (toy / ".build" / "failed").mkdir()
     (toy / ".build" / "failed" / "toy.ipynb").write_text("{}")
-    for path in (dead / "figures" / "toy.txt", dead / "figures", dead, toy / ".build" / "failed"):
+    for path in (dead / "figures" / "toy.svg", dead / "figures", dead, toy / ".build" / "failed"):
         path.chmod(0o444 if path.is_file() else 0o555)
     result = _run(toy, "report", "-p", "toy.value=2")
     assert result.returncode == 0, result.stderr

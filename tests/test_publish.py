@@ -176,10 +176,14 @@ def test_make_clean_without_a_venv_completes_the_publish_on_the_standard_library
     with pytest.raises(Killed):
         publish(paths, NEW_CACHE)
     (paths.root / "pipeline.yml").write_text("notebooks: []\n")
-    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"), "KZMV_PROJECT_ROOT": str(paths.root)}
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src")}
     # -S: no site-packages, so nothing but the standard library and src/ can be imported
     done = subprocess.run(
-        [sys.executable, "-S", "-m", "kzmv.engine.publish", "clean"], env=env, capture_output=True, text=True
+        [sys.executable, "-S", "-m", "kzmv.engine.publish", "clean"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=paths.root,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("recovered: build 4242 was stopped while publishing")

@@ -14,61 +14,65 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from conftest import write_toy_notebook
+from conftest import NO_PARAMETERS, write_toy_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
 REPORT = "report: {title: Toy, kicker: k, subtitle: s, data_note: d, citation: c}\n"
 
-# Writes both published data folders, so that a publish changes each of them.
+# Writes both published data folders, so that a publish changes each of them. A "figure" is
+# two small text files here, figures/toy.svg and figures/toy.png: what the engine copies and
+# publishes does not depend on what is inside.
 WRITE = """from kzmv import paths
-(paths.figures_dir() / "toy.txt").write_text(f"value={value}")
+for suffix in ("svg", "png"):
+    (paths.figures_dir() / f"toy.{suffix}").write_text(f"value={value}")
 (paths.processed_dir() / "toy.csv").write_text(f"v\\n{value}\\n")
 """
-OUTPUTS = ("figures/toy.txt", "data/processed/toy.csv")
 
 
-def toy_pipeline(outputs: Iterable[str] = OUTPUTS, down: bool = False) -> str:
+def toy_pipeline(tables: Iterable[str] = ("toy",), figures: Iterable[str] = ("toy",), down: bool = False) -> str:
     """pipeline.yml of a toy: notebook ``toy`` (parameter ``value``), and with ``down`` a second one reading it."""
     text = (
         REPORT + "notebooks:\n"
         "  - name: toy\n    path: notebooks/toy.ipynb\n    title: Toy\n"
         "    parameters: {value: {default: 1, min: 0, max: 9, help: a value}}\n"
-        f"    outputs: [{', '.join(outputs)}]\n"
+        f"    writes: {{tables: [{', '.join(tables)}], figures: [{', '.join(figures)}]}}\n"
     )
     if down:
         text += (
             "  - name: down\n    path: notebooks/down.ipynb\n    title: Down\n"
-            "    inputs: [figures/toy.txt]\n    outputs: [figures/down.txt]\n"
+            "    upstream: [toy]\n    writes: {figures: [down]}\n"
         )
     return text
 
 
 DOWN = """from kzmv import paths
-(paths.figures_dir() / "down.txt").write_text((paths.figures_dir() / "toy.txt").read_text().upper())
+for suffix in ("svg", "png"):
+    (paths.figures_dir() / f"down.{suffix}").write_text((paths.published_figures_dir() / "toy.svg").read_text().upper())
 """
 
 
-def make_toy(proj: Path, *cells: str, outputs: Iterable[str] = OUTPUTS, down: bool = False) -> Path:
+def make_toy(
+    proj: Path, *cells: str, tables: Iterable[str] = ("toy",), figures: Iterable[str] = ("toy",), down: bool = False
+) -> Path:
     """Create a toy project at ``proj`` whose notebook runs ``cells`` (default: :data:`WRITE`)."""
     (proj / "notebooks").mkdir(parents=True)
     (proj / "data" / "raw").mkdir(parents=True)
     (proj / "data" / "sources.yml").write_text("sources: []\n")
     for rel in ("data/processed", "figures", "report"):
         (proj / rel).mkdir(parents=True, exist_ok=True)
-    (proj / "pipeline.yml").write_text(toy_pipeline(outputs, down))
+    (proj / "pipeline.yml").write_text(toy_pipeline(tables, figures, down))
     write_toy_notebook(proj / "notebooks" / "toy.ipynb", *(cells or (WRITE,)))
     if down:
-        write_toy_notebook(proj / "notebooks" / "down.ipynb", DOWN, params="")
+        write_toy_notebook(proj / "notebooks" / "down.ipynb", DOWN, params=NO_PARAMETERS)
     return proj
 
 
 def toy_env(proj: Path, **extra: str) -> dict[str, str]:
-    """The environment of a command run on ``proj``: no KZMV_ variable of the test run leaks in."""
+    """The environment of a command run in ``proj``: no KZMV_ variable of the test run leaks in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KZMV_")}
     env.update(
         {
-            "KZMV_PROJECT_ROOT": str(proj),
             "KZMV_RAW_DIR": str(proj / "data" / "raw"),
             "KZMV_RAW_MIRROR": str(proj / "data" / "raw"),
         }

@@ -44,7 +44,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # What YAML 1.1 (and Python) would have read as a number, but a person rarely means.
 _NOT_DECIMAL = {
-    "hexadecimal numbers are": re.compile(r"[+-]?0[xX][0-9a-fA-F_]+"),
+    "hexadecimal numbers are": re.compile(r"[+-]?0[xX][0-9a-fA-F_.]+(?:[pP][+-]?[0-9]+)?"),
     "octal numbers are": re.compile(r"[+-]?0[oO][0-7_]+"),
     "binary numbers are": re.compile(r"[+-]?0[bB][01_]+"),
     "base-60 (sexagesimal) numbers are": re.compile(r"[+-]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"),
