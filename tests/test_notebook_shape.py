@@ -1,7 +1,7 @@
 """Every notebook in pipeline.yml reads as a story: the shape rules of the developers' guide, as a test.
 
 - no outputs in the source notebook (the executed copies live in report/notebooks);
-- one ``parameters`` cell, and the first step after it checks them with ``checked_parameters``;
+- one ``parameters`` cell, and the first step after it checks them with ``params.checked``;
 - a markdown lead before every code cell after the imports and the parameters;
 - no code cell longer than ten lines (blank lines and comments aside), so prose built from
   numbers lives in tested functions of the story layer, not in the notebook;
@@ -56,7 +56,7 @@ def year_literals(source: str) -> list[str]:
 
 
 def checks_parameters(source: str, name: str) -> bool:
-    """Whether ``source`` calls ``checked_parameters`` with the notebook's own name first."""
+    """Whether ``source`` calls ``params.checked`` with the notebook's own name first."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -66,7 +66,7 @@ def checks_parameters(source: str, name: str) -> bool:
             func = node.func
             called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
             first = node.args[0] if node.args else None
-            if called == "checked_parameters" and isinstance(first, ast.Constant) and first.value == name:
+            if called == "checked" and isinstance(first, ast.Constant) and first.value == name:
                 return True
     return False
 
@@ -99,7 +99,7 @@ def story_problems(nb: nbformat.NotebookNode, name: str) -> list[str]:
     codes = [i for i, c in enumerate(cells) if c.cell_type == "code"]
     after = [i for i in codes if params and i > params[0]]
     if not after or not checks_parameters(cells[after[0]].source, name):
-        problems.append(f"the first code cell after the parameters does not call checked_parameters({name!r}, ...)")
+        problems.append(f"the first code cell after the parameters does not call params.checked({name!r}, ...)")
     for i in codes:
         cell, label = cells[i], f"cell {cells[i].get('id')}"
         if i in params:
@@ -145,10 +145,10 @@ def _toy(*cells: tuple[str, str], tags: dict[int, list[str]] | None = None) -> n
 
 GOOD = (
     ("md", "# Toy\n\nA toy chapter."),
-    ("code", "from kzmv.engine.pipeline import checked_parameters\nfrom kzmv.analysis import periods"),
+    ("code", "from kzmv import params\nfrom kzmv.analysis import periods"),
     ("code", "year = 2024  # a year is fine here"),
     ("md", "The parameters are checked first."),
-    ("code", 'checked_parameters("toy", year=year)'),
+    ("code", 'p = params.checked("toy", vars())'),
     ("md", "The comparison runs from the pre-war base."),
     ("code", "# SHOCKS_OF_2022 is a name, and this a comment about 2022\nbase = periods.BASE_YEAR\nrecent = year"),
 )
@@ -179,7 +179,7 @@ def test_a_bad_toy_notebook_breaks_every_rule() -> None:
         "cell c3: has outputs or an execution count (clear them before committing)",
         "the notebook does not open with a titled markdown lead ('# ...')",
         "cell c8: empty code cell (a dead cell)",
-        "the first code cell after the parameters does not call checked_parameters('toy', ...)",
+        "the first code cell after the parameters does not call params.checked('toy', ...)",
         "cell c3: no markdown lead directly above it",
         "cell c4: no markdown lead directly above it",
         "cell c4: 11 code lines (at most 10; move prose into the story layer)",
@@ -189,9 +189,9 @@ def test_a_bad_toy_notebook_breaks_every_rule() -> None:
 
 def test_parameters_must_be_checked_under_the_notebooks_own_name() -> None:
     cells = list(GOOD)
-    cells[4] = ("code", 'checked_parameters("01_trade", year=year)')
+    cells[4] = ("code", 'p = params.checked("01_trade", vars())')
     assert shape_problems(_toy(*cells, tags={2: ["parameters"]}), "toy") == [
-        "the first code cell after the parameters does not call checked_parameters('toy', ...)"
+        "the first code cell after the parameters does not call params.checked('toy', ...)"
     ]
 
 
@@ -199,7 +199,7 @@ def test_a_notebook_without_a_parameters_cell_is_reported() -> None:
     problems = shape_problems(_toy(GOOD[0], GOOD[1]), "toy")
     assert problems == [
         "0 cells are tagged 'parameters'; exactly one must be",
-        "the first code cell after the parameters does not call checked_parameters('toy', ...)",
+        "the first code cell after the parameters does not call params.checked('toy', ...)",
     ]
 
 

@@ -43,7 +43,7 @@ def test_the_pdf_is_an_a4_paper_with_the_title_block_first(printed: Path) -> Non
     second = " ".join(reader.pages[1].extract_text().split())
     assert title[:40] in second, "a running title heads every page"
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
-    assert "Show code" not in text and "checked_parameters(" not in text, "code is left out"
+    assert "Show code" not in text and "params.checked(" not in text, "code is left out"
     assert "Figure 1." in text and "How to cite this figure" in text
     links = [a for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object().get("/Subtype") == "/Link"]
     assert links, "links are kept"
