@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from kzmv.engine.bench import Run, median, measured, rerun_seconds, timeline
+from kzmv.engine.bench import Run, measured, median, rerun_seconds, timeline
 
 
 def test_timeline_draws_each_notebook_while_it_ran_in_start_order() -> None:
