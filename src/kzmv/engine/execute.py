@@ -13,7 +13,7 @@ notebook. Three documented settings shape the run:
   (traitlets configuration of jupyter_client's ``KernelManager``), local
   sockets where the path is short enough and TCP on localhost otherwise;
 * the kernel manager is jupyter_client's own, remembered by the engine
-  (:class:`BuildKernelManager`), so that when one notebook fails or the user
+  (:func:`build_kernel_manager`), so that when one notebook fails or the user
   presses Ctrl-C, the kernels of the others are stopped with
   ``signal_kernel`` instead of running to their end.
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import shutil
 import signal
 import threading
@@ -42,8 +43,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from jupyter_client.manager import AsyncKernelManager
 
 from kzmv.engine.layout import executed_notebook
 from kzmv.engine.pipeline import NotebookStep
@@ -77,11 +76,11 @@ class KernelRegistry:
     """The kernels this build started, and whether the build is stopping."""
 
     def __init__(self) -> None:
-        self.managers: list[AsyncKernelManager] = []
+        self.managers: list[Any] = []  # jupyter_client's AsyncKernelManager
         self.stopping = threading.Event()
         self._lock = threading.Lock()
 
-    def add(self, manager: AsyncKernelManager) -> None:
+    def add(self, manager: Any) -> None:
         with self._lock:
             self.managers.append(manager)
 
@@ -99,12 +98,20 @@ class KernelRegistry:
 KERNELS = KernelRegistry()
 
 
-class BuildKernelManager(AsyncKernelManager):
-    """jupyter_client's kernel manager, remembered in :data:`KERNELS` so that the build can stop it."""
+@functools.cache
+def build_kernel_manager() -> type:
+    """jupyter_client's kernel manager, remembered in :data:`KERNELS` so that the build can stop it.
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        KERNELS.add(self)
+    Made on first use: a build with nothing to run never imports jupyter_client.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class BuildKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            KERNELS.add(self)
+
+    return BuildKernelManager
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,7 @@ def execute(job: NotebookJob) -> dict[str, float]:
             kernel_name="python3",
             progress_bar=False,
             **PAPERMILL_SETTINGS,
-            kernel_manager_class=BuildKernelManager,
+            kernel_manager_class=build_kernel_manager(),
             on_cell_start=on_cell_start,
             config=Config(kernel_config(job)),
             start_timeout=180,  # kernels starting side by side on a busy 2-core machine can be slow
