@@ -20,54 +20,74 @@ LOOKED_FOR = $(subst $() ,$(comma) ,$(strip $(CANDIDATES)))
 NO_PYTHON = $(if $(PYTHON),PYTHON=$(PYTHON) does not run as $(SUPPORTED) (the versions this project supports): name another with make PYTHON=/path/to/python3.X,no $(SUPPORTED) on the PATH (looked for $(LOOKED_FOR)): install one$(comma) or name it with make PYTHON=/path/to/python3.X)
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Every command that needs the environment first has its own Python check it (a few tens of ms; see
+# src/kzmv/engine/venv.py): its Python runs, the pinned tools import, the package is this checkout's,
+# and it was installed from today's lock. If not, a base Python repairs what is wrong, saying so in one
+# line: a half-made or broken .venv is rebuilt, a copied checkout gets its own package. The base Python
+# is only looked for then.
+ENSURE_VENV = @$(BIN)/python src/kzmv/engine/venv.py check >/dev/null 2>&1 || $(MAKE) --no-print-directory venv-repair
+
+# Python before 3.13 reads a venv's .pth files in the locale's encoding: under LC_ALL=C (or LANG=C) a
+# checkout whose path has letters outside ASCII would not even start the venv's Python. So every recipe
+# runs in a UTF-8 locale when the user's is not one.
+ifneq ($(shell locale charmap 2>/dev/null),UTF-8)
+UTF8_LOCALE := $(firstword $(shell locale -a 2>/dev/null | grep -i -x -E 'c\.utf-?8|en_us\.utf-?8'))
+ifneq ($(UTF8_LOCALE),)
+export LC_ALL := $(UTF8_LOCALE)
+endif
+endif
+export PYTHONUTF8 := 1
 # PARAMS is never pasted into a command: `make report` hands its text, unexpanded, to the command line
 # program in KZMV_PARAMS, which splits it into NOTEBOOK.NAME=VALUE words and checks each as data.
 # make itself must not export (and so expand) PARAMS for any recipe.
 unexport PARAMS
 
 .DEFAULT_GOAL := help
-.PHONY: help report pdf test lab data clean lint lock env-files bench venv which-python params
+.PHONY: help report pdf test lab data clean lint lock env-files bench venv venv-repair which-python params
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+venv: ## create .venv with the pinned packages, or repair it (every command does this first)
+	$(ENSURE_VENV)
+
 # make expands every line of a recipe before it runs the first, so with no supported Python
 # this stops before anything is installed.
-$(STAMP): requirements.txt pyproject.toml
-	$(if $(wildcard $(BIN)/python),,$(or $(FOUND_PYTHON),$(error $(NO_PYTHON))) -m venv $(VENV))
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	@touch $@
-
-venv: $(STAMP)
+venv-repair:
+	@$(or $(FOUND_PYTHON),$(error $(NO_PYTHON))) src/kzmv/engine/venv.py ensure
 
 which-python: ## print the Python a new .venv would be made with (PYTHON=... overrides)
 	@echo $(or $(FOUND_PYTHON),$(error $(NO_PYTHON)))
 
-data: $(STAMP) ## fetch the raw files into data/raw and verify their checksums (KZMV_RAW_MIRROR overrides ../shared/data/raw)
+data: ## fetch the raw files into data/raw and verify their checksums (KZMV_RAW_MIRROR overrides ../shared/data/raw)
+	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.cli data
 
 report: export KZMV_PARAMS := $(value PARAMS)
-report: $(STAMP) ## fetch data, run the notebooks that changed, write figures/, data/processed/ and report/index.html (PARAMS="01_trade.focus_year=2023")
+report: ## fetch data, run the notebooks that changed, write figures/, data/processed/ and report/index.html (PARAMS="01_trade.focus_year=2023")
+	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.cli report
 
-pdf: $(STAMP) ## print report/index.html as an A4 briefing paper to pdf/kzmv-report.pdf with headless Chromium (not committed)
+pdf: ## print report/index.html as an A4 briefing paper to pdf/kzmv-report.pdf with headless Chromium (not committed)
+	$(ENSURE_VENV)
 	@$(BIN)/python -m kzmv.engine.pdf
 
-test: $(STAMP) ## run the whole test suite: unit tests, notebook runs, nbval on the executed notebooks
+test: ## run the whole test suite: unit tests, notebook runs, nbval on the executed notebooks
+	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.cli data
 	$(BIN)/python -m pytest
 
-lab: $(STAMP) ## open JupyterLab on the notebooks with the project's environment
+lab: ## open JupyterLab on the notebooks with the project's environment
+	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.cli data
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-params: $(STAMP) ## write each notebook's parameters cell from its declaration in pipeline.yml
+params: ## write each notebook's parameters cell from its declaration in pipeline.yml
+	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.cli params
 
-lint: $(STAMP) ## ruff on the package and the tests
+lint: ## ruff on the package and the tests
+	$(ENSURE_VENV)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
@@ -75,22 +95,30 @@ lint: $(STAMP) ## ruff on the package and the tests
 # environment marker. uv keeps the versions already in requirements.txt unless told otherwise
 # (make lock LOCK_FLAGS=--upgrade re-pins everything to the newest versions that fit).
 LOCK_FLAGS ?=
-lock: $(STAMP) ## re-pin requirements.txt from requirements.in for every supported Python, then regenerate environment.yml
+lock: ## re-pin requirements.txt from requirements.in for every supported Python, then regenerate environment.yml
+	$(ENSURE_VENV)
 	$(BIN)/uv pip compile --universal --python-version $(lastword $(PYTHON_VERSIONS)) \
 	  --custom-compile-command "make lock" --quiet $(LOCK_FLAGS) requirements.in -o requirements.txt
 	$(MAKE) env-files
 
-env-files: $(STAMP) ## regenerate environment.yml from requirements.in and requirements.txt
+env-files: ## regenerate environment.yml from requirements.in and requirements.txt
+	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.engine.envfiles
 
 # `kzmv clean` waits for a running build, completes a publish a killed build left half done, and
-# removes .build whatever modes are inside it; without a venv, the same runs on the standard library.
-clean: ## remove the venv, fetched raw data and build caches (committed outputs stay)
-	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kzmv.cli clean; \
-	 else PYTHONPATH=src $(or $(PYTHON),python3) -m kzmv.engine.publish clean; fi
-	rm -rf $(VENV) data/raw .pytest_cache test-artifacts pdf
+# removes .build whatever modes are inside it. Where the venv cannot run the project (never installed,
+# half installed, moved), the same runs on the standard library alone; where no Python can, plain rm
+# removes .build, unless a stopped publish is recorded there (removing it could leave the outputs mixed).
+clean: ## remove the venv, fetched raw data, scratch output and build caches (committed outputs stay)
+	@$(BIN)/python -m kzmv.cli clean 2>/dev/null \
+	 || PYTHONPATH=src $(or $(PYTHON),python3) -m kzmv.engine.publish clean \
+	 || { if [ -e .build/publish.json ]; then \
+	        echo "error: .build/publish.json records a publish that was stopped, and no Python could complete it: install python3 and run make clean again" >&2; exit 2; \
+	      fi; chmod -R u+w .build 2>/dev/null; rm -rf .build; echo "Removed .build (with rm: no Python could run the project's clean)" >&2; }
+	rm -rf $(VENV) data/raw .pytest_cache test-artifacts pdf scratch
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-bench: $(STAMP) ## measure the floor, a cold build, a no-op rebuild and incremental rebuilds
+bench: ## measure a cold build against plain papermill + nbconvert, the no-op and incremental rebuilds
+	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.cli data
 	$(BIN)/python -m kzmv.engine.bench

@@ -21,6 +21,7 @@ each word is one ``NOTEBOOK.NAME=VALUE``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
 import sys
@@ -50,7 +51,8 @@ def default_jobs() -> int:
 
 
 def _log(message: str) -> None:
-    print(message, file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError):  # a closed terminal: the build goes on, and stops cleanly on SIGHUP
+        print(message, file=sys.stderr)
 
 
 def _raw_replaced(source: Source, origin: str) -> None:
@@ -196,30 +198,37 @@ def main(argv: list[str] | None = None) -> int:
     ).set_defaults(func=_cmd_params)
     sub.choices["clean"].set_defaults(func=_cmd_clean)
     args = parser.parse_args(argv)
+    from kzmv.engine.faults import interrupted_by, signal_of, stop_on_signals
+
+    stop_on_signals()
     try:
         args.func(args)
     except PipelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return int(getattr(exc, "exit_status", 2))
-    except KeyboardInterrupt:
-        print(
-            "interrupted: this command published nothing; data/processed, figures and report are as they were",
-            file=sys.stderr,
+    except KeyboardInterrupt as exc:
+        signum = signal_of(exc)
+        _say(
+            f"{interrupted_by(signum)}: this command published nothing; data/processed, figures and report are as "
+            "they were"
         )
-        return 130
+        return 128 + signum
     except OSError as exc:
         from kzmv.engine.faults import describe_os_error
 
-        print(f"error: {describe_os_error(exc)}; the published outputs were not touched", file=sys.stderr)
+        _say(f"error: {describe_os_error(exc)}; the published outputs were not touched")
         return 2
     except Exception as exc:
         where = _save_traceback()
-        print(
-            f"internal error (a bug, not your input): {type(exc).__name__}: {exc}; the traceback is in {where}",
-            file=sys.stderr,
-        )
+        _say(f"internal error (a bug, not your input): {type(exc).__name__}: {exc}; the traceback is in {where}")
         return 1
     return 0
+
+
+def _say(line: str) -> None:
+    """The command's last line, on stderr; a terminal closed meanwhile (SIGHUP) must not turn it into a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

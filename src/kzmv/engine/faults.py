@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -27,9 +26,54 @@ class BuildBusyError(PipelineError):
 
 
 class BuildInterruptedError(PipelineError):
-    """Ctrl-C (or SIGTERM); the message says what state the published outputs are in."""
+    """Ctrl-C, SIGTERM or SIGHUP; the message says what state the published outputs are in.
 
-    exit_status = 130
+    The exit status is the shell's for a death by that signal (130 for Ctrl-C, 143 for SIGTERM,
+    129 for SIGHUP), so a script that runs the build can still tell.
+    """
+
+    def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
+        super().__init__(message)
+        self.exit_status = 128 + signum
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (``kill``, or make passing one on) or SIGHUP (a closed terminal), raised where Ctrl-C would be.
+
+    A subclass of KeyboardInterrupt, so that every clean-up written for Ctrl-C runs for them too.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+# The signals that stop a build the way Ctrl-C does.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _raise_stopped(signum: int, frame: Any) -> None:
+    raise Stopped(signum)
+
+
+def stop_on_signals() -> None:
+    """Make SIGTERM and SIGHUP stop this process as Ctrl-C does: one line, clean-up, the lock released.
+
+    Without this, either kills Python at once: no line of its own, and the
+    stage, the holder's note and the kernels' sockets left for the next build.
+    """
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise_stopped)
+
+
+def signal_of(exc: BaseException) -> int:
+    """The signal behind a KeyboardInterrupt: SIGINT for Ctrl-C, else the one :class:`Stopped` carries."""
+    return exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+
+
+def interrupted_by(signum: int) -> str:
+    """``"interrupted"`` (Ctrl-C) or ``"stopped by SIGTERM"``, to begin the one line."""
+    return "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
 
 
 _HINTS = {
@@ -55,13 +99,14 @@ def describe_os_error(exc: OSError, doing: str = "") -> str:
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[list[int]]:
-    """Hold back Ctrl-C and SIGTERM for the ``with`` block, then act on them.
+    """Hold back Ctrl-C, SIGTERM and SIGHUP for the ``with`` block, then act on them.
 
     For the few moments that must not be cut short (publishing): a signal that
-    arrives meanwhile is recorded, and raised as KeyboardInterrupt (SIGINT) or
-    re-sent with its default action (SIGTERM) once the block is done. Outside
-    the main thread Python cannot change signal handlers; there the block runs
-    as it is. The yielded list holds the signals that arrived.
+    arrives meanwhile is recorded, and raised once the block is done, as
+    KeyboardInterrupt (SIGINT) or :class:`Stopped` (SIGTERM, SIGHUP), so that
+    the caller says, truthfully, that the publish was completed. Outside the
+    main thread Python cannot change signal handlers; there the block runs as
+    it is. The yielded list holds the signals that arrived.
     """
     arrived: list[int] = []
     if threading.current_thread() is not threading.main_thread():
@@ -71,13 +116,11 @@ def signals_deferred() -> Iterator[list[int]]:
     def record(signum: int, frame: Any) -> None:
         arrived.append(signum)
 
-    saved = {sig: signal.signal(sig, record) for sig in (signal.SIGINT, signal.SIGTERM)}
+    saved = {sig: signal.signal(sig, record) for sig in STOP_SIGNALS}
     try:
         yield arrived
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
-    if signal.SIGTERM in arrived:
-        os.kill(os.getpid(), signal.SIGTERM)
-    if signal.SIGINT in arrived:
-        raise KeyboardInterrupt
+    if arrived:
+        raise KeyboardInterrupt if arrived[0] == signal.SIGINT else Stopped(arrived[0])

@@ -38,7 +38,13 @@ from kzmv import paths as project_paths
 from kzmv.engine.cache import CacheFile, Entry, environment_key, fingerprints, load_cache, render_key, up_to_date
 from kzmv.engine.dag import BuildPlan, BuildResult, DagRun
 from kzmv.engine.execute import PAPERMILL_SETTINGS, clean_executed
-from kzmv.engine.faults import BuildInterruptedError, describe_os_error, signals_deferred
+from kzmv.engine.faults import (
+    BuildInterruptedError,
+    describe_os_error,
+    interrupted_by,
+    signal_of,
+    signals_deferred,
+)
 from kzmv.engine.layout import PUBLISHED, BuildPaths, copy_project, output_digests
 from kzmv.engine.lock import build_lock
 from kzmv.engine.pipeline import load_pipeline
@@ -105,8 +111,9 @@ def build(
                     result.timings[name] = {k: v - started for k, v in marks.items()}
             with contextlib.suppress(OSError):  # for `make bench`: a full disk must not fail a published build
                 write_atomic(paths.timings, json.dumps(_rounded(result.timings), indent=1).encode())
-    except KeyboardInterrupt:  # while waiting for the lock, recovering or checking: nothing of this build is out
-        raise BuildInterruptedError(f"interrupted: {UNTOUCHED}") from None
+    except KeyboardInterrupt as exc:  # waiting for the lock, recovering or checking: nothing of this build is out
+        signum = signal_of(exc)
+        raise BuildInterruptedError(f"{interrupted_by(signum)}: {UNTOUCHED}", signum) from None
     result.seconds = time.perf_counter() - started
     return result
 
@@ -145,9 +152,10 @@ def _build_locked(
         with signals_deferred():  # Ctrl-C now waits until the publish is complete
             publish(paths, new_cache.to_bytes())
             published = True
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         state = "the new outputs were published in full" if published else UNTOUCHED
-        raise BuildInterruptedError(f"interrupted: {state}") from None
+        signum = signal_of(exc)
+        raise BuildInterruptedError(f"{interrupted_by(signum)}: {state}", signum) from None
     except OSError as exc:
         raise PipelineError(f"build failed: {describe_os_error(exc)}; {UNTOUCHED}") from None
     finally:
