@@ -115,6 +115,8 @@ class GitOutputs:
     def __init__(self, repo: Path, ref: str) -> None:
         self.repo = repo
         self.ref = ref
+        if not ref or ref.startswith("-") or any(c.isspace() or c == "\0" for c in ref):
+            raise PipelineError(f"REF={ref!r}: not a revision; give a commit, branch or tag (e.g. REF=HEAD~1)")
         self.commit = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref).decode().strip()
         self.label = self.commit[:7] if self.commit.startswith(ref) else f"{ref} ({self.commit[:7]})"
         names = self._git("ls-tree", "-r", "--name-only", "-z", self.commit, what=ref).decode("utf-8", "replace")
@@ -679,6 +681,8 @@ def compare_cut(name: str, old: Side, cut_old: TableCut, new: Side, cut_new: Tab
             if x is None or y is None or math.isnan(x) or math.isnan(y):
                 continue
             unit = _unit(table, header[i], dictionary)
+            if unit.startswith("see ") and "unit" in header:  # a long table whose rows carry their own unit
+                unit = row[header.index("unit")]
             best = largest.get(unit)
             if best is None or abs(y - x) > abs(best.change):
                 label = ", ".join(f"{header[k]} {row[k]}" for k in shown if k < len(row) and row[k])
