@@ -421,3 +421,14 @@ def test_an_update_builds_the_new_release_aside_and_prints_the_findings_it_moves
     assert "macro_inflation (macro_indicators): " in out, "the inflation figure's table moved"
     assert "macro_inflation title:" in out and "4.9%" in out, "and its title, which states the World Bank's 2024 value"
     assert output_digests(root) == published, "the published outputs are untouched"
+
+
+def test_a_host_that_does_not_resolve_is_no_network_access_in_one_line() -> None:
+    """Offline, a publisher's name does not resolve: said as such (``.invalid`` never resolves, RFC 2606)."""
+    from kzmv.data.publishers import http_get
+    from kzmv.errors import PipelineError
+
+    with pytest.raises(PipelineError) as caught:
+        http_get("http://api.worldbank.invalid/v2/country/all", 5.0, "worldbank")
+    message = str(caught.value)
+    assert message.startswith("no network access: api.worldbank.invalid cannot be reached (") and "\n" not in message

@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import difflib
+import functools
 import io
 import json
 import math
@@ -229,11 +230,14 @@ def _text(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+@functools.lru_cache(maxsize=8)
 def _yaml_mapping(data: bytes | None) -> dict[str, Any]:
+    """A YAML file's mapping (read-only, shared), parsed with libyaml where available: the data dictionary and
+    the manifest are read by both sides of a build's summary, and the pure-Python parser takes a second."""
     if data is None:
         return {}
     try:
-        doc = yaml.safe_load(data)
+        doc = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return {}
     return doc if isinstance(doc, dict) else {}
@@ -869,7 +873,9 @@ def summary(diff: FindingsDiff) -> str:
         return f"{lead}{'; ' if inputs else ': '}no finding changed."
     parts = []
     verdicts = diff.claims.verdicts
-    if verdicts:
+    if not diff.claims_compared:
+        parts.append("no ledger to compare verdicts with")
+    elif verdicts:
         shown = "; ".join(_verdict_text(v) for v in verdicts[:6]) + ("; ..." if len(verdicts) > 6 else "")
         parts.append(f"{_count(len(verdicts), 'verdict', 'verdicts')} changed ({shown})")
     else:
