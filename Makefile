@@ -40,10 +40,12 @@ export PYTHONUTF8 := 1
 # PARAMS is never pasted into a command: `make report` hands its text, unexpanded, to the command line
 # program in KZMV_PARAMS, which splits it into NOTEBOOK.NAME=VALUE words and checks each as data.
 # make itself must not export (and so expand) PARAMS for any recipe.
-unexport PARAMS
+# VINTAGE, REF, SOURCE, FILE, RELEASE and BASE_URL are handed over the same way, each in its own KZMV_
+# variable, and a recipe quotes them ("$$KZMV_...") so that the shell passes them on as one word, unread.
+unexport PARAMS VINTAGE REF SOURCE FILE RELEASE BASE_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help report pdf test lab data clean lint lock env-files bench venv venv-repair which-python params
+.PHONY: help report pdf test lab data clean lint lock env-files bench venv venv-repair which-python params diff release update
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,9 +66,28 @@ data: ## fetch the raw files into data/raw and verify their checksums (KZMV_RAW_
 	$(BIN)/python -m kzmv.cli data
 
 report: export KZMV_PARAMS := $(value PARAMS)
-report: ## fetch data, run the notebooks that changed, write figures/, data/processed/ and report/index.html (PARAMS="01_trade.focus_year=2023")
+report: export KZMV_VINTAGE := $(value VINTAGE)
+report: ## fetch data, run the notebooks that changed, write figures/, data/processed/ and report/index.html (PARAMS="01_trade.focus_year=2023", VINTAGE=source@release)
 	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.cli report
+
+diff: export KZMV_DIFF_REF := $(value REF)
+diff: ## which verdicts, key findings and figure tables differ from a git revision's committed outputs (REF=HEAD, JSON=1)
+	$(ENSURE_VENV)
+	@$(BIN)/python -m kzmv.cli diff $(if $(JSON),--json)
+
+release: export KZMV_ARG_SOURCE := $(value SOURCE)
+release: export KZMV_ARG_FILE := $(value FILE)
+release: export KZMV_ARG_RELEASE := $(value RELEASE)
+release: ## record a release put in the mirror by hand (SOURCE=<id> FILE=<path in the mirror> RELEASE=<label>)
+	$(ENSURE_VENV)
+	$(BIN)/python -m kzmv.cli release add "$$KZMV_ARG_SOURCE" "$$KZMV_ARG_FILE" --release "$$KZMV_ARG_RELEASE"
+
+update: export KZMV_UPDATE_SOURCE := $(value SOURCE)
+update: export KZMV_UPDATE_BASE_URL := $(value BASE_URL)
+update: ## fetch the newest releases from a publisher's open API (SOURCE=worldbank or owid) and say what they move
+	$(ENSURE_VENV)
+	$(BIN)/python -m kzmv.cli update
 
 pdf: ## print report/index.html as an A4 briefing paper to pdf/kzmv-report.pdf with headless Chromium (not committed)
 	$(ENSURE_VENV)

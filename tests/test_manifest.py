@@ -47,7 +47,7 @@ def test_manifest_lists_every_raw_file_of_the_mirror(root: Path) -> None:
         if p.is_file() and not p.name.endswith(".provenance.md")
     }
     assert any(path.endswith(".dta") for path in on_disk), "the mirror's Stata file is among those compared"
-    assert {s.path for s in manifest.values()} == on_disk
+    assert {r.path for s in manifest.values() for r in s.all_releases()} == on_disk, "every release of every source"
 
 
 def test_manifest_checksums_and_sizes_match_the_mirror(root: Path) -> None:

@@ -8,9 +8,11 @@ here.
 folder holding ``kzmv-run.json`` (:data:`RUN_FILE`), the one configuration
 object a notebook receives besides its parameters (:class:`RunContext`): the
 notebook's name, the project root, the output root (the build's staging
-folder, so that a failed build never touches what is published) and the file
+folder, so that a failed build never touches what is published), the file
 in which the data layer notes what the notebook read (:func:`note_read`), from
-which the engine derives the notebook's cache key. Nothing reaches a notebook
+which the engine derives the notebook's cache key, and the raw releases the
+build uses instead of the manifest's active ones (``VINTAGE=``, read by
+:func:`kzmv.data.manifest.manifest_entries`). Nothing reaches a notebook
 through environment variables set for the whole engine process.
 
 **Exploring.** A notebook run any other way (JupyterLab, ``jupyter nbconvert``,
@@ -30,7 +32,7 @@ import functools
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 RUN_FILE = "kzmv-run.json"
@@ -47,6 +49,8 @@ class RunContext:
     project_root: Path
     output_root: Path
     reads_log: Path
+    # source id -> release: the raw releases this build uses instead of the manifest's active ones (VINTAGE=)
+    vintages: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -55,6 +59,7 @@ class RunContext:
                 "project_root": str(self.project_root),
                 "output_root": str(self.output_root),
                 "reads_log": str(self.reads_log),
+                "vintages": self.vintages,
             },
             indent=1,
         )
@@ -82,6 +87,7 @@ def _context_in(folder: Path) -> RunContext | None:
         project_root=Path(data["project_root"]),
         output_root=Path(data["output_root"]),
         reads_log=Path(data["reads_log"]),
+        vintages=dict(data.get("vintages") or {}),
     )
 
 

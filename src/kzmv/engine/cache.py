@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -153,6 +153,14 @@ def manifest_checksums(path: Path) -> dict[str, str]:
     return {sid: source.sha256 for sid, source in load_manifest(path).items()}
 
 
+@once_per_file_version
+def release_checksums(path: Path) -> dict[str, dict[str, str]]:
+    """Source id -> release -> sha256, for a build that uses another release than the active one (``VINTAGE=``)."""
+    from kzmv.data.manifest import load_manifest
+
+    return {sid: {r.release: r.sha256 for r in source.all_releases()} for sid, source in load_manifest(path).items()}
+
+
 def environment_key(root: Path) -> str:
     """What every notebook depends on besides its own inputs: the package code and the pins."""
     files = sorted((root / "src" / "kzmv").rglob("*.py")) + [root / f for f in ENV_FILES]
@@ -161,13 +169,24 @@ def environment_key(root: Path) -> str:
     )
 
 
-def read_digest(key: str, root: Path, stage: Path) -> str:
+def read_digest(key: str, root: Path, stage: Path, vintages: Mapping[str, str] | None = None) -> str:
     """The content hash of one thing a notebook read: a raw file by its checksum, a published file from
-    the stage (as the notebooks upstream left it), any other file of the checkout by its bytes."""
+    the stage (as the notebooks upstream left it), any other file of the checkout by its bytes.
+
+    ``vintages`` (source id -> release) are the releases the build uses instead of the active ones: a raw
+    file is keyed on the checksum of the release read, and the manifest as a whole on the choice too.
+    """
+    manifest = root / "data" / "sources.yml"
     if key.startswith("raw:"):
-        return manifest_checksums(root / "data" / "sources.yml").get(key.removeprefix("raw:"), "missing")
+        source_id = key.removeprefix("raw:")
+        if vintages and source_id in vintages:
+            return release_checksums(manifest).get(source_id, {}).get(vintages[source_id], "missing")
+        return manifest_checksums(manifest).get(source_id, "missing")
     base = stage if key.startswith(tuple(f"{folder}/" for folder in PUBLISHED)) else root
-    return _file_hash(base / key)
+    digest = _file_hash(base / key)
+    if vintages and key == "data/sources.yml":
+        digest = _hash_bytes(digest.encode(), json.dumps(dict(vintages), sort_keys=True).encode())
+    return digest
 
 
 def step_key(
@@ -178,9 +197,11 @@ def step_key(
     env_key: str,
     upstream_outputs: Iterable[str],
     reads: Iterable[str],
+    vintages: Mapping[str, str] | None = None,
 ) -> str:
     """A notebook's key: its source, parameters and environment, the outputs of the notebooks upstream of
-    it, and everything it read in its last run (published files read from ``stage``)."""
+    it, and everything it read in its last run (published files read from ``stage``; raw files in the
+    releases ``vintages`` names, if any)."""
     parts = [
         plan_step.name.encode(),
         (root / plan_step.path).read_bytes(),
@@ -188,7 +209,7 @@ def step_key(
         env_key.encode(),
     ]
     parts += [f"{rel}={read_digest(rel, root, stage)}".encode() for rel in sorted(upstream_outputs)]
-    parts += [f"read {key}={read_digest(key, root, stage)}".encode() for key in sorted(set(reads))]
+    parts += [f"read {key}={read_digest(key, root, stage, vintages)}".encode() for key in sorted(set(reads))]
     return _hash_bytes(*parts)
 
 

@@ -45,6 +45,8 @@ class BuildResult:
     seconds: float = 0.0
     # per notebook, seconds from the build's start to its start and end; and the render's duration
     timings: dict[str, Any] = field(default_factory=dict)
+    # what changed against the outputs this build replaced, in a paragraph (kzmv.engine.diff); "" if nothing ran
+    changes: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,14 @@ class BuildPlan:
     force: bool
     jobs: int
     env_key: str  # the package code and pins, see kzmv.engine.cache.environment_key
+    # source id -> release: raw releases used instead of the manifest's active ones (VINTAGE=), checked
+    vintages: dict[str, str] = field(default_factory=dict)
 
     def key(self, name: str, root: Path, base: Path, reads: list[str]) -> str:
         """Notebook ``name``'s key, with what it read last time; published files are read from ``base``."""
         step = self.pipeline.step(name)
         upstream = self.pipeline.upstream_outputs(name)
-        return step_key(step, self.params[name], root, base, self.env_key, upstream, reads)
+        return step_key(step, self.params[name], root, base, self.env_key, upstream, reads, self.vintages)
 
 
 def declared_outputs(step: NotebookStep) -> list[str]:
@@ -118,7 +122,7 @@ class DagRun:
         run_dir = paths.run_dir / name
         remove_tree(run_dir)
         run_dir.mkdir(parents=True)
-        RunContext(name, paths.root, paths.stage, run_dir / "reads.txt").write(run_dir)
+        RunContext(name, paths.root, paths.stage, run_dir / "reads.txt", dict(self.plan.vintages)).write(run_dir)
         step = self.plan.pipeline.step(name)
         return NotebookJob(step, self.plan.params[name], paths.root, paths.stage, run_dir, paths.failed, ipc_dir)
 

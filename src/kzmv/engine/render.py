@@ -229,8 +229,12 @@ def figure_order(layout: list[tuple[str, list[tuple[str, str, list]]]]) -> dict[
     return numbers
 
 
-def render_report(pipeline: Pipeline, stage: Path, root: Path) -> Path:
-    """Write ``report/index.html`` in ``stage`` from the executed notebooks there, in reading order."""
+def render_report(pipeline: Pipeline, stage: Path, root: Path, vintage_note: str = "") -> Path:
+    """Write ``report/index.html`` in ``stage`` from the executed notebooks there, in reading order.
+
+    ``vintage_note`` names the raw releases the build used instead of the manifest's active ones
+    (``VINTAGE=``); it follows the title block's data note, so that such a report says so.
+    """
     notebooks = {
         step.name: nbformat.read(stage / "report" / "notebooks" / f"{step.name}.ipynb", as_version=4)
         for step in pipeline.notebooks
@@ -263,7 +267,7 @@ def render_report(pipeline: Pipeline, stage: Path, root: Path) -> Path:
         headings=r.headings,
         figures=sorted(figs.listed, key=lambda item: item[0]),
         key_findings=r.key_findings,
-        data_note=r.data_note or pipeline.report.get("data_note", ""),
+        data_note=" ".join(filter(None, [r.data_note or pipeline.report.get("data_note", ""), vintage_note])),
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
     )
     out = stage / "report" / "index.html"

@@ -70,6 +70,14 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _render_env(plan: BuildPlan) -> str:
+    """What the report's key takes from the environment: the code, and the releases used instead of the active
+    ones, since the report's data note names them."""
+    if not plan.vintages:
+        return plan.env_key
+    return f"{plan.env_key}+{json.dumps(plan.vintages, sort_keys=True)}"
+
+
 def _is_up_to_date(plan: BuildPlan, cache: CacheFile, root: Path) -> bool:
     """The no-op check: every notebook and the report fresh against what is published."""
     if plan.force:
@@ -79,7 +87,7 @@ def _is_up_to_date(plan: BuildPlan, cache: CacheFile, root: Path) -> bool:
         entry = cache.notebooks.get(name)
         if entry is None or not up_to_date(entry, plan.key(name, root, root, entry.reads), root):
             return False
-    return up_to_date(cache.render, render_key(root, root, plan.env_key, names), root)
+    return up_to_date(cache.render, render_key(root, root, _render_env(plan), names), root)
 
 
 def build(
@@ -91,8 +99,12 @@ def build(
     raw_verified: bool = False,
     wait: bool = True,
     root: Path | None = None,
+    vintages: dict[str, str] | None = None,
 ) -> BuildResult:
     """Run what changed, render the report, publish. Raise PipelineError on any failure.
+
+    ``vintages`` (source id -> release) builds with other raw releases than the manifest's active
+    ones (``make report VINTAGE=...``); the report's data note and the build's summary name them.
 
     ``raw_verified`` says the caller has just fetched and checksummed the raw
     files (as ``kzmv report`` does), so they are not hashed a second time.
@@ -105,7 +117,7 @@ def build(
     try:
         with build_lock(paths, wait=wait, log=log):
             recover(paths, log)
-            result = _build_locked(paths, overrides or {}, only, force, jobs, log, raw_verified)
+            result = _build_locked(paths, overrides or {}, only, force, jobs, log, raw_verified, vintages or {})
             for name, marks in result.timings.items():
                 if isinstance(marks, dict):
                     result.timings[name] = {k: v - started for k, v in marks.items()}
@@ -126,12 +138,16 @@ def _build_locked(
     jobs: int,
     log: Callable[[str], None],
     raw_verified: bool,
+    vintages: dict[str, str],
 ) -> BuildResult:
+    from kzmv.data.manifest import load_manifest, with_vintages
+
     root = paths.root
     pipeline = load_pipeline(root / "pipeline.yml")
     params = pipeline.resolve_all(overrides)
+    manifest = with_vintages(load_manifest(root / "data" / "sources.yml"), vintages) if vintages else None
     selected = pipeline.order() if only is None else pipeline.downstream({pipeline.step(n).name for n in only})
-    plan = BuildPlan(pipeline, params, frozenset(selected), force, jobs, environment_key(root))
+    plan = BuildPlan(pipeline, params, frozenset(selected), force, jobs, environment_key(root), dict(vintages))
     if jobs < 1:
         raise PipelineError(f"--jobs {jobs}: at least one notebook must be able to run; give --jobs 1 or more")
     cache = load_cache(paths, log)
@@ -143,12 +159,13 @@ def _build_locked(
     if not raw_verified:
         from kzmv.data.fetch import verify_all
 
-        verify_all()
+        verify_all(manifest)
     published = False
     try:
         prepare_stage(paths)
         ran = DagRun(plan, paths, cache, result, log).run()
         new_cache = _new_cache(plan, paths, cache, ran, result)
+        result.changes = _changes(paths)
         with signals_deferred():  # Ctrl-C now waits until the publish is complete
             publish(paths, new_cache.to_bytes())
             published = True
@@ -170,13 +187,15 @@ def _new_cache(
     """Render the report if anything changed, and the cache that describes the stage as it will be published."""
     root, stage = paths.root, paths.stage
     names = [s.name for s in plan.pipeline.notebooks]
-    key = render_key(root, stage, plan.env_key, names)
+    key = render_key(root, stage, _render_env(plan), names)
     if plan.force or result.ran or not up_to_date(cache.render, key, stage):
+        from kzmv.data.manifest import load_manifest, vintage_note
         from kzmv.engine.render import render_report
 
         (stage / RENDERED[0]).unlink(missing_ok=True)
         render_started = time.perf_counter()
-        render_report(plan.pipeline, stage, root)
+        note = vintage_note(load_manifest(root / "data" / "sources.yml"), plan.vintages)
+        render_report(plan.pipeline, stage, root, note)
         result.timings["render"] = time.perf_counter() - render_started
         result.rendered = True
         render_entry = Entry(key=key, outputs=fingerprints(stage, RENDERED))
@@ -184,6 +203,20 @@ def _new_cache(
         render_entry = cache.render
     notebooks = {n: e for n, e in cache.notebooks.items() if n in names and n not in ran} | ran
     return CacheFile(notebooks=dict(sorted(notebooks.items())), render=render_entry)
+
+
+def _changes(paths: BuildPaths) -> str:
+    """What the stage changes against the published outputs, in one paragraph (:func:`kzmv.engine.diff.summary`).
+
+    Computed only when something ran, so the no-op build pays nothing. A summary is a courtesy: if
+    it cannot be made (an output it cannot parse), the build still publishes and says so.
+    """
+    from kzmv.engine.diff import FolderOutputs, compare, summary
+
+    try:
+        return summary(compare(FolderOutputs(paths.root), FolderOutputs(paths.stage, checkout=paths.root)))
+    except (PipelineError, OSError, ValueError, KeyError, TypeError) as exc:
+        return f"What changed could not be summarised ({type(exc).__name__}: {exc}); run `make diff` after the build."
 
 
 def _rounded(timings: dict[str, Any]) -> dict[str, Any]:
