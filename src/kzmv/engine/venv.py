@@ -172,7 +172,9 @@ def ensure(root: Path, venv: Path) -> None:
     kind, _, text = reason.partition(":") if re.match(r"^(package|requirements):", reason) else ("", "", reason)
     version = f"Python {sys.version.split()[0]}"
     if not venv.exists():
-        print(f"Creating {venv.name} with {version} and the pinned packages (once; about half a minute)", file=sys.stderr)
+        print(
+            f"Creating {venv.name} with {version} and the pinned packages (once; about half a minute)", file=sys.stderr
+        )
         _create(venv)
         how = _install(venv, requirements=True)
     elif kind == "package":
