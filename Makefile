@@ -25,7 +25,9 @@ BIN    := $(VENV)/bin
 # and it was installed from today's lock. If not, a base Python repairs what is wrong, saying so in one
 # line: a half-made or broken .venv is rebuilt, a copied checkout gets its own package. The base Python
 # is only looked for then.
-ENSURE_VENV = @$(BIN)/python src/kzmv/engine/venv.py check >/dev/null 2>&1 || $(MAKE) --no-print-directory venv-repair
+HERE := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+ENSURE_VENV = @$(BIN)/python $(HERE)src/kzmv/engine/venv.py check >/dev/null 2>&1 \
+  || $(MAKE) --no-print-directory -f $(HERE)Makefile venv-repair
 
 # Python before 3.13 reads a venv's .pth files in the locale's encoding: under LC_ALL=C (or LANG=C) a
 # checkout whose path has letters outside ASCII would not even start the venv's Python. So every recipe
@@ -56,7 +58,7 @@ venv: ## create .venv with the pinned packages, or repair it (every command does
 # make expands every line of a recipe before it runs the first, so with no supported Python
 # this stops before anything is installed.
 venv-repair:
-	@$(or $(FOUND_PYTHON),$(error $(NO_PYTHON))) src/kzmv/engine/venv.py ensure
+	@$(or $(FOUND_PYTHON),$(error $(NO_PYTHON))) $(HERE)src/kzmv/engine/venv.py ensure
 
 which-python: ## print the Python a new .venv would be made with (PYTHON=... overrides)
 	@echo $(or $(FOUND_PYTHON),$(error $(NO_PYTHON)))

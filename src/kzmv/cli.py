@@ -262,6 +262,19 @@ def _cmd_params(args: argparse.Namespace) -> None:
     )
 
 
+def _prepare_host() -> None:
+    """What the machine must give a build, arranged before anything starts (see :mod:`kzmv.engine.host`)."""
+    from kzmv import paths
+    from kzmv.engine.host import ensure_open_files, settle_home
+
+    ensure_open_files()
+    try:
+        root = paths.project_root()
+    except RuntimeError:
+        return  # not in a checkout: the command says so itself
+    settle_home(root)
+
+
 def _save_traceback() -> str:
     """Write the current exception's traceback to a file; return where (for the bug report)."""
     try:
@@ -344,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
 
     stop_on_signals()
     try:
+        _prepare_host()
         args.func(args)
     except PipelineError as exc:
         _say(f"error: {exc}")

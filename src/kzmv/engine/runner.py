@@ -143,6 +143,7 @@ def _build_locked(
     from kzmv.data.manifest import load_manifest, with_vintages
 
     root = paths.root
+    _check_package_origin(root)
     pipeline = load_pipeline(root / "pipeline.yml")
     params = pipeline.resolve_all(overrides)
     manifest = with_vintages(load_manifest(root / "data" / "sources.yml"), vintages) if vintages else None
@@ -179,6 +180,27 @@ def _build_locked(
         if not published:
             discard(paths)
     return result
+
+
+def _check_package_origin(root: Path) -> None:
+    """Stop, in one line, a build whose kernels would run another checkout's code.
+
+    A copied or moved checkout keeps the original's ``.venv``, whose package is
+    installed from the original's ``src/``: once either is edited, the build
+    would key the cache on this checkout's code while the kernels imported the
+    other's. ``make`` reinstalls the package before every command
+    (:mod:`kzmv.engine.venv`); this covers ``python -m kzmv.cli`` run by hand.
+    """
+    import kzmv
+    from kzmv.engine.venv import foreign_package
+
+    foreign = foreign_package(root, Path(kzmv.__file__).parent)
+    if foreign is not None:
+        raise PipelineError(
+            f"this environment runs another checkout's code, from {foreign.parent}, not this checkout's "
+            f"{root / 'src'} (a copied or moved checkout?): run `make report`, which installs this checkout's "
+            "package into .venv"
+        )
 
 
 def _new_cache(

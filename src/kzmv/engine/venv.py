@@ -5,11 +5,11 @@
 
 * ``check``, run by ``.venv/bin/python`` itself, in a few tens of milliseconds:
   the environment is whole when its Python runs, every pinned tool the
-  project needs can be found, the package is installed from *this*
-  checkout's ``src/`` (a copied or moved checkout's ``.venv`` still runs the
-  original's code), and the stamp says it was installed from today's
-  ``requirements.txt`` and ``pyproject.toml``. It exits 0 when whole, else
-  prints the reason and exits 1.
+  project needs can be found, the package it runs is *this* checkout's code
+  (a copied or moved checkout's ``.venv`` still runs the original's ``src/``,
+  which matters as soon as one of the two is edited), and the stamp says it
+  was installed from today's ``requirements.txt`` and ``pyproject.toml``. It
+  exits 0 when whole, else prints the reason and exits 1.
 * ``ensure``, run by a supported base Python when the check failed: it says
   in one line what is wrong and what it does, then repairs only that part
   (the package, the pinned requirements, or, for a half-made or broken
@@ -58,11 +58,32 @@ REQUIRED = (
 
 
 def wanted(root: Path) -> dict[str, str]:
-    """What the stamp must say: the lock and the project metadata it was installed from, and where."""
+    """What the stamp must say: the lock and the project metadata the environment was installed from."""
     digest = hashlib.sha256()
     for name in ("requirements.txt", "pyproject.toml"):
         digest.update((root / name).read_bytes())
-    return {"installed_from": digest.hexdigest(), "checkout": str(root.resolve())}
+    return {"installed_from": digest.hexdigest()}
+
+
+def package_digest(folder: Path) -> str:
+    """The content of a copy of the package (its code and templates), to tell two copies apart."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def foreign_package(root: Path, running: Path) -> Path | None:
+    """Where the package that runs comes from, if it is not this checkout's and its code differs; else None.
+
+    A copied checkout whose ``.venv`` still points at the original's ``src/``
+    runs the same code until one of the two is edited: only then does it matter.
+    """
+    own = (root / "src" / "kzmv").resolve()
+    running = running.resolve()
+    if running == own or not own.is_dir():
+        return None
+    return running if not running.is_dir() or package_digest(running) != package_digest(own) else None
 
 
 def problem(root: Path, venv: Path) -> str | None:
@@ -73,11 +94,11 @@ def problem(root: Path, venv: Path) -> str | None:
     if missing:
         return f"{', '.join(missing)} cannot be imported"
     spec = importlib.util.find_spec("kzmv")
-    origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
-    own = (root / "src" / "kzmv").resolve()
-    if origin is None or not origin.is_relative_to(own):
-        where = origin.parent.parent if origin is not None else "nowhere"
-        return f"package:it runs the package from {where}, not from this checkout ({own.parent})"
+    if spec is None or not spec.origin:
+        return "package:the project's package is not installed in it"
+    foreign = foreign_package(root, Path(spec.origin).parent)
+    if foreign is not None:
+        return f"package:it runs another checkout's code, from {foreign.parent}, not this checkout's src/"
     try:
         stamp = json.loads((venv / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
