@@ -27,10 +27,10 @@ from pathlib import Path
 
 from kzmv.errors import PipelineError
 
-# Measured: a cold build with four kernels side by side holds about 150 descriptors at its peak
-# (the engine's ends of every kernel's five sockets, zmq's own, the notebooks' files); twice that
-# leaves room for --jobs 8.
-NEEDED_OPEN_FILES = 512
+# Measured on a cold build with three notebooks side by side: the engine process peaks at 90 open
+# descriptors (about 25 per kernel it talks to: zmq's sockets and signalling pipes), each kernel at
+# 73. A limit of 256, applied to each process, leaves room for --jobs 8.
+NEEDED_OPEN_FILES = 256
 
 
 def ensure_open_files(needed: int = NEEDED_OPEN_FILES) -> None:
