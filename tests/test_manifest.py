@@ -157,16 +157,29 @@ def test_download_of_a_truncated_file_fails_its_checksum(http_fixture_server: tu
     content = (MIRROR / "macro" / "kz_exchange_rate_page_figures.csv").read_bytes()
     (served / "truncated.csv").write_bytes(content[: len(content) // 2])
     source = _source("rates.csv", content, url=f"{base}/truncated.csv")
-    with pytest.raises(PipelineError, match=r"checksum mismatch for raw file 'rates.csv' \(from download"):
+    with pytest.raises(PipelineError, match=r"checksum mismatch for raw file 'rates.csv' \(from download") as err:
         fetch_source(source, tmp_path / "empty-mirror", tmp_path / "raw")
+    assert f"{len(content) - len(content) // 2} bytes short" in str(err.value), "how much is missing"
+    assert "copy the file again from" in str(err.value) and "make release" in str(err.value), "what to do"
     assert not (tmp_path / "raw" / "rates.csv").exists()
 
 
 def test_download_404_is_a_clear_error(http_fixture_server: tuple[str, Path], tmp_path: Path) -> None:
     base, _ = http_fixture_server
     source = _source("gone.csv", b"x\n", url=f"{base}/gone.csv")
-    with pytest.raises(PipelineError, match=r"download of .*/gone.csv failed: HTTP 404"):
+    with pytest.raises(PipelineError, match=r"not in the mirror, and downloading it from .*/gone.csv failed \(HTTP 404"):
         fetch_source(source, tmp_path / "empty-mirror", tmp_path / "raw")
+
+
+def test_offline_names_the_mirror_folder_to_fill(tmp_path: Path) -> None:
+    """No network: the line says where to put the file, not only which host did not resolve."""
+    source = _source("macro/gone.csv", b"x\n", url="http://host.invalid/gone.csv")
+    with pytest.raises(PipelineError) as err:
+        fetch_source(source, tmp_path / "empty-mirror", tmp_path / "raw")
+    message = str(err.value)
+    assert "cannot be downloaded from http://host.invalid/gone.csv (no network here?" in message
+    assert f"put the file at {tmp_path / 'empty-mirror' / 'macro' / 'gone.csv'}" in message
+    assert "run the command again" in message and "\n" not in message
 
 
 def test_cli_data_with_a_bad_mirror_exits_non_zero_with_one_message(tmp_path: Path, root: Path) -> None:
@@ -184,4 +197,5 @@ def test_cli_data_with_a_bad_mirror_exits_non_zero_with_one_message(tmp_path: Pa
     )
     assert result.returncode == 2
     assert "checksum mismatch for raw file 'trade/kaz_trade_total_monthly_bns_2019_2026.csv'" in result.stderr
+    assert "copy the file again from" in result.stderr, "the line says what to do"
     assert "Traceback" not in result.stderr

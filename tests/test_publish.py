@@ -151,6 +151,29 @@ def test_a_full_disk_when_recording_the_cache_says_the_outputs_are_published(
     assert paths.cache_file.read_bytes() == NEW_CACHE
 
 
+def test_when_the_disk_is_still_full_the_next_command_puts_the_previous_outputs_back(
+    project: tuple[BuildPaths, dict[str, str], dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message promises both outcomes, and the next command keeps the one the disk allows."""
+    paths, old, _new = project
+    real_write = publishing.write_atomic
+
+    def always_full_for_the_cache(path: Path, data: bytes) -> None:
+        if path == paths.cache_file:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_write(path, data)
+
+    monkeypatch.setattr(publishing, "write_atomic", always_full_for_the_cache)
+    with pytest.raises(PipelineError) as err:
+        publish(paths, NEW_CACHE)
+    assert "completes the record once it can write there, and puts the previous outputs back if it still cannot" in (
+        str(err.value)
+    )
+    message = recover(BuildPaths(paths.root, pid=5353), lambda m: None)
+    assert message is not None and "the previous outputs are back in place" in message
+    assert output_digests(paths.root) == old
+
+
 def test_a_stage_without_a_journal_is_an_unfinished_build_and_is_removed(
     project: tuple[BuildPaths, dict[str, str], dict[str, str]],
 ) -> None:

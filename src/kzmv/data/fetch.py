@@ -62,14 +62,27 @@ def verified_path(source: Source, raw: Path | None = None) -> Path:
     return target
 
 
-def _download(url: str, target: Path, timeout: float = 30.0) -> None:
+def _download(source: Source, mirror: Path, target: Path, timeout: float = 30.0) -> None:
+    """Download ``source`` when the mirror lacks it; a failure says which folder to fill instead."""
+    url = source.download_url or ""
+    fill = (
+        f"put the file at {mirror / source.path} (the raw-data mirror; KZMV_RAW_MIRROR names another) "
+        "and run the command again"
+    )
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:
             shutil.copyfileobj(response, out)
     except urllib.error.HTTPError as exc:
-        raise PipelineError(f"download of {url} failed: HTTP {exc.code} {exc.reason}") from None
+        raise PipelineError(
+            f"raw file '{source.path}' is not in the mirror, and downloading it from {url} failed "
+            f"(HTTP {exc.code} {exc.reason}): {fill}"
+        ) from None
     except (urllib.error.URLError, OSError) as exc:
-        raise PipelineError(f"download of {url} failed: {exc}") from None
+        reason = getattr(exc, "reason", exc)
+        raise PipelineError(
+            f"raw file '{source.path}' is not in the mirror, and it cannot be downloaded from {url} "
+            f"(no network here? {reason}): {fill}"
+        ) from None
 
 
 def fetch_source(
@@ -96,18 +109,23 @@ def fetch_source(
             shutil.copyfile(mirrored, staged)
             origin = f"mirror {mirrored}"
         elif source.download_url:
-            _download(source.download_url, staged)
+            _download(source, mirror, staged)
             origin = f"download {source.download_url}"
         else:
             raise PipelineError(
                 f"raw file '{source.path}' (source '{source.id}') is missing: not in the mirror "
-                f"{mirror} and the manifest gives no download URL"
+                f"{mirror} and the manifest gives no download URL; put the file there (KZMV_RAW_MIRROR names "
+                "another mirror) and run the command again"
             )
         actual = sha256_of(staged)
         if actual != source.sha256:
+            size = staged.stat().st_size
+            shorter = f", {source.bytes - size} bytes short" if size < source.bytes else ""
             raise PipelineError(
-                f"checksum mismatch for raw file '{source.path}' (from {origin}): "
-                f"expected sha256 {source.sha256}, got {actual}"
+                f"checksum mismatch for raw file '{source.path}' (from {origin}{shorter}): "
+                f"expected sha256 {source.sha256}, got {actual}; the copy there is damaged (cut short by an "
+                f"interrupted copy?) or another release: copy the file again from {source.origin_url}, or, "
+                "if it is a new release, record it with `make release`"
             )
         staged.replace(target)
     if edited and replaced is not None:

@@ -223,8 +223,9 @@ def publish(paths: BuildPaths, cache: bytes) -> None:
         fsync_dir(paths.build_dir)
     except OSError as exc:
         raise PipelineError(
-            f"the new outputs are published, but {describe_os_error(exc, 'recording the build cache')}; "
-            f"the next command completes the record from {paths.journal}"
+            f"the new outputs are published, but {describe_os_error(exc, 'recording the build cache')} "
+            f"(the journal {paths.journal} keeps what to record): the next command completes the record once it "
+            "can write there, and puts the previous outputs back if it still cannot"
         ) from None
     discard(paths)
 
