@@ -25,7 +25,8 @@ BIN    := $(VENV)/bin
 # and it was installed from today's lock. If not, a base Python repairs what is wrong, saying so in one
 # line: a half-made or broken .venv is rebuilt, a copied checkout gets its own package. The base Python
 # is only looked for then.
-HERE := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+# the folder of this Makefile, as given (./ when run in the checkout: a path with spaces stays whole)
+HERE := $(dir $(lastword $(MAKEFILE_LIST)))
 ENSURE_VENV = @$(BIN)/python $(HERE)src/kzmv/engine/venv.py check >/dev/null 2>&1 \
   || $(MAKE) --no-print-directory -f $(HERE)Makefile venv-repair
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,21 @@ from kzmv.engine.runner import output_digests
 from kzmv.params import ParameterSpec, parameters_cell
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def wait_for_builds(root: Path, log: Callable[[str], None]) -> Iterator[None]:
+    """Hold ``root``'s build lock for the ``with`` block, waiting (and saying so) for a build that holds it.
+
+    The test run compares the published outputs before and after it: a build
+    of the same checkout running meanwhile would change them, and the run
+    would report that build's changes as its own.
+    """
+    from kzmv.engine.layout import BuildPaths
+    from kzmv.engine.lock import build_lock
+
+    with build_lock(BuildPaths(root), command="make test", log=log):
+        yield
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,14 +47,21 @@ def pytest_configure(config: pytest.Config) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="kzmv-tests-"))
     os.environ["KZMV_SCRATCH"] = str(scratch)
     config._kzmv_scratch = scratch  # type: ignore[attr-defined]
+    if not hasattr(config, "workerinput"):  # the controlling process, once for the run: xdist's workers share it
+        lock = wait_for_builds(ROOT, lambda message: print(message, file=sys.stderr, flush=True))
+        lock.__enter__()
+        config._kzmv_lock = lock  # type: ignore[attr-defined]
     config._kzmv_published = output_digests(ROOT)  # type: ignore[attr-defined]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Remove the scratch output root (each test process made its own)."""
+    """Remove the scratch output root (each test process made its own), and release the build lock."""
     scratch = getattr(config, "_kzmv_scratch", None)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
+    lock = getattr(config, "_kzmv_lock", None)
+    if lock is not None:
+        lock.__exit__(None, None, None)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -167,7 +167,9 @@ def test_download_of_a_truncated_file_fails_its_checksum(http_fixture_server: tu
 def test_download_404_is_a_clear_error(http_fixture_server: tuple[str, Path], tmp_path: Path) -> None:
     base, _ = http_fixture_server
     source = _source("gone.csv", b"x\n", url=f"{base}/gone.csv")
-    with pytest.raises(PipelineError, match=r"not in the mirror, and downloading it from .*/gone.csv failed \(HTTP 404"):
+    with pytest.raises(
+        PipelineError, match=r"not in the mirror, and downloading it from .*/gone.csv failed \(HTTP 404"
+    ):
         fetch_source(source, tmp_path / "empty-mirror", tmp_path / "raw")
 
 
