@@ -25,6 +25,7 @@ from kzmv.analysis import investment_positions as positions
 from kzmv.errors import PipelineError
 from kzmv.story import claims
 from kzmv.story.claims import measures
+from kzmv.story.numbers import as_stated, number, pct, points
 from kzmv.story.prose import named
 
 Tables = Mapping[str, pd.DataFrame]
@@ -131,21 +132,6 @@ def recorded_values(ledger: pd.DataFrame, tolerance_pct: float) -> dict[str, Any
 # --------------------------------------------------------------------------- small helpers
 
 
-def _pct(value: float, digits: int = 1, signed: bool = False) -> str:
-    """A percentage, rounded once, here; a minus sign rather than a hyphen."""
-    return f"{value:{'+' if signed else ''}.{digits}f}%".replace("-", "−")
-
-
-def _points(value: float, digits: int = 1) -> str:
-    """A change in percentage points, signed."""
-    return f"{value:+.{digits}f}".replace("-", "−")
-
-
-def _score(value: float) -> str:
-    """An ideal point, two decimals, with a minus sign rather than a hyphen."""
-    return f"{value:.2f}".replace("-", "−")
-
-
 def _listing(parts: list[str]) -> str:
     if not parts:
         return ""
@@ -201,7 +187,7 @@ def register_summary(register: list[claims.Claim], documents: list[Any], toleran
         f"them, {consistency} only for consistency (the data can agree with the claim but not prove it); for the "
         f"other {len(register) - len(tested)} the ledger says why not. For {quoted} claims the *claimed* column quotes "
         f"the source's own words, in quotation marks; for {len(register) - quoted} it paraphrases, and says so. "
-        f"The tolerance in this run is {tolerance_pct:g}% of the claimed value."
+        f"The tolerance in this run is {as_stated(tolerance_pct)}% of the claimed value."
     )
 
 
@@ -218,7 +204,7 @@ def ledger_summary(counts: Mapping[str, int], fragile: list[str]) -> str:
 def tolerance_paragraph(sensitivity: pd.DataFrame, tolerance_pct: float) -> str:
     """Which verdicts change between half and twice this run's tolerance, and how."""
     changed = sensitivity[sensitivity["changes"]]
-    half, twice = f"{tolerance_pct / 2:g}%", f"{tolerance_pct * 2:g}%"
+    half, twice = f"{as_stated(tolerance_pct / 2)}%", f"{as_stated(tolerance_pct * 2)}%"
     if changed.empty:
         return (
             f"No verdict changes between half ({half}) and twice ({twice}) the tolerance of this run: every tested "
@@ -284,10 +270,10 @@ def china_paragraph(tables: Tables) -> str:
         else "China's weight moved in the first war year as well as over the longer run"
     )
     return (
-        f"China's share of Kazakhstan's goods turnover rose from {_pct(_share(by_group, 'China', first))} in {first} "
-        f"to {_pct(_share(by_group, 'China', war))} in {war} and {_pct(_share(by_group, 'China', latest))} in "
-        f"{latest}. In {war} itself trade with China grew {_pct(growth_china, 0)} in dollars, but all trade grew "
-        f"{_pct(growth_all, 0)}, so China's share moved by {_points(moved, 2)} points: {verdict}."
+        f"China's share of Kazakhstan's goods turnover rose from {pct(_share(by_group, 'China', first))} in {first} "
+        f"to {pct(_share(by_group, 'China', war))} in {war} and {pct(_share(by_group, 'China', latest))} in "
+        f"{latest}. In {war} itself trade with China grew {pct(growth_china, 0)} in dollars, but all trade grew "
+        f"{pct(growth_all, 0)}, so China's share moved by {points(moved, 2)} points: {verdict}."
     )
 
 
@@ -303,11 +289,11 @@ def eu_investment_paragraph(tables: Tables) -> str:
     rest = share["EU-27"] - nl_share
     against = "less" if rest < share["USA"] else "more"
     return (
-        f"The EU-27's lead is one of stock, built up over two decades: it held {_pct(share['EU-27'])} of the inward "
+        f"The EU-27's lead is one of stock, built up over two decades: it held {pct(share['EU-27'])} of the inward "
         f"FDI stock at the end of {year} (the last year of the wiiw partner data), down from a peak of "
-        f"{_pct(eu.max())} in {int(eu.idxmax())}; the Netherlands alone held {_pct(nl_share)}, and without it the EU "
-        f"would hold {_pct(rest)}, {against} than the USA ({_pct(share['USA'])}). In the net inflow of {year} alone, the USA accounted "
-        f"for {_pct(net.loc['USA', 'share_of_world_pct'])} and the EU-27 for {_pct(net.loc['EU-27', 'share_of_world_pct'])}."
+        f"{pct(eu.max())} in {int(eu.idxmax())}; the Netherlands alone held {pct(nl_share)}, and without it the EU "
+        f"would hold {pct(rest)}, {against} than the USA ({pct(share['USA'])}). In the net inflow of {year} alone, the USA accounted "
+        f"for {pct(net.loc['USA', 'share_of_world_pct'])} and the EU-27 for {pct(net.loc['EU-27', 'share_of_world_pct'])}."
     )
 
 
@@ -320,13 +306,13 @@ def russia_trade_paragraph(tables: Tables) -> str:
     war, latest, pre = periods.SHOCK_YEAR, _latest(tables), periods.BASE_YEAR
     years = range(war, int(by_group["year"].max()) + 1)
     growth = [
-        f"{_pct(measures.turnover_growth_pct(tables, ['Russia'], y), signed=True)} in {y}{trade.preliminary_label(y)}"
+        f"{pct(measures.turnover_growth_pct(tables, ['Russia'], y), signed=True)} in {y}{trade.preliminary_label(y)}"
         for y in years
     ]
     released = measures.first_releases(tables["raw:trade_page_figures"], "Russia")
     early = [
-        f"the first release for {y} gave USD {v / 1000:.1f} billion, "
-        f"{_pct(100 * (v / measures.group_value(by_group, ['Russia'], y - 1) - 1), signed=True)} on the year before"
+        f"the first release for {y} gave USD {number(v / 1000, 1)} billion, "
+        f"{pct(100 * (v / measures.group_value(by_group, ['Russia'], y - 1) - 1), signed=True)} on the year before"
         for y, v in released.items()
         if war < y <= latest
     ]
@@ -350,9 +336,9 @@ def russia_trade_paragraph(tables: Tables) -> str:
         + ", ".join(growth)
         + " (revised figures)"
         + (f"; {_listing(early)}" if early else "")
-        + f". From {pre} to {latest} trade with Russia changed by {_pct(dollars, 0, signed=True)} in dollars and all "
-        f"trade by {_pct(everyone, 0, signed=True)}, so Russia's share {direction} from {_pct(before)} to "
-        f"{_pct(after)}. Measured from the mean of {periods.span(base)} ({_pct(base_share)}) instead, since {pre} "
+        + f". From {pre} to {latest} trade with Russia changed by {pct(dollars, 0, signed=True)} in dollars and all "
+        f"trade by {pct(everyone, 0, signed=True)}, so Russia's share {direction} from {pct(before)} to "
+        f"{pct(after)}. Measured from the mean of {periods.span(base)} ({pct(base_share)}) instead, since {pre} "
         f"was a peak for Russia's share, {against}."
     )
 
@@ -368,9 +354,9 @@ def prices_paragraph(tables: Tables) -> str:
     price = "Most of the jump" if volume < total["change_pct"] / 2 else "Part of the jump"
     return (
         f"Dollar values across {war} carry the oil price with them. Over the {total['months']} months the Bureau "
-        f"reports for both {war - 1} and {war}, exports rose {_pct(total['change_pct'], 0)} in dollars, crude oil "
-        f"{_pct(crude['change_pct'], 0)}, and everything else {_pct(without['change_pct'], 0)}; in volume, the IMF "
-        f"puts the growth of exports of goods and services in {war} at {_pct(volume, signed=True)}. {price} in "
+        f"reports for both {war - 1} and {war}, exports rose {pct(total['change_pct'], 0)} in dollars, crude oil "
+        f"{pct(crude['change_pct'], 0)}, and everything else {pct(without['change_pct'], 0)}; in volume, the IMF "
+        f"puts the growth of exports of goods and services in {war} at {pct(volume, signed=True)}. {price} in "
         f"{war} was price, which is why the ledger tests claims of change on shares."
     )
 
@@ -393,17 +379,17 @@ def oil_paragraph(tables: Tables) -> str:
     months = row.period.replace("January", "Jan").replace("October", "Oct")
     return (
         "The CPC's share of crude exports, in the full years with a stated total, was "
-        + ", ".join(f"{_pct(v)} in {y}" for y, v in cpc.items())
+        + ", ".join(f"{pct(v)} in {y}" for y, v in cpc.items())
         + ". Counting every route that crosses Russia, not only the CPC, at least "
-        + " and ".join(f"{_pct(v)} in {y}" for y, v in crossing.items())
+        + " and ".join(f"{pct(v)} in {y}" for y, v in crossing.items())
         + f" did not bypass Russian ports. Transit also runs the other way: in {months} {row.year}, "
-        f"{balance['russian_through_kazakhstan_mt']:.1f} million tonnes of Russian oil crossed Kazakhstan, "
-        f"{row.to_china_mt:.1f} of them to China, against {float(china_pipe.iloc[0]):.1f} million tonnes of "
-        f"Kazakhstan's own crude piped to China and {balance['kazakh_through_russia_mt']:.1f} million tonnes piped "
+        f"{number(balance['russian_through_kazakhstan_mt'], 1)} million tonnes of Russian oil crossed Kazakhstan, "
+        f"{number(row.to_china_mt, 1)} of them to China, against {number(float(china_pipe.iloc[0]), 1)} million tonnes of "
+        f"Kazakhstan's own crude piped to China and {number(balance['kazakh_through_russia_mt'], 1)} million tonnes piped "
         f"across Russia. The largest CPC shareholder is {companies.iloc[0].holder} "
-        f"({companies.iloc[0].percent:g}%, ahead of {companies.iloc[1].holder} with {companies.iloc[1].percent:g}%); "
-        f"summed by state, Russia holds {states.filter(like='Russia').iloc[0]:g}% and Kazakhstan "
-        f"{states.filter(like='Kazakhstan').iloc[0]:g}%."
+        f"({as_stated(companies.iloc[0].percent)}%, ahead of {companies.iloc[1].holder} with {as_stated(companies.iloc[1].percent)}%); "
+        f"summed by state, Russia holds {as_stated(states.filter(like='Russia').iloc[0])}% and Kazakhstan "
+        f"{as_stated(states.filter(like='Kazakhstan').iloc[0])}%."
     )
 
 
@@ -418,18 +404,18 @@ def investment_paragraph(tables: Tables) -> str:
     countries = fdi.gross_inflows_by_country(tables["raw:fdi_page_figures"], tables["raw:fdi_by_country_page_figures"])
     changed = countries.dropna(subset=["change_pct"])
     changed = changed[changed["country"] != "Russia"]
-    moves = [f"{r.country} {_pct(r.change_pct, 1, signed=True)} ({r.year})" for r in changed.itertuples()]
+    moves = [f"{r.country} {pct(r.change_pct, 1, signed=True)} ({r.year})" for r in changed.itertuples()]
     last_other, last_half = int(others.index.max()), int(halves.index.max())
     return (
         "Russia's gross direct investment, as officials quoted it, was "
-        + ", ".join(f"USD {v:.2f} billion in {int(y)}" for y, v in russia.items())
-        + f" ({pre} derived from the next year's level and its quoted change): {ratio:.2f} times the {pre} level by "
+        + ", ".join(f"USD {number(v, 2)} billion in {int(y)}" for y, v in russia.items())
+        + f" ({pre} derived from the next year's level and its quoted change): {number(ratio, 2)} times the {pre} level by "
         f"{int(russia.index.max())}. The paper's 'more than doubled' rests on a later release than the data hold, "
         "so the ledger leaves it untested. Investors other than Russia put in "
-        f"USD {others[last_other - 1]:.1f} billion in {last_other - 1} and USD {others[last_other]:.1f} billion in "
+        f"USD {number(others[last_other - 1], 1)} billion in {last_other - 1} and USD {number(others[last_other], 1)} billion in "
         f"{last_other}; by country, officials quoted changes of {_listing(moves)}. No full-year total is in the data "
         f"after {last_other}: in the first half of {last_half}, all investors together put in USD "
-        f"{halves[last_half]:.1f} billion, against {halves[last_half - 1]:.1f} a year earlier."
+        f"{number(halves[last_half], 1)} billion, against {number(halves[last_half - 1], 1)} a year earlier."
     )
 
 
@@ -450,7 +436,7 @@ def growth_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
         "the decade before the war": periods.PRE_WAR_DECADE,
         "the war years": war,
     }
-    parts = [f"{_pct(macro.compound_mean(kaz, *s))} a year in {k} ({periods.span(s)})" for k, s in spans.items()]
+    parts = [f"{pct(macro.compound_mean(kaz, *s))} a year in {k} ({periods.span(s)})" for k, s in spans.items()]
     peer = macro.peer_growth(owid, params["peers"], *war)
     groups = load_groups()
     own = macro.compound_mean(kaz, *war)
@@ -463,8 +449,8 @@ def growth_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     return (
         "Real GDP grew by " + "; ".join(parts) + f" (IMF; {war[1]} is an estimate). Over the same war years the "
         "neighbours' yearly growth was: "
-        + ", ".join(f"{macro.country_name(i, groups)} {_pct(v)}" for i, v in peer.sort_values().items())
-        + f", a median of {_pct(statistics.median(peer))}. Kazakhstan grew {_listing(words)}: whether that is "
+        + ", ".join(f"{macro.country_name(i, groups)} {pct(v)}" for i, v in peer.sort_values().items())
+        + f", a median of {pct(statistics.median(peer))}. Kazakhstan grew {_listing(words)}: whether that is "
         "impressive turns on the benchmark."
     )
 
@@ -484,16 +470,16 @@ def inflation_paragraph(tables: Tables) -> str:
     last_cab = years[-1]
     return (
         "Consumer prices rose by "
-        + "; ".join(f"{_pct(gap.loc[y, macro.WB])} in {y} (IMF: {_pct(gap.loc[y, macro.IMF])})" for y in years)
-        + f", against an average of {_pct(wb.loc[base[0] : base[1]].mean())} a year in {periods.span(base)} (World "
+        + "; ".join(f"{pct(gap.loc[y, macro.WB])} in {y} (IMF: {pct(gap.loc[y, macro.IMF])})" for y in years)
+        + f", against an average of {pct(wb.loc[base[0] : base[1]].mean())} a year in {periods.span(base)} (World "
         "Bank)."
         + "".join(
-            f" For {y} the two sources are {abs(gap.loc[y, 'difference']):.1f} points apart and the IMF value is an "
+            f" For {y} the two sources are {number(abs(gap.loc[y, 'difference']), 1)} points apart and the IMF value is an "
             "estimate: the ledger tests the war years on the years they agree on, and the IMF's estimate as a probe."
             for y in disputed
         )
-        + f" The current account, the other sign of an economy running hot, was {_pct(cab[last_cab], 1)} of GDP in "
-        f"{last_cab} and {_pct(cab[last_cab - 1], 1)} in {last_cab - 1}, against {_pct(cab.loc[base[0] : base[1]].mean(), 1)} "
+        + f" The current account, the other sign of an economy running hot, was {pct(cab[last_cab], 1)} of GDP in "
+        f"{last_cab} and {pct(cab[last_cab - 1], 1)} in {last_cab - 1}, against {pct(cab.loc[base[0] : base[1]].mean(), 1)} "
         f"on average in {periods.span(base)} (IMF)."
     )
 
@@ -516,13 +502,13 @@ def weights_paragraph(tables: Tables) -> str:
     single = "more" if levels["Russia"] > largest.turnover_usd_m / 1000 else "less"
     together = "more" if levels["Russia"] > west_total else "less"
     return (
-        f"In {year}, Kazakhstan's goods turnover was USD {levels['China']:.1f} billion with China "
-        f"({_pct(shares['China'])} of the total), USD {levels['Russia']:.1f} billion with Russia "
-        f"({_pct(shares['Russia'])}) and USD {levels['EU-27']:.1f} billion with the EU-27 ({_pct(shares['EU-27'])}): "
-        f"as a bloc the EU-27 traded {bloc} than either neighbour, and {eu_exports:.0f}% of that trade was Kazakh "
+        f"In {year}, Kazakhstan's goods turnover was USD {number(levels['China'], 1)} billion with China "
+        f"({pct(shares['China'])} of the total), USD {number(levels['Russia'], 1)} billion with Russia "
+        f"({pct(shares['Russia'])}) and USD {number(levels['EU-27'], 1)} billion with the EU-27 ({pct(shares['EU-27'])}): "
+        f"as a bloc the EU-27 traded {bloc} than either neighbour, and {pct(eu_exports, 0)} of that trade was Kazakh "
         f"exports, mostly oil. Country by country, the largest Western partner, {largest.partner}, traded USD "
-        f"{largest.turnover_usd_m / 1000:.1f} billion and the West together (the EU-27, the USA and the UK) USD "
-        f"{west_total:.1f} billion, so Russia weighed {single} than any single Western state and {together} than "
+        f"{number(largest.turnover_usd_m / 1000, 1)} billion and the West together (the EU-27, the USA and the UK) USD "
+        f"{number(west_total, 1)} billion, so Russia weighed {single} than any single Western state and {together} than "
         "the West together: which of the two 'on a par' means decides the verdict."
     )
 
@@ -542,8 +528,8 @@ def scorecard_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
         elif r.unit == vectors.DISTANCE_UNIT:
             parts.append(f"UN votes ({r.period}): nearest to {r.leader}")
         else:
-            russia = "" if r.leader == vectors.RUSSIA else f", Russia {_pct(r.russia_value, 0)}"
-            parts.append(f"{r.vector} ({r.period}): {r.leader} with {_pct(r.leader_value, 0)}{russia}")
+            russia = "" if r.leader == vectors.RUSSIA else f", Russia {pct(r.russia_value, 0)}"
+            parts.append(f"{r.vector} ({r.period}): {r.leader} with {pct(r.leader_value, 0)}{russia}")
     led = vectors.russia_leads_everywhere(card, params["country"])
     return (
         "Vector by vector, the partner that leads Kazakhstan's "
@@ -596,15 +582,15 @@ def security_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
         else "did not fall"
     )
     return (
-        f"Russia supplied {_pct(share('Russia', after))} of the major arms Kazakhstan received in "
-        f"{periods.span(after)} (SIPRI trend-indicator values), against {_pct(share('Russia', before))} in "
-        f"{periods.span(before)}, and {_pct(share('Russia', war))} in the war years {periods.span(war)}: a share "
+        f"Russia supplied {pct(share('Russia', after))} of the major arms Kazakhstan received in "
+        f"{periods.span(after)} (SIPRI trend-indicator values), against {pct(share('Russia', before))} in "
+        f"{periods.span(before)}, and {pct(share('Russia', war))} in the war years {periods.span(war)}: a share "
         f"that {peer_word} (a median change of "
-        f"{_points(statistics.median(moved)) if moved else '—'} points among the peers). In {periods.span(after)} the "
+        f"{points(statistics.median(moved)) if moved else '—'} points among the peers). In {periods.span(after)} the "
         "peers' shares from Russia were "
-        + ", ".join(f"{n} {_pct(v, 0)}" for n, v in sorted(peers, key=lambda x: -x[1]))
-        + f". Turkey's part rose from {_pct(share('Turkey', pre))} in {periods.span(pre)} to "
-        f"{_pct(share('Turkey', war))} in {periods.span(war)}, and China's was {_pct(share('China', after))} in {periods.span(after)}. A trend-indicator value is not "
+        + ", ".join(f"{n} {pct(v, 0)}" for n, v in sorted(peers, key=lambda x: -x[1]))
+        + f". Turkey's part rose from {pct(share('Turkey', pre))} in {periods.span(pre)} to "
+        f"{pct(share('Turkey', war))} in {periods.span(war)}, and China's was {pct(share('China', after))} in {periods.span(after)}. A trend-indicator value is not "
         "money: SIPRI prices each weapon by its military capability, so shares compare suppliers but say nothing "
         "of budgets or sales, and one delivery can make a year, so only windows of several years are compared. "
         "Nor is a delivery the whole of a security tie: the CSTO, training and Russian-run sites are not in these "
@@ -630,7 +616,7 @@ def votes_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
         f"Kazakhstan is recorded as {said}: of the {known} votes a page states, {neither} took neither side. It "
         f"voted as Russia did on {agree['same']} of the {agree['compared']} where both votes are known. A vote "
         "no page states stays unknown: it is counted neither as an abstention nor as a side. Counted instead as "
-        f"a side, every one of them, the votes for neither side would still be {_pct(bound, 0)} of the total, "
+        f"a side, every one of them, the votes for neither side would still be {pct(bound, 0)} of the total, "
         f"{'above' if bound > 50 else 'no more than'} half."
     )
 
@@ -650,13 +636,13 @@ def alignment_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     towards = politics.move_towards(ideal, focus, ref, start, end)
     return (
         f"On the UN ideal points the distance between {names[focus]} and {names[ref]} went from "
-        f"{m['distance_start']:.2f} in {start} to {m['distance_end']:.2f} in {end}, and it was "
+        f"{number(m['distance_start'], 2)} in {start} to {number(m['distance_end'], 2)} in {end}, and it was "
         f"{names[ref] if abs(m['moved_reference']) > abs(m['moved_self']) else names[focus]} that moved more: "
-        f"{names[ref]}'s score went from {_score(m['reference_start'])} to {_score(m['reference_end'])}, {names[focus]}'s "
-        f"from {_score(m['self_start'])} to {_score(m['self_end'])}, a step of {abs(towards):.2f} "
+        f"{names[ref]}'s score went from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}, {names[focus]}'s "
+        f"from {number(m['self_start'], 2)} to {number(m['self_end'], 2)}, a step of {number(abs(towards), 2)} "
         f"{'towards' if towards > 0 else 'away from'} where {names[ref]} had stood, "
         + ("larger than the estimate's uncertainty" if real else "within the estimate's uncertainty")
-        + f". {names[bench]}, {names[ref]}'s closest ally, stood {bench_far:.2f} from {names[ref]} in {end}, "
+        + f". {names[bench]}, {names[ref]}'s closest ally, stood {number(bench_far, 2)} from {names[ref]} in {end}, "
         f"{'farther' if bench_far > m['distance_end'] else 'nearer'} than {names[focus]}. That is what an ideal "
         "point is not: it is a country's place on the one dimension that best orders all of the Assembly's "
         "recorded votes, not its agreement with Russia on the war, nor an alliance; two countries can sit close "
@@ -681,12 +667,12 @@ def gateway_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     base = periods.span(sanctions_trade.BASE_YEARS)
     neighbours = [p for p in sanctions_trade.EU_ORDER if p not in (params["partner"], params["versus"])]
     return (
-        f"With {base} = 100, EU-27 exports to {names[params['partner']]} stood at {index[params['partner']]:.0f} in "
-        f"{year} and those to {names[params['versus']]} at {index[params['versus']]:.0f}; to the neighbours "
-        + ", ".join(f"{names[p]} {index[p]:.0f}" for p in neighbours)
+        f"With {base} = 100, EU-27 exports to {names[params['partner']]} stood at {number(index[params['partner']])} in "
+        f"{year} and those to {names[params['versus']]} at {number(index[params['versus']])}; to the neighbours "
+        + ", ".join(f"{names[p]} {number(index[p])}" for p in neighbours)
         + f". In the first {len(months)} months of {part_year}, against the same months of {base}, the two stood at "
-        f"{part[params['partner']]:.0f} and {part[params['versus']]:.0f}. Kazakhstan's own record shows its imports "
-        f"from the EU-27 at {own_imports:.0f} and its exports to Russia at {onward:.0f} in {year}. These are the "
+        f"{number(part[params['partner']])} and {number(part[params['versus']])}. Kazakhstan's own record shows its imports "
+        f"from the EU-27 at {number(own_imports)} and its exports to Russia at {number(onward)} in {year}. These are the "
         "diverging lines that re-exports through Kazakhstan would draw, so the data are consistent with the critics' "
         "gateway; they cannot prove it. Totals do not say which goods went on to Russia, and firms that moved out of "
         "Russia or new local demand would draw the same lines. The two ledgers of one flow differ too: the EU values "
@@ -706,10 +692,10 @@ def investment_after_paragraph(tables: Tables) -> str:
     china = positions.china_mirror(table, end, last)
     kz, cn = china["kazakhstan_figure_usd_m"], china["china_figure_usd_m"]
     return (
-        f"After {end}, where the partner data end, the IMF's positions go on: the US position in Kazakhstan was USD {usa[end] / 1000:.1f} billion at the end of {end} and "
-        f"{usa[last] / 1000:.1f} billion at the end of {last} by Kazakhstan's count; China's "
-        f"{kz[end] / 1000:.1f} and {kz[last] / 1000:.1f} billion by Kazakhstan's count, {cn[end] / 1000:.1f} and "
-        f"{cn[last] / 1000:.1f} billion by China's own. Positions are stocks by immediate investor, not the "
+        f"After {end}, where the partner data end, the IMF's positions go on: the US position in Kazakhstan was USD {number(usa[end] / 1000, 1)} billion at the end of {end} and "
+        f"{number(usa[last] / 1000, 1)} billion at the end of {last} by Kazakhstan's count; China's "
+        f"{number(kz[end] / 1000, 1)} and {number(kz[last] / 1000, 1)} billion by Kazakhstan's count, {number(cn[end] / 1000, 1)} and "
+        f"{number(cn[last] / 1000, 1)} billion by China's own. Positions are stocks by immediate investor, not the "
         "yearly inflows of claim B10, and Russia is not among the five reporters, so Russian capital after "
         f"{end} stays outside these data" + cite(["investment_positions"]) + "."
     )

@@ -8,6 +8,7 @@ tests (papermill runs with other parameters) read it back.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,16 +60,33 @@ def recorded(notebook: Path) -> dict[str, Any]:
 
 
 def show_table(frame: Any, digits: int | None = None) -> None:
-    """Display a table for readers: no index, nothing truncated, missing shown as a dash.
+    """Display a table for readers: no index, nothing truncated, numbers as :mod:`kzmv.story.numbers` writes them.
 
     pandas' default display cuts long text to fifty characters, prints the
-    row index and shows NaN; a report table should do none of these. Cell
-    text is HTML-escaped, so data strings cannot inject markup.
+    row index, shows NaN and writes a hyphen for a minus; a report table should
+    do none of these. Each numeric column is written by :func:`numbers.cell`
+    (whole numbers as they are, fractions to ``digits`` decimals, missing as a
+    dash). Cell text is HTML-escaped, so data strings cannot inject markup.
     """
     from IPython.display import HTML, display
 
+    display(HTML(table_html(frame, digits)))
+
+
+def table_html(frame: Any, digits: int | None = None) -> str:
+    """The HTML :func:`show_table` displays (testable without a notebook)."""
+    from kzmv.story import numbers
+
+    fraction = f".{digits}f" if digits is not None else "g"
+    formatters = {
+        column: partial(numbers.cell, spec=fraction if frame[column].dtype.kind == "f" else "d")
+        for column in frame.columns
+        if frame[column].dtype.kind in "iuf"
+    }
     shown = frame.round(digits) if digits is not None else frame
-    display(HTML(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="kzmv-table")))
+    return shown.to_html(
+        index=False, escape=True, na_rep=numbers.MISSING_CELL, border=0, classes="kzmv-table", formatters=formatters
+    )
 
 
 def show_html(markup: str) -> None:

@@ -10,21 +10,22 @@ from __future__ import annotations
 import pandas as pd
 
 from kzmv.analysis import energy, periods
+from kzmv.story.numbers import as_stated, number, pct
 from kzmv.story.prose import join_and
 
 
 def oil_routes(cpc: pd.DataFrame, oil_exports: pd.DataFrame, excluded: pd.DataFrame) -> str:
     """CPC's share of crude exports by year (:func:`energy.cpc_shares`), the routes avoiding Russia, what was left out."""
     shares = "; ".join(
-        f"{r.year}{'' if r.period == 'full year' else ' (' + r.period + ')'} {r.cpc_share_pct:.1f}% of the {r.denominator}"
-        + ("" if pd.isna(r.stated_share_pct) else f" (the page states {r.stated_share_pct:g}%)")
+        f"{r.year}{'' if r.period == 'full year' else ' (' + r.period + ')'} {pct(r.cpc_share_pct)} of the {r.denominator}"
+        + ("" if pd.isna(r.stated_share_pct) else f" (the page states {as_stated(r.stated_share_pct)}%)")
         for r in cpc.itertuples()
     )
     text = f"CPC's share of crude exports, computed from the volumes: {shares}."
     memo = oil_exports[oil_exports["route_kind"] == "memo"]
     if len(memo):
         avoided = join_and(
-            f"{r.value:g} million tonnes ({r.share_of_total_pct:.1f}%) in {r.year}" for r in memo.itertuples()
+            f"{as_stated(r.value)} million tonnes ({pct(r.share_of_total_pct)}) in {r.year}" for r in memo.itertuples()
         )
         text += f" Oil bypassing Russian ports was {avoided}."
     return text + (
@@ -36,9 +37,9 @@ def oil_routes(cpc: pd.DataFrame, oil_exports: pd.DataFrame, excluded: pd.DataFr
 def oil_production(oil: pd.Series) -> str:
     """The latest year's oil production (TWh, by year) against a year and ten years earlier."""
     last = int(oil.index.max())
-    text = f"Oil production was {oil[last]:,.0f} TWh in {last}"
+    text = f"Oil production was {number(oil[last])} TWh in {last}"
     earlier = [(last - 1, "a year earlier"), (last - 10, "ten years before")]
-    known = [f"{oil[y]:,.0f} TWh {when}" for y, when in earlier if pd.notna(oil.get(y))]
+    known = [f"{number(oil[y])} TWh {when}" for y, when in earlier if pd.notna(oil.get(y))]
     return text + (f", against {join_and(known)}." if known else ".")
 
 
@@ -56,20 +57,20 @@ def export_oil_share(structure: pd.DataFrame, stated: pd.DataFrame) -> str:
     complete = crude.dropna()
     year = periods.last_complete_year(complete.index)
     text = (
-        f"In {year} crude oil earned {crude[year]:.1f}% of the value of Kazakhstan's goods exports, and oil and gas "
-        f"together {oil_gas[year]:.1f}%."
+        f"In {year} crude oil earned {pct(crude[year])} of the value of Kazakhstan's goods exports, and oil and gas "
+        f"together {pct(oil_gas[year])}."
     )
     later = [int(y) for y in complete.index if y > year]
     if later:
         text += (
             " The monthly file also completes "
-            + join_and(f"{y} ({crude[y]:.1f}% and {oil_gas[y]:.1f}%)" for y in later)
+            + join_and(f"{y} ({pct(crude[y])} and {pct(oil_gas[y])})" for y in later)
             + f", but partner trade for {'that year' if len(later) == 1 else 'those years'} is still preliminary, "
             + f"so the report's comparisons stop at {year}."
         )
     text += (
-        f" Over the complete years the crude share ranged from {complete.min():.1f}% ({int(complete.idxmin())}) to "
-        f"{complete.max():.1f}% ({int(complete.idxmax())})."
+        f" Over the complete years the crude share ranged from {pct(complete.min())} ({int(complete.idxmin())}) to "
+        f"{pct(complete.max())} ({int(complete.idxmax())})."
     )
     gaps = energy.incomplete_years(structure)
     if gaps:
@@ -81,7 +82,7 @@ def export_oil_share(structure: pd.DataFrame, stated: pd.DataFrame) -> str:
             + ("the missing year" if len(filled) == 1 else "the missing years")
             + " a published figure exists: "
             + join_and(
-                f"oil and gas {r.value:g}% of exports in {r.year}, as quoted from the Bureau"
+                f"oil and gas {as_stated(r.value)}% of exports in {r.year}, as quoted from the Bureau"
                 for r in filled.itertuples()
             )
             + ". It is marked in the chart but not mixed into the series."

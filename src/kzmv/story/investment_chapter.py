@@ -16,7 +16,8 @@ import pandas as pd
 
 from kzmv.analysis import fdi
 from kzmv.analysis.trade import year_ranges
-from kzmv.story.prose import count_of, describe_change, join_and, number_word, upper_bound, upper_bound_significant
+from kzmv.story.numbers import as_stated, count, number, pct, upper_bound, upper_bound_significant
+from kzmv.story.prose import count_of, describe_change, join_and, number_word
 
 # The combined stock share of mining (B) and professional services (M) may move by at most this many
 # points across the reclassification for the sentence to say that only the label moved.
@@ -30,14 +31,14 @@ def partner_table(by_partner: pd.DataFrame, checks: Mapping[str, float], footnot
     """What the tidied wiiw partner table holds and how well it reproduces wiiw (:func:`fdi.partner_table_checks`)."""
     years = by_partner["year"]
     return (
-        f"The partner table has {len(by_partner):,} rows: {by_partner['partner_iso3'].nunique()} countries, "
+        f"The partner table has {count(len(by_partner))} rows: {by_partner['partner_iso3'].nunique()} countries, "
         f"{years.min()}–{years.max()}, {number_word(by_partner['measure'].nunique())} measures. "
         f"{int(by_partner['value'].isna().sum())} country-year values are missing in the source and stay missing. "
         f"Summing the EU-27 members reproduces wiiw's own EU-27 row to within EUR "
         f"{upper_bound(checks['eu_gap_eur_m'], 2)} million in every year, and shares recomputed from the euro "
         f"values match wiiw's published percentages to within {upper_bound_significant(checks['share_gap_pp'])} "
         "points. The part of the stock wiiw does not assign to a listed country ranges from "
-        f"{checks['unallocated_min_pct']:.1f}% to {checks['unallocated_max_pct']:.1f}% of the total. "
+        f"{pct(checks['unallocated_min_pct'])} to {pct(checks['unallocated_max_pct'])} of the total. "
         f"wiiw's footnote for flows: *{footnotes['net inflow']}* For stocks: *{footnotes['inward stock']}*"
     )
 
@@ -48,13 +49,13 @@ def stock_holders(stock: Mapping[str, Any], first: int, last: int) -> str:
     if peak_year == last:
         against = f", its highest share between {first} and {last}"
     else:
-        against = f", against a peak of {peak:.1f}% in {peak_year} (the highest share between {first} and {last})"
+        against = f", against a peak of {pct(peak)} in {peak_year} (the highest share between {first} and {last})"
     return (
-        f"At the end of {last} the inward FDI stock was EUR {stock['world_eur_bn']:.1f} billion. The EU-27 held "
-        f"{stock['eu27_pct']:.1f}% of it{against}. The Netherlands alone held {stock['nl_pct']:.1f}% of the total, "
-        f"that is {stock['nl_of_eu27_pct']:.1f}% of the EU-27's stock; without it, the rest of the EU held "
-        f"{stock['eu27_pct'] - stock['nl_pct']:.1f}%. The USA held {stock['usa_pct']:.1f}%, Russia "
-        f"{stock['russia_pct']:.1f}%, China {stock['china_pct']:.1f}% and the UK {stock['uk_pct']:.1f}%."
+        f"At the end of {last} the inward FDI stock was EUR {number(stock['world_eur_bn'], 1)} billion. The EU-27 held "
+        f"{pct(stock['eu27_pct'])} of it{against}. The Netherlands alone held {pct(stock['nl_pct'])} of the total, "
+        f"that is {pct(stock['nl_of_eu27_pct'])} of the EU-27's stock; without it, the rest of the EU held "
+        f"{pct(stock['eu27_pct'] - stock['nl_pct'])}. The USA held {pct(stock['usa_pct'])}, Russia "
+        f"{pct(stock['russia_pct'])}, China {pct(stock['china_pct'])} and the UK {pct(stock['uk_pct'])}."
     )
 
 
@@ -64,12 +65,12 @@ def russia_and_china_net(russia_net: pd.Series, china_net: pd.Series, last: int)
     if pd.isna(value):
         text = f"wiiw gives no net inflow from Russia for {last}"
     else:
-        text = f"Russia's net direct investment in Kazakhstan was EUR {value:,.0f} million in {last}"
+        text = f"Russia's net direct investment in Kazakhstan was EUR {number(value)} million in {last}"
     best = int(russia_net.idxmax())
     if best == last:
         text += ", the largest in the years shown. "
     else:
-        text += f"; the largest in the years shown was EUR {russia_net.max():,.0f} million in {best}. "
+        text += f"; the largest in the years shown was EUR {number(russia_net.max())} million in {best}. "
     negative = [int(y) for y, v in china_net.items() if v < 0]
     if not negative:
         return text + f"China's net inflow was positive in every one of the {len(china_net)} years shown."
@@ -96,7 +97,7 @@ def page_rules(excluded: pd.DataFrame) -> str:
 
 
 def _series(values: pd.Series, digits: int, unit: str = "") -> str:
-    return ", ".join(f"{unit}{y} {v:.{digits}f}" for y, v in values.dropna().items())
+    return ", ".join(f"{unit}{y} {number(v, digits)}" for y, v in values.dropna().items())
 
 
 def gross_vs_net(totals: pd.DataFrame, gross_net: pd.DataFrame, first: int, last: int) -> str:
@@ -112,11 +113,13 @@ def gross_vs_net(totals: pd.DataFrame, gross_net: pd.DataFrame, first: int, last
         f"{_series(totals['net_unctad_usd_bn'], 1)}."
     )
     if len(both):
-        ratios = join_and(f"{r.gross_usd_bn / r.net_unctad_usd_bn:.1f} times net in {y}" for y, r in both.iterrows())
+        ratios = join_and(
+            f"{number(r.gross_usd_bn / r.net_unctad_usd_bn, 1)} times net in {y}" for y, r in both.iterrows()
+        )
         text += f" In dollars on both sides, gross was {ratios}."
     if len(disputed):
         text += " Where pages disagreed, the chosen value and the range: " + "; ".join(
-            f"{r.partner} {r.year}: {r.value:g} ({r.value_min:g}–{r.value_max:g}, {r.n_sources} pages)"
+            f"{r.partner} {r.year}: {as_stated(r.value)} ({as_stated(r.value_min)}–{as_stated(r.value_max)}, {r.n_sources} pages)"
             for r in disputed.itertuples()
         )
         text += "."
@@ -139,11 +142,11 @@ def russia_gross_vs_net(
     """
     derived = set(fdi.derived_years(gross_net, "Russia", fdi.GROSS))
     gross = join_and(
-        f"USD {v:.1f} billion in {y}"
+        f"USD {number(v, 1)} billion in {y}"
         + (" (derived from the next year's figure and its stated change)" if y in derived else "")
         for y, v in russia["gross_usd_bn"].dropna().items()
     )
-    net = join_and(f"EUR {v:.2f} billion in {y}" for y, v in russia["net_wiiw_eur_bn"].dropna().items())
+    net = join_and(f"EUR {number(v, 2)} billion in {y}" for y, v in russia["net_wiiw_eur_bn"].dropna().items())
     text = f"For Russia, the National Bank's gross inflow was {gross}, while wiiw's net inflow from Russia was {net}."
     doubled = fdi.largest_doubling(russia["gross_usd_bn"])
     if doubled:
@@ -151,15 +154,15 @@ def russia_gross_vs_net(
     stock = russia_stock.get(last, float("nan")) / 1000
     if pd.isna(stock) or stock_claims.empty:
         return text
-    quoted = join_and(f"USD {r.value:g} billion in {r.year}" for r in stock_claims.itertuples())
+    quoted = join_and(f"USD {as_stated(r.value)} billion in {r.year}" for r in stock_claims.itertuples())
     if stock_claims["value"].min() >= FAR_ABOVE * stock:
         return text + (
-            f" The stock wiiw records for Russia, EUR {stock:.1f} billion at the end of {last}, is far below the "
+            f" The stock wiiw records for Russia, EUR {number(stock, 1)} billion at the end of {last}, is far below the "
             f"accumulated Russian investment politicians quote ({quoted}), a gap that ultimate-owner accounting "
             "(Russian capital routed through the Netherlands or Cyprus) may explain but the data cannot confirm."
         )
     return text + (
-        f" The stock wiiw records for Russia, EUR {stock:.1f} billion at the end of {last}, is of the order of the "
+        f" The stock wiiw records for Russia, EUR {number(stock, 1)} billion at the end of {last}, is of the order of the "
         f"accumulated Russian investment politicians quote ({quoted})."
     )
 
@@ -171,9 +174,9 @@ def reclassification(shares: pd.DataFrame, breaks: Mapping[str, int]) -> str:
     moved = abs(combined[br] - combined[br - 1]) <= RELABEL_TOLERANCE_PP
     verdict = "the money did not move, the label did" if moved else "more changed than the label"
     return (
-        f"Mining and quarrying (B) held {b[br - 1]:.1f}% of the stock at the end of {br - 1} and {b[br]:.1f}% a year "
+        f"Mining and quarrying (B) held {pct(b[br - 1])} of the stock at the end of {br - 1} and {pct(b[br])} a year "
         f"later, while professional, scientific and technical activities (M) {describe_change(m[br - 1], m[br])}: "
-        f"{verdict}. Together the two held between {combined.min():.1f}% and {combined.max():.1f}% in every year "
-        f"from {int(shares.index.min())} to {last}; mining alone held {b[last]:.1f}% in {last}. For flows the break "
+        f"{verdict}. Together the two held between {pct(combined.min())} and {pct(combined.max())} in every year "
+        f"from {int(shares.index.min())} to {last}; mining alone held {pct(b[last])} in {last}. For flows the break "
         f"falls between {breaks['net inflow'] - 1} and {breaks['net inflow']}."
     )

@@ -17,6 +17,7 @@ from kzmv.analysis import energy, periods
 from kzmv.analysis.trade import last_complete_year
 from kzmv.story import claims
 from kzmv.story.claims import measures
+from kzmv.story.numbers import pct
 from kzmv.story.prose import join_and, named
 
 BEFORE_SHOCKS = periods.BASE_YEAR
@@ -29,7 +30,7 @@ NEUTRAL_VOTES_CLAIM = "B28"
 def _vector_cell(row: pd.Series) -> str:
     """ "arms (88% in 2020–2024)" or "UN votes (the nearest ideal point in 2024)": one scorecard row for prose."""
     if row["unit"] == "percent of the total":
-        return f"{row['vector']} ({row['leader_value']:.0f}% in {row['period']})"
+        return f"{row['vector']} ({pct(row['leader_value'], 0)} in {row['period']})"
     return f"{row['vector']} (the nearest ideal point of the partners compared, in {row['period']})"
 
 
@@ -64,7 +65,7 @@ def vectors_finding(scorecard: pd.DataFrame, ledger: pd.DataFrame, country: str 
     neutral = ledger.loc[ledger["claim_id"] == NEUTRAL_VOTES_CLAIM, "measured"]
     if len(neutral) and pd.notna(neutral.iloc[0]):
         text += (
-            f" On the UN's Ukraine resolutions since the invasion, {float(neutral.iloc[0]):.0f}% of Kazakhstan's "
+            f" On the UN's Ukraine resolutions since the invasion, {pct(float(neutral.iloc[0]), 0)} of Kazakhstan's "
             "known votes took neither side."
         )
     return text
@@ -88,9 +89,10 @@ def _headline(counts: dict[str, int], fragile: int) -> str:
 
 def _with_and_without_crude(growth_all: float, growth_no_crude: float) -> str:
     """``"+40%, or +25% without crude oil exports"``; one number, said once, when the two round alike."""
-    if f"{growth_all:+.0f}" == f"{growth_no_crude:+.0f}":
-        return f"{growth_all:+.0f}%, with or without crude oil exports"
-    return f"{growth_all:+.0f}%, or {growth_no_crude:+.0f}% without crude oil exports"
+    with_crude, without = pct(growth_all, 0, signed=True), pct(growth_no_crude, 0, signed=True)
+    if with_crude == without:
+        return f"{with_crude}, with or without crude oil exports"
+    return f"{with_crude}, or {without} without crude oil exports"
 
 
 def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> str:
@@ -129,19 +131,19 @@ def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> 
     span = periods.span(periods.ALTERNATIVE_BASE)
     return "\n".join(
         [
-            f"- **Trade leans two ways.** In {year}, the EU-27 bought {exports_eu:.0f}% of Kazakhstan's exports, "
-            f"while Russia and China together supplied {imports_ru + imports_cn:.0f}% of its imports. China "
-            f"({turnover_cn:.0f}% of turnover) and Russia ({turnover_ru:.0f}%) were the largest single partners.",
+            f"- **Trade leans two ways.** In {year}, the EU-27 bought {pct(exports_eu, 0)} of Kazakhstan's exports, "
+            f"while Russia and China together supplied {pct(imports_ru + imports_cn, 0)} of its imports. China "
+            f"({pct(turnover_cn, 0)} of turnover) and Russia ({pct(turnover_ru, 0)}) were the largest single partners.",
             f"- **Russia's share {share_moved}; its trade {trade_moved}.** Russia's share of Kazakhstan's imports "
-            f"went from {imports_ru_before:.0f}% in {BEFORE_SHOCKS} to {imports_ru:.0f}% in {year} ({imports_ru_base:.0f}% "
+            f"went from {pct(imports_ru_before, 0)} in {BEFORE_SHOCKS} to {pct(imports_ru, 0)} in {year} ({pct(imports_ru_base, 0)} "
             f"on average in {span}: {BEFORE_SHOCKS} was a peak), while turnover with Russia {trade_moved} "
-            f"{abs(growth_ru):.0f}% in dollars, {pace} all trade ({_with_and_without_crude(growth_all, growth_no_crude)}).",
-            f"- **Oil still pays, and almost all of it crosses Russia.** Crude oil earned {crude:.0f}% of the value of "
-            f"goods exports in {year}; the CPC pipeline through Russia carried {cpc:.0f}% of crude exports in "
-            f"{cpc_year}, and at least {crossing.iloc[-1]:.0f}% did not bypass Russian ports in "
+            f"{pct(abs(growth_ru), 0)} in dollars, {pace} all trade ({_with_and_without_crude(growth_all, growth_no_crude)}).",
+            f"- **Oil still pays, and almost all of it crosses Russia.** Crude oil earned {pct(crude, 0)} of the value of "
+            f"goods exports in {year}; the CPC pipeline through Russia carried {pct(cpc, 0)} of crude exports in "
+            f"{cpc_year}, and at least {pct(crossing.iloc[-1], 0)} did not bypass Russian ports in "
             f"{int(crossing.index[-1])}.",
-            f"- **Europe's investment is largely Dutch.** The EU-27 held {eu_stock:.0f}% of the inward FDI stock at "
-            f"the end of {fdi_year}, the Netherlands alone {nl_share:.0f}%: much of that is capital routed through "
+            f"- **Europe's investment is largely Dutch.** The EU-27 held {pct(eu_stock, 0)} of the inward FDI stock at "
+            f"the end of {fdi_year}, the Netherlands alone {pct(nl_share, 0)}: much of that is capital routed through "
             "holding companies, not necessarily European money.",
             vectors_finding(tables["vector_scorecard"], ledger),
             f"- **{_headline(counts, len(fragile))}** Of the {sum(counts.values())} claims the ledger records from "

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kzmv.analysis import macro
-from kzmv.story.prose import join_and, upper_bound
+from kzmv.story.numbers import number, pct, upper_bound
+from kzmv.story.prose import join_and
 
 # Two sources "disagree" about a year's inflation when they differ by at least this many points.
 DISAGREEMENT_PP = 1.0
@@ -30,14 +31,14 @@ def gdp_sources(gdp: pd.DataFrame, first: int, last: int, copy_gap: float) -> st
         text = (
             f"Where both sources give Kazakhstan's GDP in dollars between {first} and {last} they differ by at most "
             f"USD {upper_bound(window['difference'].abs().max(), 2)} billion, in {worst} (World Bank "
-            f"{window.loc[worst, macro.WB]:.2f}, IMF {window.loc[worst, macro.IMF]:.2f})."
+            f"{number(window.loc[worst, macro.WB], 2)}, IMF {number(window.loc[worst, macro.IMF], 2)})."
         )
     start = int(gdp.index.min())
     if start < macro.TENGE_INTRODUCED:
         wb, imf = gdp.loc[start, macro.WB], gdp.loc[start, macro.IMF]
         text += (
             f" In {start}, before the tenge replaced the rouble in {macro.TENGE_INTRODUCED}, they are "
-            f"{max(wb, imf) / min(wb, imf):.0f} times apart (World Bank {wb:.1f}, IMF {imf:.1f}): dollar GDP of the "
+            f"{number(max(wb, imf) / min(wb, imf))} times apart (World Bank {number(wb, 1)}, IMF {number(imf, 1)}): dollar GDP of the "
             "rouble years is not comparable across sources."
         )
     return text + (
@@ -58,9 +59,9 @@ def inflation_sources(cpi: pd.DataFrame, imf_status: pd.Series) -> str:
     wb, imf = cpi.loc[year, macro.WB], cpi.loc[year, macro.IMF]
     estimate = f" (an estimate in the {macro.WEO_VINTAGE} WEO)" if imf_status.get(year) == macro.PROJECTED else ""
     gap = abs(imf - wb)
-    text = f"For {year} the World Bank gives {wb:.2f}% and the IMF {imf:.2f}%{estimate}, a gap of {gap:.2f} points."
+    text = f"For {year} the World Bank gives {pct(wb, 2)} and the IMF {pct(imf, 2)}{estimate}, a gap of {number(gap, 2)} points."
     if year - 1 in cpi.dropna(subset=[macro.WB, macro.IMF]).index:
-        text += f" In {year - 1} they gave {cpi.loc[year - 1, macro.WB]:.2f}% and {cpi.loc[year - 1, macro.IMF]:.2f}%."
+        text += f" In {year - 1} they gave {pct(cpi.loc[year - 1, macro.WB], 2)} and {pct(cpi.loc[year - 1, macro.IMF], 2)}."
     if gap >= DISAGREEMENT_PP:
         return text + (
             f" Until the {year} figure is checked against the Bureau of National Statistics or the National Bank, any "
@@ -88,18 +89,18 @@ def exchange_rate_and_openness(rate_check: pd.DataFrame, cpi: pd.Series, trade_s
     for r in far.itertuples():
         inflation = cpi.get(r.year, float("nan"))
         why = (
-            f", because in a year of hyperinflation (consumer prices up {inflation:,.0f}%) a GDP-weighted average and "
+            f", because in a year of hyperinflation (consumer prices up {pct(inflation, 0)}) a GDP-weighted average and "
             "a simple average of daily rates differ"
             if inflation > HYPERINFLATION_PCT
             else ""
         )
-        parts.append(f"in {r.year} it is {r.difference_pct:+.1f}% off{why}")
+        parts.append(f"in {r.year} it is {pct(r.difference_pct, signed=True)} off{why}")
     text = "; ".join(parts) if parts else "No official annual average could be compared with the implied rate"
     text = text[0].upper() + text[1:]
     clean = trade_share.dropna()
     return text + (
-        f". Trade in goods and services was {clean.iloc[-1]:.1f}% of GDP in {int(clean.index[-1])}, against "
-        f"{clean.max():.1f}% at its highest ({int(clean.idxmax())})."
+        f". Trade in goods and services was {pct(clean.iloc[-1])} of GDP in {int(clean.index[-1])}, against "
+        f"{pct(clean.max())} at its highest ({int(clean.idxmax())})."
     )
 
 
@@ -111,11 +112,11 @@ def neighbours(summary: pd.DataFrame, first: int, last: int) -> str:
     trade = summary.dropna(subset=["trade_pct_gdp"])
     return (
         f"Average real growth {first}–{last}: "
-        + ("; ".join(f"{r.country} {r.mean_growth_pct:.1f}%" for r in growth.itertuples()) or "no complete series")
+        + ("; ".join(f"{r.country} {pct(r.mean_growth_pct)}" for r in growth.itertuples()) or "no complete series")
         + (f" (no complete series for {join_and(no_growth)})" if no_growth and len(growth) else "")
         + ". Latest CPI inflation (World Bank): "
-        + "; ".join(f"{r.country} {r.cpi_pct:.1f}% ({int(r.cpi_year)})" for r in cpi.itertuples())
+        + "; ".join(f"{r.country} {pct(r.cpi_pct)} ({int(r.cpi_year)})" for r in cpi.itertuples())
         + ". Latest trade share of GDP: "
-        + "; ".join(f"{r.country} {r.trade_pct_gdp:.0f}% ({int(r.trade_year)})" for r in trade.itertuples())
+        + "; ".join(f"{r.country} {pct(r.trade_pct_gdp, 0)} ({int(r.trade_year)})" for r in trade.itertuples())
         + "."
     )

@@ -16,16 +16,8 @@ import pandas as pd
 
 from kzmv.analysis import periods, trade
 from kzmv.data.partners import GROUPS
-from kzmv.story.prose import (
-    count_of,
-    describe_change,
-    join_and,
-    named,
-    number_word,
-    signed_pct,
-    upper_bound,
-    usd_bn,
-)
+from kzmv.story.numbers import count, number, pct, upper_bound, usd_bn, usd_m
+from kzmv.story.prose import count_of, describe_change, join_and, named, number_word
 
 # A partner with at least a third of turnover would set the terms of trade: "dominates" from here on.
 DOMINANT_SHARE_PCT = 33.0
@@ -72,10 +64,10 @@ def finding(
     only = "only " if n["imports"] < min(n["turnover"], n["exports"]) else ""
     text = (
         headline + f"In {recent}, the last complete year, the largest partner, {named(largest.partner)}, had "
-        f"{largest['turnover_share_pct']:.1f}% of turnover; {named(e_lead)} took {exports[e_lead]:.1f}% of "
-        f"exports, while Russia and China together supplied {imports['Russia'] + imports['China']:.1f}% of imports. "
-        f"Turnover was spread as if over {n['turnover']:.1f} equal-sized partners, exports over "
-        f"{n['exports']:.1f}, imports over {only}{n['imports']:.1f}. "
+        f"{pct(largest['turnover_share_pct'])} of turnover; {named(e_lead)} took {pct(exports[e_lead])} of "
+        f"exports, while Russia and China together supplied {pct(imports['Russia'] + imports['China'])} of imports. "
+        f"Turnover was spread as if over {number(n['turnover'], 1)} equal-sized partners, exports over "
+        f"{number(n['exports'], 1)}, imports over {only}{number(n['imports'], 1)}. "
         f"Since {base}, the last year before the shocks of {periods.SHOCK_YEAR}, Russia's share of imports "
         f"{describe_change(imports_before['Russia'], imports['Russia'])} and China's "
         f"{describe_change(imports_before['China'], imports['China'])}, " + _russia_in_dollars(change)
@@ -84,12 +76,12 @@ def finding(
 
 
 def _russia_in_dollars(change: Mapping[str, float]) -> str:
-    others = ", ".join(f"{named(g)} {signed_pct(v)}" for g, v in change.items() if g != "Russia")
+    others = ", ".join(f"{named(g)} {pct(v, 0, signed=True)}" for g, v in change.items() if g != "Russia")
     russia = change["Russia"]
     if pd.isna(russia):
         return f"while the change in trade with Russia in dollars is unknown (a value is missing) ({others}). "
     verb = "grew" if russia >= 0 else "shrank"
-    return f"while trade with Russia in dollars {verb} by {abs(russia):.0f}% ({others}). "
+    return f"while trade with Russia in dollars {verb} by {pct(abs(russia), 0)} ({others}). "
 
 
 def _mirror_note(mirror: pd.DataFrame) -> str:
@@ -100,11 +92,11 @@ def _mirror_note(mirror: pd.DataFrame) -> str:
     gap = float(quoted.loc[year, "gap_pct"])
     if gap >= 0:
         return (
-            f"China's own customs record {gap:.0f}% more trade with Kazakhstan in {year} than Kazakhstan does, "
+            f"China's own customs record {pct(gap, 0)} more trade with Kazakhstan in {year} than Kazakhstan does, "
             "so the Chinese vector is, if anything, understated here."
         )
     return (
-        f"China's own customs record {-gap:.0f}% less trade with Kazakhstan in {year} than Kazakhstan does, "
+        f"China's own customs record {pct(-gap, 0)} less trade with Kazakhstan in {year} than Kazakhstan does, "
         "so the Chinese vector may be overstated here."
     )
 
@@ -125,14 +117,14 @@ def top_partners(top: pd.DataFrame, year: int, flow: str, missing: Sequence[str]
             "share of it, is unknown for that year."
         )
     runner_up = (
-        f", followed by {named(top.iloc[1].partner)} ({top.iloc[1][f'{flow}_share_pct']:.1f}%)" if len(top) > 1 else ""
+        f", followed by {named(top.iloc[1].partner)} ({pct(top.iloc[1][f'{flow}_share_pct'])})" if len(top) > 1 else ""
     )
     together = (
-        f" The top {len(top)} together account for {top[f'{flow}_share_pct'].sum():.1f}%." if len(top) > 1 else ""
+        f" The top {len(top)} together account for {pct(top[f'{flow}_share_pct'].sum())}." if len(top) > 1 else ""
     )
     return (
         f"In {year}{prelim}, {named(leader.partner)} was Kazakhstan's largest partner by {flow} "
-        f"({value}, {leader[f'{flow}_share_pct']:.1f}% of the sum over all partners){runner_up}.{together}"
+        f"({value}, {pct(leader[f'{flow}_share_pct'])} of the sum over all partners){runner_up}.{together}"
     )
 
 
@@ -150,7 +142,7 @@ def group_shares(exports: pd.DataFrame, imports: pd.DataFrame) -> str:
     text = (
         f"Between {y0} and {y1}{periods.preliminary_label(y1)}, {named(usual)} was the largest named "
         f"destination of exports in {count_of(int((export_leaders == usual).sum()), len(known))} years with data; "
-        f"the EU-27's share of exports ranged from {eu.min():.1f}% ({int(eu.idxmin())}) to {eu.max():.1f}% "
+        f"the EU-27's share of exports ranged from {pct(eu.min())} ({int(eu.idxmin())}) to {pct(eu.max())} "
         f"({int(eu.idxmax())}). Imports came first from Russia or China in "
         f"{count_of(int(import_leaders.isin(['Russia', 'China']).sum()), len(known))} years: Russia's share of "
         f"imports {describe_change(imp.loc[y0, 'Russia'], imp.loc[y1, 'Russia'])}, China's "
@@ -188,7 +180,7 @@ def around_the_shocks(
         f"Turnover with Russia was {usd_bn(level[(base, 'Russia')])} in {base} and "
         f"{usd_bn(level[(recent, 'Russia')])} in {recent}: the shocks of {periods.SHOCK_YEAR} {effect} trade "
         f"with Russia. Trade with {named(fastest)} {'grew fastest' if known[fastest] > 0 else 'fell least'} "
-        f"({signed_pct(known[fastest])}). At the national level, monthly exports reached their highest value of "
+        f"({pct(known[fastest], 0, signed=True)}). At the national level, monthly exports reached their highest value of "
         f"{first}–{last} in {peak['month']:%B %Y} ({usd_bn(peak['exports_usd_m'])}). "
         "Annual partner data cannot say which event moved which flow"
     )
@@ -214,13 +206,13 @@ def dependence(asymmetry: pd.DataFrame, year: int) -> str:
     if supplier.gap_pp > 0:
         name = named(supplier.label)
         parts.append(
-            f"In {year}{prelim}, {name} supplied {supplier.imports_share:.1f}% of Kazakhstan's imports but took "
-            f"{supplier.exports_share:.1f}% of its exports: a dependence on {name} as a supplier."
+            f"In {year}{prelim}, {name} supplied {pct(supplier.imports_share)} of Kazakhstan's imports but took "
+            f"{pct(supplier.exports_share)} of its exports: a dependence on {name} as a supplier."
         )
     if market.gap_pp < 0:
         parts.append(
             f"{named(market.label, start=True)} is {'the mirror image' if parts else 'a market more than a supplier'} "
-            f"({market.exports_share:.1f}% of exports against {market.imports_share:.1f}% of imports)."
+            f"({pct(market.exports_share)} of exports against {pct(market.imports_share)} of imports)."
         )
     if supplier.gap_pp > 0 and market.gap_pp < 0:
         parts.append(
@@ -271,7 +263,7 @@ def mirror(mirror: pd.DataFrame) -> str:
         f"{usd_bn(by_flow.loc['imports', 'china_usd_m'])} against Kazakh recorded imports from China of "
         f"{usd_bn(by_flow.loc['imports', 'kazakhstan_usd_m'])}, and China's imports from Kazakhstan "
         f"{usd_bn(by_flow.loc['exports', 'china_usd_m'])} against Kazakh recorded exports of "
-        f"{usd_bn(by_flow.loc['exports', 'kazakhstan_usd_m'])}; {in_imports:.0f}% of the turnover gap is in "
+        f"{usd_bn(by_flow.loc['exports', 'kazakhstan_usd_m'])}; {pct(in_imports, 0)} of the turnover gap is in "
         "China's exports."
     )
     if in_imports < ONE_SIDED_GAP_PCT:
@@ -293,8 +285,8 @@ def mirror_sources(mirror: pd.DataFrame, china_rows: pd.DataFrame) -> str:
     if no_china:
         parts.append(f"No full-year China-side figure was transcribed for {join_and(no_china)}.")
     parts += [
-        f"Two pages gave different figures for {r.year} {r.flow}; the later one is used (USD {r.china_usd_m:,.0f} "
-        f"million, dated {r.source_date})."
+        f"Two pages gave different figures for {r.year} {r.flow}; the later one is used ({usd_m(r.china_usd_m)}, "
+        f"dated {r.source_date})."
         for r in dupes.itertuples()
     ]
     return " ".join(parts) or "Every year compared has one full-year China-side figure, and no two pages disagree."
@@ -314,8 +306,8 @@ def source_break(coverage: pd.DataFrame) -> str:
         return text + f"The BNS national totals do not cover {before}, so the size of the break cannot be measured."
     effect = "changes little in the totals" if max(abs(exports), abs(imports)) < 1 else "shifts the totals by that much"
     return text + (
-        f"In {before} the WITS partner sum was {exports:.2f}% below the BNS national total for exports and "
-        f"{imports:.2f}% for imports, so the break {effect}; whether the two sources attribute trade to partners "
+        f"In {before} the WITS partner sum was {pct(exports, 2)} below the BNS national total for exports and "
+        f"{pct(imports, 2)} for imports, so the break {effect}; whether the two sources attribute trade to partners "
         "in the same way cannot be checked from these files, so changes in shares across the break deserve caution."
     )
 
@@ -347,7 +339,7 @@ def preliminary_year(dropped: pd.DataFrame, coverage: pd.DataFrame, year: int) -
     """Why ``year`` is labelled preliminary: partners without a row yet (:func:`trade.dropped_partners`) and the shortfall."""
     cov = coverage.set_index(["year", "flow"])["shortfall_pct"]
     before = year - 1
-    listed = join_and(f"{named(r.partner)} (USD {r.turnover_usd_m:,.0f} million)" for r in dropped.head(3).itertuples())
+    listed = join_and(f"{named(r.partner)} ({usd_m(r.turnover_usd_m)})" for r in dropped.head(3).itertuples())
     if dropped.empty:
         text = f"Every partner with a row in {before} has one in {year}. "
     elif len(dropped) == 1:
@@ -355,12 +347,12 @@ def preliminary_year(dropped: pd.DataFrame, coverage: pd.DataFrame, year: int) -
     else:
         largest = "the largest of them" if len(dropped) > 3 else "they"
         text = (
-            f"{len(dropped)} partners with a row in {before} have none in {year}; {largest} by {before} turnover "
+            f"{count(len(dropped))} partners with a row in {before} have none in {year}; {largest} by {before} turnover "
             f"{'are' if len(dropped) > 1 else 'is'} {listed}. "
         )
     if (year, "exports") in cov.index and (year, "imports") in cov.index:
         text += (
-            f"The {year} partner sums fall {cov[(year, 'exports')]:.2f}% (exports) and {cov[(year, 'imports')]:.2f}% "
+            f"The {year} partner sums fall {pct(cov[(year, 'exports')], 2)} (exports) and {pct(cov[(year, 'imports')], 2)} "
             f"(imports) short of the monthly national totals, against at most "
             f"{upper_bound(_complete_shortfall(coverage), 2)}% in complete years."
         )
@@ -378,7 +370,7 @@ def hubs(hubs: pd.DataFrame, trade_by_partner: pd.DataFrame) -> str:
     if other.empty:
         return "None of the trading hubs is outside the named groups, so the 'Other' share holds no hub."
     peaks = join_and(
-        f"{named(r.partner)} took {r.peak_share:.1f}% of exports in {r.peak_year} ({usd_bn(r.peak_exports_usd_m)})"
+        f"{named(r.partner)} took {pct(r.peak_share)} of exports in {r.peak_year} ({usd_bn(r.peak_exports_usd_m)})"
         for r in other.itertuples()
     )
     text = f"{peaks}: the share of other partners in exports in those years is partly oil sold through these hubs"

@@ -9,7 +9,6 @@ verdict is fragile (a probe reverses it), with the probe's figure.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from kzmv.errors import PipelineError
 from kzmv.story.claims.measures import MEASURES, RAW_PREFIX, Tables
 from kzmv.story.claims.register import Claim
 from kzmv.story.claims.verdicts import VERDICTS, ProbeResult, measured_value, probe_results, verdict, verdict_word
+from kzmv.story.numbers import MISSING_CELL, number
 
 LEDGER_COLUMNS: list[str] = [
     "claim_id",
@@ -44,11 +44,9 @@ def format_measured(value: float | None, unit: str, decimals: int | None = None,
     ``signed`` puts a plus on positive values, for changes judged against zero,
     where the sign is the finding.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
     if decimals is None:
         decimals = 0 if unit.startswith("number") else 2 if unit.startswith("ratio") else 1
-    return f"{value:{'+' if signed else ''},.{decimals}f}".replace("-", "−")
+    return number(value, decimals, signed=signed, missing=MISSING_CELL)
 
 
 def claim_value(claim: Claim, value: float | None) -> str:
