@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from kzmv.data.evidence import load_tables
 from kzmv.engine.render import _Renderer, notebook_sections
-from kzmv.story import claims
 from kzmv.story.key_findings import TABLES, findings_markdown, vectors_finding
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _published() -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     folder = ROOT / "data" / "processed"
-    return claims.load_tables(list(TABLES), folder), pd.read_csv(folder / "claims.csv")
+    return load_tables(list(TABLES), folder), pd.read_csv(folder / "claims.csv")
 
 
 def test_findings_agree_with_the_ledger_and_the_tables() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -22,9 +21,13 @@ import pandas as pd
 from kzmv import paths
 from kzmv.analysis import energy, fdi, macro, periods, politics, sanctions_trade, security, trade, vectors
 from kzmv.analysis import investment_positions as positions
+from kzmv.analysis.claims import measures, section_reach
+from kzmv.analysis.claims.verdicts import verdict_counts
+from kzmv.data.claims_register import Claim
+from kzmv.data.evidence import Evidence
 from kzmv.errors import PipelineError
 from kzmv.story import claims
-from kzmv.story.claims import measures
+from kzmv.story.back_matter import source_labels
 from kzmv.story.numbers import as_stated, number, pct, points
 from kzmv.story.prose import named
 
@@ -65,68 +68,17 @@ SECURITY_CLAIM, SECURITY_CHANGE_CLAIM, TURKEY_ARMS_CLAIM = "B26", "B27", "W8"
 NEUTRAL_CLAIM, ALIGNMENT_CLAIM, GATEWAY_CLAIM, AHEAD_CLAIM = "B28", "B29", "B30", "B14"
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """Everything the chapter argues from, loaded once: manifest, bibliography, register, tables, dictionary."""
-
-    manifest: dict[str, Any]
-    bibliography: Any
-    register: list[claims.Claim]
-    tables: dict[str, pd.DataFrame]
-    dictionary: dict[str, Any]
-
-    @property
-    def known_ids(self) -> set[str]:
-        """Evidence ids the ledger may name: manifest ids and documented processed tables."""
-        return set(self.manifest) | set(self.dictionary)
-
-    def labels(self) -> dict[str, str]:
-        from kzmv.story.back_matter import source_label
-
-        return {d.key: source_label(d) for d in self.bibliography.documents}
-
-    def short_sources(self) -> dict[str, str]:
-        return {d.key: d.short for d in self.bibliography.documents}
-
-
-def load_evidence() -> Evidence:
-    """Read and validate the manifest, the bibliography, the register, and every table the chapter needs."""
-    from kzmv.data import manifest as sources
-    from kzmv.data.tables import load_dictionary
-    from kzmv.story.back_matter import load_bibliography
-
-    manifest = sources.load_manifest()
-    bibliography = load_bibliography(manifest=manifest)
-    register = claims.load_register(documents={d.key for d in bibliography.documents})
-    names = sorted(set(claims.required_tables(register)) | set(TABLES))
-    return Evidence(manifest, bibliography, register, claims.load_tables(names), load_dictionary())
-
-
 def build_ledger(evidence: Evidence, tolerance_pct: float) -> pd.DataFrame:
-    """The checked claims ledger of this run."""
+    """The checked claims ledger of this run, each source named by its full label."""
     ledger = claims.build_ledger(
         evidence.register,
         evidence.tables,
         tolerance_pct=tolerance_pct,
-        sources=evidence.labels(),
+        sources=source_labels(evidence.bibliography),
         dictionary=evidence.dictionary,
     )
     claims.check_ledger(ledger, evidence.register, evidence.known_ids)
     return ledger
-
-
-def recorded_values(ledger: pd.DataFrame, tolerance_pct: float) -> dict[str, Any]:
-    """The values the executed notebook records for the tests: tolerance, verdicts, measured values, counts."""
-    ids = ledger["claim_id"]
-    return {
-        "tolerance_pct": tolerance_pct,
-        "verdicts": dict(zip(ids, ledger["verdict"], strict=True)),
-        "measured": {
-            i: (None if pd.isna(v) else round(float(v), 6)) for i, v in zip(ids, ledger["measured"], strict=True)
-        },
-        "verdict_counts": claims.verdict_counts(ledger),
-        "fragile": claims.fragile_ids(ledger),
-    }
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -146,7 +98,7 @@ def _latest(tables: Tables) -> int:
     return trade.last_complete_year(tables["trade_by_group"]["year"])
 
 
-def _params(register: list[claims.Claim], claim_id: str) -> dict[str, Any]:
+def _params(register: list[Claim], claim_id: str) -> dict[str, Any]:
     found = [c for c in register if c.claim_id == claim_id]
     if not found:
         raise PipelineError(f"data/claims.yml has no claim {claim_id}, which the argument chapter reads")
@@ -176,7 +128,7 @@ def _total(by_group: pd.DataFrame, year: int, column: str = "turnover_usd_m") ->
 # --------------------------------------------------------------------------- the ledger in words
 
 
-def register_summary(register: list[claims.Claim], documents: list[Any], tolerance_pct: float) -> str:
+def register_summary(register: list[Claim], documents: list[Any], tolerance_pct: float) -> str:
     """How many claims, from which pieces, how many the data can test, quoted or paraphrased, and the tolerance."""
     per_source = [f"{sum(c.source == d.key for c in register)} from {d.short}" for d in documents]
     tested = [c for c in register if c.measure]
@@ -240,7 +192,7 @@ def verdict_lists(ledger: pd.DataFrame) -> str:
     fragile = set(claims.fragile_ids(ledger))
     consistency = set(ledger.loc[ledger["test_kind"] == "consistency", "claim_id"])
     lines = []
-    for verdict, n in claims.verdict_counts(ledger).items():
+    for verdict, n in verdict_counts(ledger).items():
         ids = [
             f"{i}{'*' if i in fragile else ''}{'†' if i in consistency else ''}"
             for i in ledger.loc[ledger["verdict"] == verdict, "claim_id"]
@@ -419,7 +371,7 @@ def investment_paragraph(tables: Tables) -> str:
     )
 
 
-def growth_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+def growth_paragraph(tables: Tables, register: list[Claim]) -> str:
     """Kazakhstan's growth in the war years against its own past and its neighbours (the peers of claim B17).
 
     The war years and the peers are those of the ledger's claim, so the
@@ -516,7 +468,7 @@ def weights_paragraph(tables: Tables) -> str:
 # --------------------------------------------------------------------------- votes, arms, wartime trade
 
 
-def scorecard_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+def scorecard_paragraph(tables: Tables, register: list[Claim]) -> str:
     """Which partner leads each of Kazakhstan's vectors, and what "Russia ahead of every partner" comes to."""
     params = _params(register, AHEAD_CLAIM)
     card = tables["vector_scorecard"]
@@ -542,7 +494,7 @@ def scorecard_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     )
 
 
-def security_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+def security_paragraph(tables: Tables, register: list[Claim]) -> str:
     """Russia's share of Kazakhstan's major arms in the claims' windows, the peers, Turkey, and what a TIV is not."""
     flows = tables["arms_imports_by_supplier"]
     level = _params(register, SECURITY_CLAIM)
@@ -598,7 +550,7 @@ def security_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     )
 
 
-def votes_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+def votes_paragraph(tables: Tables, register: list[Claim]) -> str:
     """Kazakhstan's votes on the Ukraine resolutions since the invasion: neither side, against, for, unknown."""
     params = _params(register, NEUTRAL_CLAIM)
     grid = tables["unga_ukraine_votes"]
@@ -621,7 +573,7 @@ def votes_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     )
 
 
-def alignment_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+def alignment_paragraph(tables: Tables, register: list[Claim]) -> str:
     """Kazakhstan's and Russia's ideal points before the war and now: who moved, the band, and what a point is not."""
     params = _params(register, ALIGNMENT_CLAIM)
     ideal = tables["unga_ideal_points"]
@@ -650,7 +602,7 @@ def alignment_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
     )
 
 
-def gateway_paragraph(tables: Tables, register: list[claims.Claim]) -> str:
+def gateway_paragraph(tables: Tables, register: list[Claim]) -> str:
     """EU exports to Kazakhstan, its neighbours and Russia against 2019-2021, the onward leg, and what cannot be shown."""
     params = _params(register, GATEWAY_CLAIM)
     series = tables["sanctions_era_trade"]
@@ -709,16 +661,6 @@ LIMITS = ("economic", "political", "geopolitical")
 COUNTERWEIGHT = "China"  # the one partner the paper sees as able to balance Russia
 
 
-def _limit_reach(ledger: pd.DataFrame, register: list[claims.Claim], section: str) -> dict[str, int]:
-    """How many of a limit's claims the data test, and how many of those they support."""
-    verdicts = claims.section_verdicts(ledger, register, section)
-    return {
-        "claims": len(verdicts),
-        "tested": int((verdicts != "not testable").sum()),
-        "supported": int((verdicts == "supported").sum()),
-    }
-
-
 def _reach_words(name: str, reach: dict[str, int]) -> str:
     """ "the economic one (17 of its 21 claims tested, 12 supported)": one limit, from its counts."""
     tested = (
@@ -729,7 +671,7 @@ def _reach_words(name: str, reach: dict[str, int]) -> str:
     return f"the {name} one ({tested} claims tested, {reach['supported']} supported)"
 
 
-def conclusion_paragraph(tables: Tables, ledger: pd.DataFrame, register: list[claims.Claim]) -> str:
+def conclusion_paragraph(tables: Tables, ledger: pd.DataFrame, register: list[Claim]) -> str:
     """The argument's answer in one paragraph: multi-vector in what and not in what, and how far each limit is measured.
 
     Why: the sections test the claims one by one and the scorecard names each
@@ -758,7 +700,7 @@ def conclusion_paragraph(tables: Tables, ledger: pd.DataFrame, register: list[cl
     )
     if second:
         china += f" and comes second in {_listing(second)}"
-    reach = {section: _limit_reach(ledger, register, section) for section in LIMITS}
+    reach = {section: section_reach(ledger, register, section) for section in LIMITS}
     best, middle, last = sorted(LIMITS, key=lambda s: -reach[s]["tested"] / max(reach[s]["claims"], 1))
     limits = (
         f"Of the paper's three limits, the data reach best {_reach_words(best, reach[best])}, then "
@@ -785,14 +727,6 @@ def timeline_table(events: pd.DataFrame) -> pd.DataFrame:
     shown = events.assign(date=events["date"].dt.strftime("%d %b %Y"))
     shown = shown.rename(columns={"date_note": "about the date"})
     return shown[["date", "label", "category", "source", "about the date"]]
-
-
-def sensitivity(register: list[claims.Claim], ledger: pd.DataFrame, tolerance_pct: float) -> pd.DataFrame:
-    """:func:`kzmv.story.claims.tolerance_sensitivity` on the ledger's own measured values."""
-    measured = {
-        i: (None if pd.isna(v) else float(v)) for i, v in zip(ledger["claim_id"], ledger["measured"], strict=True)
-    }
-    return claims.tolerance_sensitivity(register, measured, tolerance_pct)
 
 
 def cite_as(version: str) -> str:

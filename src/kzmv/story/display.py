@@ -1,13 +1,17 @@
 """Small helpers that notebooks call to speak and to record values.
 
 ``say`` renders Markdown built from computed values, so no number is typed into
-prose. ``record`` leaves a named value in the executed notebook, where the
-tests (papermill runs with other parameters) read it back.
+prose. ``record`` and ``record_all`` leave named values in the executed
+notebook, where the tests (papermill runs with other parameters) read them
+back; ``show_figure`` displays a saved figure with the metadata the report
+renderer reads.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,27 @@ def record(name: str, value: Any) -> None:
 
     json.dumps(value)  # fail early on something that cannot be recorded
     display({RECORD_MIME: {"name": name, "value": value}, "text/plain": f"{name} = {value!r}"}, raw=True)
+
+
+def record_all(*results: Any, **values: Any) -> None:
+    """Record several values in one call: each field of a dataclass or key of a mapping in ``results``, then ``values``.
+
+    Why: the tests read back what a notebook computed, but a reader of the
+    notebook should see one line of bookkeeping per cell at most, not one line
+    per value (``tests/test_notebook_shape.py`` holds every notebook to that).
+    Each value is recorded as :func:`record` records it, in order, so the
+    executed notebook and :func:`recorded` see the same outputs either way.
+    """
+    named: dict[str, Any] = {}
+    for result in results:
+        if dataclasses.is_dataclass(result) and not isinstance(result, type):
+            named |= {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+        elif isinstance(result, Mapping):
+            named |= dict(result)
+        else:
+            raise TypeError(f"record_all takes dataclasses or mappings of named values, not {type(result).__name__}")
+    for name, value in (named | values).items():
+        record(name, value)
 
 
 def recorded(notebook: Path) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import pandas as pd
 
 from kzmv.analysis import energy, periods
+from kzmv.analysis.claims import measures, verdict_counts
 from kzmv.analysis.trade import last_complete_year
 from kzmv.story import claims
-from kzmv.story.claims import measures
 from kzmv.story.numbers import pct
 from kzmv.story.prose import join_and, named
 
@@ -123,7 +123,7 @@ def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> 
     fdi_year = int(stock.loc[stock["measure"] == "inward stock", "year"].max())
     eu_stock = measures.fdi_stock_share(tables, "EU-27", fdi_year)
     nl_share = measures.partner_stock_share(tables, "NLD", fdi_year)
-    counts = claims.verdict_counts(ledger)
+    counts = verdict_counts(ledger)
     fragile = claims.fragile_ids(ledger) if "fragility" in ledger else []
     share_moved = "fell" if imports_ru < imports_ru_before else "rose"
     trade_moved = "rose" if growth_ru >= 0 else "fell"
