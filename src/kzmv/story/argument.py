@@ -26,6 +26,7 @@ from kzmv.analysis.claims.verdicts import verdict_counts
 from kzmv.data.claims_register import Claim
 from kzmv.data.evidence import Evidence
 from kzmv.errors import PipelineError
+from kzmv.figures.style import FigureText
 from kzmv.story import claims
 from kzmv.story.back_matter import source_labels
 from kzmv.story.numbers import as_stated, number, pct, points
@@ -720,6 +721,37 @@ def timeline_events(events: pd.DataFrame) -> pd.DataFrame:
     if last < periods.SHOCK_YEAR:
         raise PipelineError("data/events.csv has no event from the war years")
     return events_between(events, periods.SHOCK_YEAR, last)
+
+
+SOURCE_SEEDS = (
+    "Source: events named in Avdaliani (Jamestown Foundation, 2023); Wahlang (MP-IDSA, 2023); Briefing Paper (2025/26)."
+)
+
+
+def timeline_title(events: pd.DataFrame) -> str:
+    """The finding: how many of the named events fell in the busiest year."""
+    per_year = events["date"].dt.year.value_counts().sort_index()
+    busiest = int(per_year.idxmax())
+    return f"{per_year.max()} of the {len(events)} turning points the sources name fell in {busiest}"
+
+
+def timeline_text(events: pd.DataFrame) -> FigureText:
+    """The timeline chart's words: the busiest year, the span, every event for the alt text, the uncertain dates."""
+    ordered = events.sort_values("date", kind="stable").reset_index(drop=True)
+    noted = ordered["date_note"].notna() if "date_note" in ordered else pd.Series(False, index=ordered.index)
+    first, last = ordered["date"].min(), ordered["date"].max()
+    return FigureText(
+        title=timeline_title(ordered),
+        subtitle=f"Events named in the three source documents, {first:%B %Y} to {last:%B %Y}, by date and kind",
+        source=SOURCE_SEEDS,
+        alt="Timeline of events named in the sources: "
+        + "; ".join(f"{r.date:%d %B %Y}: {r.label} ({r.category})" for r in ordered.itertuples()),
+        note=(
+            "Dates as given in data/events.csv. * Hollow marker: the sources disagree on the date, or date the "
+            f"event only by a month, a season or the report they cite ({int(noted.sum())} of "
+            f"{len(ordered)} events); the table below says how."
+        ),
+    )
 
 
 def timeline_table(events: pd.DataFrame) -> pd.DataFrame:

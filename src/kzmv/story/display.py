@@ -114,6 +114,17 @@ def table_html(frame: Any, digits: int | None = None) -> str:
     )
 
 
+def show_figure(saved: Any) -> None:
+    """Display a saved figure (:func:`kzmv.figures.style.save`) with the metadata the report renders it from.
+
+    The notebook shows exactly the saved SVG, and the metadata (its words and
+    the cut of its processed table) is what the report's figure panel reads.
+    """
+    from IPython.display import HTML, display
+
+    display(HTML(saved.html()), metadata=saved.display_metadata())
+
+
 def show_html(markup: str) -> None:
     """Display HTML built by a story function (which escapes every data string it puts in)."""
     from IPython.display import HTML, display

@@ -5,6 +5,7 @@ ultimate owner, a reclassification read as new money), so each sentence that
 carries a number is computed here from the tables, its wording follows them
 (a peak is "the highest share" only where it is one, a break "moved the label"
 only where the combined share held), and each is tested on small frames.
+The words of the chapter's figures are written here too, at the end.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kzmv.analysis import fdi
 from kzmv.analysis.trade import year_ranges
+from kzmv.figures.style import FigureText
 from kzmv.story.numbers import as_stated, count, number, pct, upper_bound, upper_bound_significant
 from kzmv.story.prose import count_of, describe_change, join_and, number_word
 
@@ -179,4 +182,161 @@ def reclassification(shares: pd.DataFrame, breaks: Mapping[str, int]) -> str:
         f"{verdict}. Together the two held between {pct(combined.min())} and {pct(combined.max())} in every year "
         f"from {int(shares.index.min())} to {last}; mining alone held {pct(b[last])} in {last}. For flows the break "
         f"falls between {breaks['net inflow'] - 1} and {breaks['net inflow']}."
+    )
+
+
+# --- the words of the chapter's figures ------------------------------------------------------------------
+
+SOURCE_WIIW = "Source: wiiw FDI Database, based on the National Bank of Kazakhstan; kzmv analysis."
+IMMEDIATE_NOTE = "Partners are immediate counterparts, not ultimate owners."
+# The four partners the stock-and-flow chart compares, in its order.
+BIG_FOUR = ("EU-27", "USA", "Russia", "China")
+
+
+def method_note(footnote: str) -> str:
+    """wiiw's methodological footnote (passed in from the data, never retyped), with the counterpart caveat."""
+    return f"Net directional FDI; wiiw: '{footnote.strip().rstrip('.')}'. {IMMEDIATE_NOTE}"
+
+
+def two_shares(shares: Mapping[str, float], first: str, second: str) -> str:
+    """``"Russia held 3% and China 2%"``, or ``"Russia and China each held 4%"`` when they round alike.
+
+    Each share stays beside its own partner's name, whichever is larger (a
+    title that listed them by size under a fixed "Russia and China" swapped them
+    in years where China's share was the smaller), "4% and 4%" is said once, and a
+    missing share is called unknown.
+    """
+    a, b = (pct(shares[g], 0) if pd.notna(shares[g]) else "an unknown share" for g in (first, second))
+    return f"{first} and {second} each held {a}" if a == b else f"{first} held {a} and {second} {b}"
+
+
+def stock_shares_text(
+    groups_table: pd.DataFrame, nl_share: pd.Series, first: int, last: int, footnote: str = ""
+) -> FigureText:
+    """The stock-shares chart's words: the EU-27's share in ``last`` against its peak, and the Netherlands'."""
+    table = fdi.in_window(groups_table, first, last)
+    nl = fdi.window_series(nl_share, first, last)
+    eu = fdi.group_series(table, "EU-27", "inward stock", "share_of_world_pct")
+    peak_year, peak_value = fdi.peak(eu)
+    eu_last = eu.get(last, np.nan)
+    trend = (
+        f"down from a peak of {pct(peak_value, 0)} in {peak_year}"
+        if peak_year != last
+        else f"its highest share since {first}"
+    )
+    return FigureText(
+        title=(
+            f"The EU-27 held {pct(eu_last, 0)} of Kazakhstan's inward FDI stock in {last}, {trend}; "
+            f"the Netherlands alone held {pct(nl.get(last, np.nan), 0)}"
+        ),
+        subtitle=f"Share of the inward FDI stock at the end of each year by partner group, {first}–{last}, %",
+        source=SOURCE_WIIW,
+        alt=(
+            f"Line chart of partner groups' shares of Kazakhstan's inward FDI stock, {first}–{last}. "
+            f"The EU-27 held {pct(eu_last, 0)} in {last} (peak {pct(peak_value, 0)} in {peak_year}); "
+            f"the Netherlands {pct(nl.get(last, np.nan), 0)}; "
+            + "; ".join(
+                f"{g} {pct(fdi.group_series(table, g, 'inward stock', 'share_of_world_pct').get(last, np.nan), 0)}"
+                for g in ("USA", "Russia", "China", "UK")
+            )
+            + f" in {last}."
+        ),
+        note=(
+            "Much Dutch FDI passes through holding companies (capital of other origins routed via the "
+            "Netherlands). " + (method_note(footnote) if footnote else IMMEDIATE_NOTE)
+        ),
+    )
+
+
+def big_four_text(groups_table: pd.DataFrame, first: int, last: int, footnote: str = "") -> FigureText:
+    """The stock-and-flow chart's words: Russia's and China's shares of the stock against the EU-27's and the USA's."""
+    table = fdi.in_window(groups_table, first, last)
+    shares = {g: fdi.group_series(table, g, "inward stock", "share_of_world_pct").get(last, np.nan) for g in BIG_FOUR}
+    negative_china = int((fdi.group_series(table, "China", "net inflow") < 0).sum())
+    return FigureText(
+        title=(
+            f"In {last}, {two_shares(shares, 'Russia', 'China')} "
+            f"of the inward FDI stock, against {pct(shares['EU-27'], 0)} for the EU-27 "
+            f"and {pct(shares['USA'], 0)} for the USA"
+        ),
+        subtitle=f"Inward FDI stock and net inflow by partner, {first}–{last}, EUR billion",
+        source=SOURCE_WIIW,
+        alt=(
+            f"Two line charts for {first}–{last}. Left: inward FDI stock in EUR billion from the EU-27, the USA, "
+            f"Russia and China; in {last} the shares were "
+            + ", ".join(f"{g} {pct(shares[g], 0)}" for g in BIG_FOUR)
+            + f". Right: net inflows, which were negative for China in {negative_china} of the years shown."
+        ),
+        note=method_note(footnote) if footnote else IMMEDIATE_NOTE,
+    )
+
+
+def gross_net_text(gross_net: pd.DataFrame, first: int, last: int) -> FigureText:
+    """The gross-versus-net chart's words: how many times the net inflow the quoted gross inflow was."""
+    table = gross_net[gross_net["year"].between(first, last)]
+    ratio_year, gross, net = fdi.latest_gross_net_usd(table)
+    title = (
+        f"The National Bank's gross FDI inflow (USD {number(gross, 1)} bn in {ratio_year}) was "
+        f"{number(gross / net, 1)} times the net inflow UNCTAD reports for the same year (USD {number(net, 1)} bn)"
+        if ratio_year is not None
+        else "Gross FDI inflows are far larger than net inflows"
+    )
+    return FigureText(
+        title=title,
+        subtitle=(
+            f"FDI inflows into Kazakhstan, gross and net, {first}–{last}: USD billion (top), EUR billion (bottom), "
+            "each as published"
+        ),
+        source=(
+            "Sources: National Bank of Kazakhstan gross inflows and UNCTAD net inflows as quoted by officials and "
+            "the press (transcribed); wiiw FDI Database, based on the National Bank of Kazakhstan; kzmv analysis."
+        ),
+        alt=(
+            f"Bar charts of FDI inflows into Kazakhstan, {first}–{last}, for all partners and for Russia, "
+            "dollar figures in the upper panels and euro figures in the lower ones. "
+            + "; ".join(
+                f"{r.partner} {r.year} {r.concept} ({r.source.split(' (')[0]}) {number(r.value, 1)} {r.unit}"
+                + (" (derived)" if r.basis == "derived" else "")
+                for r in table.itertuples()
+            )
+            + "."
+        ),
+        note=(
+            "Gross inflow counts money coming in; net inflow subtracts disinvestment and loan repayments, "
+            "so it can be negative. Currencies are not converted; each panel has one."
+        ),
+    )
+
+
+def activity_text(
+    activity: pd.DataFrame, footnote: str = "", codes: tuple[str, ...] = ("B", "M", "C", "K", "H")
+) -> FigureText:
+    """The by-activity chart's words: mining's share after the reclassification, and mining with services throughout."""
+    stock_break = fdi.RECLASSIFICATION_FIRST_YEAR["inward stock"]
+    shares = fdi.activity_shares(activity, "inward stock", codes)
+    first, last = int(shares.index.min()), int(shares.index.max())
+    b_last = shares["B"].get(last, np.nan)
+    extractive = shares["B"] + shares["M"]
+    before, after = extractive[extractive.index < stock_break], extractive[extractive.index >= stock_break]
+    low, high = min(before.min(), after.min()), max(before.max(), after.max())
+    return FigureText(
+        title=(
+            f"Mining held {pct(b_last, 0)} of the inward FDI stock in {last}, after geological exploration was "
+            f"moved into it in {stock_break}; with professional services it held "
+            f"{number(low)}–{pct(high, 0)} throughout"
+        ),
+        subtitle=(
+            f"FDI by economic activity (NACE Rev. 2), {first}–{last}: share of the inward stock (%) and net "
+            "inflow (EUR billion); lines are not joined across the reclassification"
+        ),
+        source=SOURCE_WIIW,
+        alt=(
+            f"Two line charts of FDI by sector, {first}–{last}, with the reclassification marked. Mining's share "
+            f"of the stock jumps from {pct(shares['B'].get(stock_break - 1, np.nan), 0)} in {stock_break - 1} to "
+            f"{pct(shares['B'].get(stock_break, np.nan), 0)} in {stock_break} while professional, scientific and "
+            f"technical activities fall from {pct(shares['M'].get(stock_break - 1, np.nan), 0)} to "
+            f"{pct(shares['M'].get(stock_break, np.nan), 0)}; mining held {pct(b_last, 0)} in {last}. "
+            "Do not compare sectors across the break."
+        ),
+        note=(f"wiiw: '{footnote.strip().rstrip('.')}'. " if footnote else "") + "The flows shift one year later.",
     )

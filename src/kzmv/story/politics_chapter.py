@@ -21,8 +21,9 @@ from kzmv.analysis import investment_positions as positions_analysis
 from kzmv.analysis import politics, sanctions_trade, security, vectors
 from kzmv.analysis.trade import recordable
 from kzmv.data.schemas import SIPRI_PREAMBLE_LINES
+from kzmv.figures.style import FigureText
 from kzmv.story.back_matter import md_escape
-from kzmv.story.numbers import count, number, pct
+from kzmv.story.numbers import billions, count, number, pct
 
 # The raw files the chapter reads (manifest ids), besides none of the other chapters' outputs.
 CHAPTER_SOURCES: tuple[str, ...] = (
@@ -615,3 +616,260 @@ def scorecard_display(table: pd.DataFrame) -> pd.DataFrame:
     out = shown.reindex(index=order, columns=list(vectors.VECTORS)).rename(columns=columns)
     out.insert(0, "country", [names[c] for c in order])
     return out.reset_index(drop=True).rename_axis(columns=None)
+
+
+# --- the words of the chapter's figures ------------------------------------------------------------------
+
+SOURCE_VOETEN = (
+    "Source: Erik Voeten, UN General Assembly ideal points (July 2025 vintage, final-passage votes), after "
+    "Bailey, Strezhnev and Voeten (2017); kzmv analysis."
+)
+IDEAL_POINT_NOTE = (
+    "An ideal point is a country's relative position on the Assembly's main voting dimension (higher: closer to the "
+    "USA in these years), not a measure of friendship; a distance changes when either country moves."
+)
+
+
+def ideal_points_text(
+    ideal: pd.DataFrame, dist: pd.DataFrame, first: int, last: int, focus: str = politics.FOCUS
+) -> FigureText:
+    """The ideal-points chart's words: which pole Kazakhstan voted closest to, and who moved to make the gap."""
+    names = politics_names(ideal)
+    closest = politics.closest_reference(dist, focus, last, politics.REFERENCES)
+    name = names[closest.index[0]]
+    moved = politics.who_moved(ideal, focus, closest.index[0], politics.PRE_WAR_YEAR, last)
+    narrowed = moved["change"] < 0
+    mover = name if abs(moved["moved_reference"]) > abs(moved["moved_self"]) else names[focus]
+    trend = (
+        f"the gap {'narrowed' if narrowed else 'widened'} after {politics.PRE_WAR_YEAR} mainly because {mover}'s "
+        "position moved"
+    )
+    others = "; ".join(f"{names[r]} {number(v, 2)}" for r, v in closest.items())
+    return FigureText(
+        title=f"In {last} {names[focus]} voted closer to {name} than to the other poles; {trend}",
+        subtitle=(
+            f"UN General Assembly ideal points (lines) with 5–95% posterior bands (shading), and "
+            f"{names[focus]}'s distance to each pole, {first}–{last}"
+        ),
+        source=SOURCE_VOETEN,
+        alt=(
+            f"Two-panel line chart, {first}–{last}. Top: ideal points of {names[focus]} and of "
+            + ", ".join(names[r] for r in politics.REFERENCES)
+            + f" with uncertainty bands. Bottom: distances in {last}: {others}. Between {politics.PRE_WAR_YEAR} and "
+            f"{last} {names[focus]} moved by {number(moved['moved_self'], 2, signed=True)} and {name} by "
+            f"{number(moved['moved_reference'], 2, signed=True)}."
+        ),
+        note=IDEAL_POINT_NOTE,
+    )
+
+
+def neighbours_text(ideal: pd.DataFrame, countries: Sequence[str], start: int, end: int, benchmark: str) -> FigureText:
+    """The neighbours chart's words: for how many countries the distance to Russia shrank, and who moved."""
+    names = politics_names(ideal)
+    table = politics.moves(ideal, list(countries), "RUS", start, end)
+    shrank = int((table["change"] < 0).sum())
+    driven = int((table["reference_moved_more"] & (table["change"] < 0)).sum())
+    russia = names["RUS"]
+    moved_ref = float(table["moved_reference"].iloc[0]) if len(table) else float("nan")
+    bench = table[table["iso3"] == benchmark]
+    bench_text = (
+        f"; {names[benchmark]}, the benchmark, went from {number(bench['distance_start'].iloc[0], 2)} to "
+        f"{number(bench['distance_end'].iloc[0], 2)}"
+        if not bench.empty
+        else ""
+    )
+    return FigureText(
+        title=(
+            f"From {start} to {end} the distance to {russia} shrank for {shrank} of {len(table)} countries, "
+            f"and for {driven} of them {russia}'s own move was the larger one"
+        ),
+        subtitle=f"Distance between ideal points in UN General Assembly voting, {start} (open) and {end} (filled)",
+        source=SOURCE_VOETEN,
+        alt=(
+            f"Dot chart of distances to {russia}, China and the USA for {len(table)} countries in {start} and {end}. "
+            f"{russia}'s own ideal point moved by {number(moved_ref, 2, signed=True)}"
+            + bench_text
+            + ". "
+            + "; ".join(
+                f"{r.country}: {number(r.distance_start, 2)} to {number(r.distance_end, 2)} from {russia}"
+                for r in table.itertuples()
+            )
+            + "."
+        ),
+        note=IDEAL_POINT_NOTE,
+    )
+
+
+SOURCE_SIPRI = (
+    "Source: Information from the SIPRI Arms Transfers Database (register of 12 February 2026); kzmv analysis."
+)
+TIV_NOTE = (
+    "A TIV (trend-indicator value) measures the military capability transferred, priced at the production cost of "
+    "comparable weapons (a used weapon at 40%): it is not what was paid and is not comparable with money."
+)
+
+
+def arms_text(
+    windows_table: pd.DataFrame, focus: str, countries: Sequence[str], names: Mapping[str, str]
+) -> FigureText:
+    """The arms chart's words: Russia's share of Kazakhstan's arms in the last window, and which peers relied more."""
+    mine = windows_table[windows_table["recipient_iso3"] == focus]
+    last = list(dict.fromkeys(mine["window"]))[-1]
+    latest = windows_table[(windows_table["window"] == last) & (windows_table["supplier_group"] == "Russia")]
+    latest = latest.set_index("recipient_iso3").reindex(list(countries))
+    share_last = float(mine.loc[(mine["window"] == last) & (mine["supplier_group"] == "Russia"), "share_pct"].iloc[0])
+    others = latest.drop(index=focus, errors="ignore")["share_pct"].dropna()
+    higher = [names[c] for c, v in others.items() if v > share_last]
+    first = mine["window"].iloc[0]
+    compared = f"only {', '.join(higher)} relied on Russia more" if higher else "no peer shown relied on Russia more"
+    return FigureText(
+        title=f"Russia supplied {pct(share_last, 0)} of {names[focus]}'s major arms in {last}; {compared}",
+        subtitle=(
+            f"Major conventional arms delivered, million TIV per window, {first} to {last}, and each country's "
+            f"share from Russia in {last}"
+        ),
+        source=SOURCE_SIPRI,
+        alt=(
+            f"Stacked bars of {names[focus]}'s arms imports by supplier group for each window from {first} to "
+            f"{last}, and horizontal bars of Russia's share for {len(latest)} countries in {last}: "
+            + "; ".join(
+                f"{names[c]} {'no deliveries' if pd.isna(v) else pct(v, 0)}" for c, v in latest["share_pct"].items()
+            )
+            + "."
+        ),
+        note=TIV_NOTE,
+    )
+
+
+SOURCE_EUROSTAT = (
+    "Sources: Eurostat, international trade in goods (Comext), extracted November 2024; Bureau of National "
+    "Statistics of Kazakhstan (WITS to 2019); kzmv analysis."
+)
+BASE_SPAN = f"{sanctions_trade.BASE_YEARS[0]}–{sanctions_trade.BASE_YEARS[1]}"
+LEDGER_NOTE = (
+    "EU exports are declared by member states in euro, valued FOB; Kazakhstan's exports are its own records in US "
+    f"dollars. Each series is indexed to its own {BASE_SPAN} average: only the changes are comparable."
+)
+
+
+def gateway_text(series: pd.DataFrame, ratios: Mapping[str, float], year: int, base_year: int) -> FigureText:
+    """The wartime-trade chart's words: EU exports to Russia against those to Kazakhstan and the fastest neighbour.
+
+    ``ratios`` are each partner's EU exports in ``year`` over ``base_year``
+    (:func:`kzmv.analysis.sanctions_trade.ratio_to_base_year`).
+    """
+    names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
+    growing = {k: v for k, v in ratios.items() if k != "RUS"}
+    top = max(growing, key=lambda k: growing[k])
+    last = series.loc[series["frequency"] == "month", "period"].max()
+    first = series["period"].astype(str).min()
+    return FigureText(
+        title=(
+            f"In {year} EU exports to Russia were {pct(100 * ratios['RUS'], 0)} of their {base_year} level, while "
+            f"those to {names['KAZ']} were {number(ratios['KAZ'], 1)} times and those to {names[top]} "
+            f"{number(growing[top], 1)} times theirs"
+        ),
+        subtitle=(
+            f"EU-27 goods exports by destination, monthly, {first} to {last}, and Kazakhstan's own exports to "
+            f"Russia, annual; each series {BASE_SPAN} average = 100"
+        ),
+        source=SOURCE_EUROSTAT,
+        alt=(
+            f"Line chart on a log scale of EU-27 exports to {', '.join(names[k] for k in ratios)} from {first} to "
+            f"{last}, indexed to {BASE_SPAN}, and Kazakhstan's annual exports to Russia. {year} against {base_year}: "
+            + "; ".join(f"{names[k]} ×{number(v, 2)}" for k, v in ratios.items())
+            + "."
+        ),
+        note=LEDGER_NOTE,
+    )
+
+
+SOURCE_IMF_POSITIONS = (
+    "Source: IMF, Direct Investment Positions by Counterpart Economy (formerly CDIS), downloaded 29 March 2026; "
+    "kzmv analysis."
+)
+POSITION_NOTE = (
+    "End-year stocks by immediate counterpart (directional principle): capital routed through the Netherlands or Hong "
+    "Kong is booked there. The USA reports no figure of its own for Kazakhstan."
+)
+
+
+def positions_text(
+    positions: pd.DataFrame, investors: Sequence[str], first: int, last: int, names: Mapping[str, str]
+) -> FigureText:
+    """The positions chart's words: the US and Chinese positions in ``last``, and how far China's own count differs."""
+    mirror = positions_analysis.china_mirror(positions, first, last)
+    usa = positions_analysis.position_series(positions, "USA", positions_analysis.MIRROR)
+    both = mirror.dropna(subset=["china_figure_usd_m", "kazakhstan_figure_usd_m"])
+    end = positions_analysis.PARTNER_DATA_LAST_YEAR
+    spread = (
+        f"China's own figure ran from {pct(both['gap_pct'].min(), 0, signed=True)} to "
+        f"{pct(both['gap_pct'].max(), 0, signed=True)} of Kazakhstan's in {int(both.index.min())}–{int(both.index.max())}"
+        if not both.empty
+        else "China reports no figure of its own for these years"
+    )
+    usa_last = billions(usa.get(last, np.nan))
+    china_last = billions(mirror["kazakhstan_figure_usd_m"].get(last, np.nan))
+    return FigureText(
+        title=(
+            f"In {last} the US direct-investment position in {names['KAZ']} was USD {usa_last} billion by "
+            f"{names['KAZ']}'s count, China's {china_last} billion; {spread}"
+        ),
+        subtitle=(
+            f"Direct-investment positions in {names['KAZ']} of {', '.join(names[i] for i in investors)}, "
+            f"{first}–{last}, USD billion; solid: {names['KAZ']}'s figure (IMF mirror), dashed: the investor's own"
+        ),
+        source=SOURCE_IMF_POSITIONS,
+        alt=(
+            f"Line chart of investment positions in {names['KAZ']}, {first}–{last}, USD billion. "
+            + "; ".join(
+                f"{names[i]} ({names['KAZ']}'s figure) "
+                + ", ".join(
+                    f"{y}: {billions(v)}"
+                    for y, v in positions_analysis.position_series(positions, i, positions_analysis.MIRROR)
+                    .loc[first:last]
+                    .items()
+                    if y in (first, end, last)
+                )
+                for i in investors
+            )
+            + ". China's own figure: "
+            + ", ".join(f"{int(y)}: {billions(v)}" for y, v in both["china_figure_usd_m"].items())
+            + "."
+        ),
+        note=POSITION_NOTE,
+    )
+
+
+SOURCE_SCORECARD = (
+    "Sources: BNS and WITS (trade), wiiw/National Bank of Kazakhstan (FDI), national statistics of the peers "
+    "(imports), SIPRI Arms Transfers Database (arms), Voeten UN ideal points (votes); kzmv analysis."
+)
+
+
+def scorecard_text(table: pd.DataFrame, focus: str, n_countries: int) -> FigureText:
+    """The scorecard chart's words: how many of Kazakhstan's vectors Russia leads, and who leads the others."""
+    mine = table[table["country_iso3"] == focus]
+    name = str(mine["country"].iloc[0])
+    led = vectors.russia_leads_everywhere(table, focus)
+    by_russia = mine.loc[mine["leader"] == vectors.RUSSIA, "vector"].tolist()
+    others = mine[mine["leader"].notna() & (mine["leader"] != vectors.RUSSIA)]
+    other_text = "; ".join(f"{r.vector}: {r.leader}" for r in others.itertuples())
+    known = int(table["leader"].notna().sum())
+    return FigureText(
+        title=(
+            f"Russia leads {led['led_by_russia']} of {name}'s {led['vectors_with_data']} vectors "
+            f"({', '.join(by_russia) or 'none'})" + (f"; {other_text}" if other_text else "")
+        ),
+        subtitle=(
+            "The leading partner group in each vector and its lead over the next (percentage points of the total; "
+            "for UN votes the distance between ideal points, smaller is closer)"
+        ),
+        source=SOURCE_SCORECARD,
+        alt=(
+            f"Grid of {n_countries} countries by {len(vectors.VECTORS)} vectors; {known} cells have data. {name}: "
+            + "; ".join(f"{r.vector}: {r.leader if pd.notna(r.leader) else 'no data'}" for r in mine.itertuples())
+            + "."
+        ),
+        note="Hatched cells: the raw data hold no partner breakdown for that country and vector.",
+    )
