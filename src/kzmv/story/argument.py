@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from kzmv import paths
 from kzmv.analysis import energy, fdi, macro, periods, politics, sanctions_trade, security, trade, vectors
 from kzmv.analysis import investment_positions as positions
 from kzmv.analysis.claims import measures, section_reach
 from kzmv.analysis.claims.verdicts import verdict_counts
+from kzmv.data import outputs
 from kzmv.data.claims_register import Claim
 from kzmv.data.evidence import Evidence
 from kzmv.errors import PipelineError
@@ -112,7 +112,7 @@ def figure_ref(name: str, present: set[str] | None = None) -> str:
     The renderer numbers such links in reading order; a figure that is not drawn is
     not cited, so that no link dangles.
     """
-    present = present if present is not None else {p.stem for p in paths.published_figures_dir().glob("*.svg")}
+    present = present if present is not None else outputs.figure_names()
     return f"[Figure](#fig-{name})" if name in present else ""
 
 

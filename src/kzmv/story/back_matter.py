@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzmv import paths
+from kzmv.data import outputs
 from kzmv.data.bibliography import Bibliography, Document
 from kzmv.data.manifest import Source
 from kzmv.data.tables import load_dictionary
@@ -147,14 +147,14 @@ def downloads_markdown(
 ) -> str:
     """Links to every processed CSV and every figure present now, sorted, relative to ``report/``.
 
-    A table with a licence note (``notes``, by default from ``data/dictionary.yml``) carries
-    it after its link, and the list says why some tables are extracts.
+    Which files are present is the data layer's answer (:mod:`kzmv.data.outputs`,
+    by default for the published folders). A table with a licence note
+    (``notes``, by default from ``data/dictionary.yml``) carries it after its
+    link, and the list says why some tables are extracts.
     """
-    processed = processed or paths.published_processed_dir()
-    figures = figures or paths.published_figures_dir()
     notes = licence_notes() if notes is None else notes
-    tables = sorted(p.name for p in processed.glob("*.csv"))
-    stems = sorted({p.stem for p in figures.iterdir() if p.suffix in (".svg", ".png")}) if figures.is_dir() else []
+    tables = outputs.table_files(processed)
+    stems = outputs.figure_files(figures)
     lines = ["**Tables** (CSV, documented in `data/dictionary.yml`)", ""]
     if any(name in notes for name in tables):
         lines += [
@@ -168,12 +168,8 @@ def downloads_markdown(
         for name in tables
     ] or ["- none"]
     lines += ["", "**Figures** (SVG and PNG)", ""]
-    for stem in stems:
-        links = [
-            f"[{suffix.upper()}](../figures/{stem}.{suffix})"
-            for suffix in ("svg", "png")
-            if (figures / f"{stem}.{suffix}").is_file()
-        ]
+    for stem, suffixes in stems.items():
+        links = [f"[{suffix.upper()}](../figures/{stem}.{suffix})" for suffix in suffixes]
         lines.append(f"- {md_escape(stem)}: {', '.join(links)}")
     if not stems:
         lines.append("- none")
@@ -186,7 +182,7 @@ def figure_links(names: list[str], present: set[str] | None = None) -> str:
     Each reads ``[Figure](#fig-<name>)``, which the report renders as "Figure N", N the
     figure's number in reading order (kzmv.engine.render), so no number is typed here.
     """
-    present = present if present is not None else {p.stem for p in paths.published_figures_dir().glob("*.svg")}
+    present = present if present is not None else outputs.figure_names()
     links = [f"[Figure](#fig-{n})" for n in names if n in present]
     return ", ".join(links)
 

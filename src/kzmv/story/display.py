@@ -14,7 +14,10 @@ import json
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the engine's renderer imports this module, which must not import matplotlib for it
+    from kzmv.figures.style import SavedFigure
 
 RECORD_MIME = "application/vnd.kzmv.record+json"
 FINDINGS_KEY = "kzmv-key-findings"
@@ -114,7 +117,7 @@ def table_html(frame: Any, digits: int | None = None) -> str:
     )
 
 
-def show_figure(saved: Any) -> None:
+def show_figure(saved: SavedFigure) -> None:
     """Display a saved figure (:func:`kzmv.figures.style.save`) with the metadata the report renders it from.
 
     The notebook shows exactly the saved SVG, and the metadata (its words and
