@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kzmv.analysis import argument as argument_numbers
 from kzmv.analysis import energy, macro, periods
 from kzmv.analysis.claims import MEASURES, ledger_results, ledger_sensitivity, measures, verdict_counts
 from kzmv.data.events import load_events
@@ -84,7 +85,9 @@ def test_russia_paragraph_gives_both_bases_and_the_first_release(evidence) -> No
     text = argument.russia_trade_paragraph(tables)
     assert "the first release for" in text and "Measured from the mean of" in text
     assert "Russia's share fell" in text
-    doubled = argument.russia_trade_paragraph(_scaled(tables, "Russia", argument._latest(tables), 2.0))
+    doubled = argument.russia_trade_paragraph(
+        _scaled(tables, "Russia", argument_numbers.latest_trade_year(tables), 2.0)
+    )
     assert "Russia's share rose" in doubled
 
 
