@@ -43,8 +43,10 @@ def test_record_all_records_each_field_and_value_in_order(shown) -> None:
     ]
     with pytest.raises(TypeError, match="dataclasses or mappings"):
         display.record_all([1, 2])
+    shown.clear()
     with pytest.raises(TypeError):
-        display.record_all(bad=object())  # not JSON: stops before anything else is shown
+        display.record_all(good=1, bad=object())  # not JSON
+    assert shown == [], "nothing is recorded when one value cannot be"
 
 
 def test_a_saved_figure_is_shown_with_the_metadata_the_report_reads(shown, tmp_path: Path) -> None:

@@ -70,7 +70,9 @@ def record_all(*results: Any, **values: Any) -> None:
             named |= dict(result)
         else:
             raise TypeError(f"record_all takes dataclasses or mappings of named values, not {type(result).__name__}")
-    for name, value in (named | values).items():
+    named |= values
+    json.dumps(named)  # every value is checked before any is recorded, so a failure leaves no half record
+    for name, value in named.items():
         record(name, value)
 
 
