@@ -8,18 +8,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kzmv.analysis import argument as argument_numbers
 from kzmv.analysis import energy, macro, periods
+from kzmv.analysis.claims import MEASURES, ledger_results, ledger_sensitivity, measures, verdict_counts
 from kzmv.data.events import load_events
+from kzmv.data.evidence import Evidence, load_evidence
 from kzmv.data.partners import load_groups
 from kzmv.story import argument, claims
-from kzmv.story.claims import measures
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def evidence() -> argument.Evidence:
-    return argument.load_evidence()
+def evidence() -> Evidence:
+    return load_evidence(MEASURES, argument.TABLES)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def _scaled(tables, group: str, year: int, factor: float) -> dict[str, pd.DataFr
 
 
 def test_the_ledger_summaries_follow_the_counts(evidence, ledger) -> None:
-    counts = claims.verdict_counts(ledger)
+    counts = verdict_counts(ledger)
     text = argument.ledger_summary(counts, claims.fragile_ids(ledger))
     assert f"the data support {counts['supported']}, partly support {counts['partly supported']}" in text
     assert f"{len(claims.fragile_ids(ledger))} of the verdicts are fragile" in text
@@ -49,7 +51,7 @@ def test_the_ledger_summaries_follow_the_counts(evidence, ledger) -> None:
 
 
 def test_the_tolerance_paragraph_names_what_moves(evidence, ledger) -> None:
-    moving = argument.sensitivity(evidence.register, ledger, 10.0)
+    moving = ledger_sensitivity(evidence.register, ledger, 10.0)
     text = argument.tolerance_paragraph(moving, 10.0)
     for row in moving[moving["changes"]].itertuples():
         assert f"{row.claim_id} ({row.at_half} at 5%, {row.at_twice} at 20%)" in text
@@ -83,7 +85,9 @@ def test_russia_paragraph_gives_both_bases_and_the_first_release(evidence) -> No
     text = argument.russia_trade_paragraph(tables)
     assert "the first release for" in text and "Measured from the mean of" in text
     assert "Russia's share fell" in text
-    doubled = argument.russia_trade_paragraph(_scaled(tables, "Russia", argument._latest(tables), 2.0))
+    doubled = argument.russia_trade_paragraph(
+        _scaled(tables, "Russia", argument_numbers.latest_trade_year(tables), 2.0)
+    )
     assert "Russia's share rose" in doubled
 
 
@@ -150,9 +154,10 @@ def test_timeline_table_says_what_is_uncertain_about_a_date() -> None:
 
 
 def test_recorded_values_round_trip_the_ledger(ledger) -> None:
-    values = argument.recorded_values(ledger, 10.0)
+    values = ledger_results(ledger, 10.0, claims.fragile_ids(ledger))
     assert set(values) == {"tolerance_pct", "verdicts", "measured", "verdict_counts", "fragile"}
     assert values["verdicts"]["B3"] == ledger.set_index("claim_id").loc["B3", "verdict"]
+    assert values["fragile"] == claims.fragile_ids(ledger) and sum(values["verdict_counts"].values()) == len(ledger)
 
 
 # --------------------------------------------------------------------------- votes, arms, wartime trade

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 import kzmv
+from kzmv.data.bibliography import load_bibliography
 from kzmv.data.events import load_events
 from kzmv.data.manifest import load_manifest
 from kzmv.data.partners import GROUPS, load_groups
@@ -26,7 +27,7 @@ def manifest():
 
 @pytest.fixture(scope="module")
 def bibliography(manifest):
-    return methods.load_bibliography(ROOT / "data" / "bibliography.yml", manifest=manifest)
+    return load_bibliography(ROOT / "data" / "bibliography.yml", manifest=manifest)
 
 
 def rendered(markdown: str) -> str:
@@ -51,7 +52,7 @@ def test_a_source_without_publisher_is_reported(tmp_path: Path, manifest) -> Non
     path = tmp_path / "bibliography.yml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     with pytest.raises(PipelineError, match="no publisher: trade_partner_panel"):
-        methods.load_bibliography(path, manifest=manifest)
+        load_bibliography(path, manifest=manifest)
 
 
 def test_the_three_documents_are_described_from_their_text(bibliography) -> None:

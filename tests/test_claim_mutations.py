@@ -16,7 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kzmv.story import claims
+from kzmv.analysis.claims import MEASURES, measured_value, measures, verdict
+from kzmv.data.claims_register import Claim, load_register, required_tables
+from kzmv.data.evidence import load_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 Tables = dict[str, pd.DataFrame]
@@ -24,13 +26,13 @@ Mutation = Callable[[Tables], Tables]
 
 
 @pytest.fixture(scope="module")
-def register() -> list[claims.Claim]:
-    return claims.load_register(ROOT / "data" / "claims.yml")
+def register() -> list[Claim]:
+    return load_register(MEASURES, ROOT / "data" / "claims.yml")
 
 
 @pytest.fixture(scope="module")
 def published(register) -> Tables:
-    return claims.load_tables(claims.required_tables(register), ROOT / "data" / "processed")
+    return load_tables(required_tables(register, MEASURES), ROOT / "data" / "processed")
 
 
 # --------------------------------------------------------------------------- how tables are changed
@@ -94,7 +96,7 @@ def chain(*mutations: Mutation) -> Mutation:
 
 def wb_cpi(year: int, value: float) -> Mutation:
     return set_cell(
-        "macro_indicators", "value", value, iso3="KAZ", indicator=claims.CPI, source="World Bank WDI", year=year
+        "macro_indicators", "value", value, iso3="KAZ", indicator=measures.CPI, source="World Bank WDI", year=year
     )
 
 
@@ -211,7 +213,7 @@ MUTATIONS: dict[str, tuple[Mutation, Mutation]] = {
     "B17": (imf("NGDP_RPCH", range(2022, 2025), 10.0), same),
     "B18": (
         set_cell(
-            "macro_indicators", "value", 3.0, iso3="KAZ", indicator=claims.CPI, source="IMF WEO April 2025", year=2024
+            "macro_indicators", "value", 3.0, iso3="KAZ", indicator=measures.CPI, source="IMF WEO April 2025", year=2024
         ),
         same,
     ),
@@ -248,8 +250,8 @@ def test_refuting_data_turns_the_verdict_and_supporting_data_gives_support(claim
     refute, support = MUTATIONS[claim_id]
 
     def judged(tables: Tables) -> str:
-        value = claims.measured_value(claim, tables)
-        return claims.verdict(value, claim.claimed_value, claim.rule, 10.0)
+        value = measured_value(claim, tables)
+        return verdict(value, claim.claimed_value, claim.rule, 10.0)
 
     assert judged(refute(published)) == "not supported", f"{claim_id}: refuting data did not refute"
     assert judged(support(published)) == "supported", f"{claim_id}: supporting data did not support"

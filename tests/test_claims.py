@@ -9,12 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kzmv.analysis.claims import MEASURES, measured_value, measures, tolerance_sensitivity, verdict
+from kzmv.data.bibliography import load_bibliography
+from kzmv.data.claims_register import Claim, load_register, required_tables
+from kzmv.data.evidence import load_tables
 from kzmv.data.manifest import load_manifest
 from kzmv.data.tables import load_dictionary
 from kzmv.errors import PipelineError
-from kzmv.story import back_matter as methods
 from kzmv.story import claims
-from kzmv.story.claims import measures
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -28,9 +30,9 @@ SEED_MARKERS = {
 
 
 @pytest.fixture(scope="module")
-def register() -> list[claims.Claim]:
-    bib = methods.load_bibliography(ROOT / "data" / "bibliography.yml")
-    return claims.load_register(ROOT / "data" / "claims.yml", documents={d.key for d in bib.documents})
+def register() -> list[Claim]:
+    bib = load_bibliography(ROOT / "data" / "bibliography.yml")
+    return load_register(MEASURES, ROOT / "data" / "claims.yml", documents={d.key for d in bib.documents})
 
 
 # --------------------------------------------------------------------------- register
@@ -81,7 +83,7 @@ def test_untestable_claims_say_why_and_tested_ones_how_they_could_fail(register)
             assert claim.probes, claim.claim_id
 
 
-def _numbers_allowed(text: str, claim: claims.Claim) -> str:
+def _numbers_allowed(text: str, claim: Claim) -> str:
     """The text without what may be typed: years, HS codes, "EU-27", claim ids and the claim's own threshold."""
     text = re.sub(r"\b(?:19|20)\d\d\b|\bHS \d+|EU-27|\b[ABW]\d+\b", "", text)
     if claim.claimed_value is not None:
@@ -165,22 +167,22 @@ def test_a_bad_register_is_reported_by_claim_and_field(tmp_path: Path) -> None:
     )
     bad.write_text(base + ", measure: no_such_measure}\n")
     with pytest.raises(PipelineError, match=r"claim #1 \(X1\).*unknown measure 'no_such_measure'"):
-        claims.load_register(bad)
+        load_register(MEASURES, bad)
     bad.write_text(base + ", measure: turnover_ratio, params: {year: 2024}}\n")
     with pytest.raises(PipelineError, match="must say what result would refute it"):
-        claims.load_register(bad)
+        load_register(MEASURES, bad)
     bad.write_text(base + ", measure: turnover_ratio, refuted_by: 'a ratio far from one in the year', probes: []}\n")
     with pytest.raises(PipelineError, match="needs at least one probe"):
-        claims.load_register(bad)
+        load_register(MEASURES, bad)
     bad.write_text(
         base + ", measure: turnover_ratio, refuted_by: 'a ratio far from one in the year',"
         " probes: [{label: 'another year entirely', kind: period, params: {yaer: 2023}}]}\n"
     )
     with pytest.raises(PipelineError, match=r"has no parameter\(s\) \['yaer'\]"):
-        claims.load_register(bad)
+        load_register(MEASURES, bad)
     bad.write_text(base.replace("claimed_form: quote", "claimed_form: quoted") + ", measure: null}\n")
     with pytest.raises(PipelineError, match="claimed_form"):
-        claims.load_register(bad)
+        load_register(MEASURES, bad)
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -208,20 +210,20 @@ def test_a_bad_register_is_reported_by_claim_and_field(tmp_path: Path) -> None:
     ],
 )
 def test_verdict_rules(measured, claimed, rule, tolerance, expected) -> None:
-    assert claims.verdict(measured, claimed, rule, tolerance) == expected
+    assert verdict(measured, claimed, rule, tolerance) == expected
 
 
 def test_verdict_rejects_unknown_rules_and_negative_tolerance() -> None:
     with pytest.raises(PipelineError, match="unknown comparison rule"):
-        claims.verdict(1.0, 1.0, "roughly", 10)
+        verdict(1.0, 1.0, "roughly", 10)
     with pytest.raises(PipelineError, match="zero or more"):
-        claims.verdict(1.0, 1.0, "approx", -1)
+        verdict(1.0, 1.0, "approx", -1)
 
 
 def test_tolerance_sensitivity_names_the_verdicts_that_move(register) -> None:
     w4 = next(c for c in register if c.claim_id == "W4")  # approx 60
     b3 = next(c for c in register if c.claim_id == "B3")  # more than zero: no slack
-    table = claims.tolerance_sensitivity([w4, b3], {"W4": 51.0, "B3": 0.3}, 10.0)
+    table = tolerance_sensitivity([w4, b3], {"W4": 51.0, "B3": 0.3}, 10.0)
     rows = table.set_index("claim_id")
     assert rows.loc["W4", ["at_half", "at_tolerance", "at_twice"]].tolist() == [
         "not supported",
@@ -275,9 +277,9 @@ def test_trade_measures_name_what_is_missing(toy) -> None:
     with pytest.raises(PipelineError, match=r"partner group\(s\) \['Mars'\]"):
         measures.turnover_ratio(toy, ["Mars"], ["China"], 2022)
     with pytest.raises(PipelineError, match="needs table"):
-        claims.MEASURES["crude_oil_export_share"]({}, year=2024)
+        MEASURES["crude_oil_export_share"]({}, year=2024)
     with pytest.raises(PipelineError, match=r"do not fit \['groups', 'year'\]"):
-        claims.MEASURES["turnover_growth_pct"](toy, group=["Russia"], year=2022)
+        MEASURES["turnover_growth_pct"](toy, group=["Russia"], year=2022)
 
 
 def test_first_releases_replace_the_revised_level(toy) -> None:
@@ -372,7 +374,7 @@ def test_energy_fdi_and_macro_measures_on_small_tables() -> None:
         {
             "year": [2017, 2018, 2022, 2023],
             "iso3": ["KAZ"] * 4,
-            "indicator": [claims.CPI] * 4,
+            "indicator": [measures.CPI] * 4,
             "source": ["World Bank WDI"] * 4,
             "value": [6.0, 8.0, 15.0, 13.0],
         }
@@ -388,7 +390,7 @@ def test_energy_fdi_and_macro_measures_on_small_tables() -> None:
 
 
 def test_a_probe_that_reverses_the_verdict_labels_it_fragile_with_the_figure(register, toy) -> None:
-    claim = claims.Claim.model_validate(
+    claim = Claim.model_validate(
         {
             "claim_id": "X1",
             "section": "economic",
@@ -405,7 +407,8 @@ def test_a_probe_that_reverses_the_verdict_labels_it_fragile_with_the_figure(reg
             "refuted_by": "a fall in the toy year",
             "probes": [{"label": "with the EU-27 alone instead", "kind": "reading", "params": {"groups": ["Other"]}}],
             "not_testable_reason": None,
-        }
+        },
+        context={"measures": MEASURES},
     )
     ledger = claims.build_ledger([claim], toy)
     assert (
@@ -419,7 +422,7 @@ def test_a_probe_that_reverses_the_verdict_labels_it_fragile_with_the_figure(reg
     assert claims.fragile_ids(ledger) == []
 
 
-def check_ledger(ledger: pd.DataFrame, register: list[claims.Claim]) -> None:
+def check_ledger(ledger: pd.DataFrame, register: list[Claim]) -> None:
     """Schema, vocabulary and evidence of a ledger (built here or read from a CSV)."""
     known = set(load_manifest(ROOT / "data" / "sources.yml")) | set(load_dictionary(ROOT / "data" / "dictionary.yml"))
     claims.check_ledger(ledger, register, known)
@@ -460,9 +463,9 @@ def test_the_displayed_ledger_marks_quotes_paraphrases_and_fragile_verdicts(regi
 def test_published_ledger_is_reproduced_from_the_processed_data(register) -> None:
     ledger = pd.read_csv(PUBLISHED)
     check_ledger(ledger, register)
-    tables = claims.load_tables(claims.required_tables(register), ROOT / "data" / "processed")
+    tables = load_tables(required_tables(register, MEASURES), ROOT / "data" / "processed")
     for claim, row in zip(register, ledger.itertuples(), strict=True):
-        value = claims.measured_value(claim, tables)
+        value = measured_value(claim, tables)
         if value is None:
             assert math.isnan(row.measured)
         else:

@@ -1,7 +1,7 @@
 """A figure's numbers in the report are the numbers it draws, nothing near them.
 
 The report gives each figure a table of its numbers and a CSV download, cut from
-the processed tables the figure declares (``publish(..., table=...)`` or, for a
+the processed tables the figure declares (``Chart(..., table=...)`` or, for a
 figure whose panels draw from different tables, ``panels=[...]``). A declaration
 can name the nearest table rather than what is drawn; these tests catch that for
 the trade chapter's two charts that drew what no table held:
@@ -42,6 +42,7 @@ from kzmv.engine.pipeline import load_pipeline
 from kzmv.errors import PipelineError
 from kzmv.figures import style
 from kzmv.figures import trade as trade_figures
+from kzmv.story import trade_chapter
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -146,24 +147,12 @@ def chapter() -> dict[str, Any]:
     }
 
 
-def _draw(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chart: Any, *args: Any) -> tuple[Any, FigureInfo]:
-    """Draw a chart through the real ``publish`` (into ``tmp_path``); the figure and what it declares."""
-    import IPython.display
-
-    monkeypatch.chdir(run_folder(tmp_path, tmp_path))
-    seen: dict[str, Any] = {}
-    publish = trade_figures.publish
-
-    def spy(fig: Any, *rest: Any, **kwargs: Any) -> None:
-        seen["fig"] = fig
-        publish(fig, *rest, **kwargs)
-
-    monkeypatch.setattr(trade_figures, "publish", spy)
-    monkeypatch.setattr(IPython.display, "display", lambda *_, metadata, **__: seen.update(meta=metadata))
-    chart(*args)
-    info = FigureInfo.from_output({"metadata": seen["meta"]}, "01_trade")
+def _draw(tmp_path: Path, chart: style.Chart) -> tuple[Any, FigureInfo]:
+    """Save a chart as the notebook does (into ``tmp_path``); the figure and what its saved output declares."""
+    saved = style.save(chart, tmp_path / "figures")
+    info = FigureInfo.from_output({"metadata": saved.display_metadata()}, "01_trade")
     assert info is not None
-    return seen["fig"], info
+    return chart.figure, info
 
 
 def _frames(info: FigureInfo) -> list[pd.DataFrame]:
@@ -175,9 +164,20 @@ def _number(cell: str) -> float:
     return float(cell) if cell else float("nan")
 
 
+def _asymmetry(points: pd.DataFrame, year: int, missing: list[str]) -> style.Chart:
+    """The dependence chart with its words, as the notebook makes it."""
+    return trade_figures.asymmetry_figure(points, year, trade_chapter.asymmetry_text(points, year, missing))
+
+
+def _levels(chapter: dict[str, Any]) -> style.Chart:
+    """The levels chart with its words, as the notebook makes it."""
+    text = trade_chapter.levels_events_text(chapter["levels"], chapter["events"])
+    return trade_figures.levels_events_figure(chapter["levels"], chapter["monthly"], chapter["events"], text)
+
+
 @needs_raw
-def test_the_dependence_chart_offers_one_row_per_point_drawn(chapter, monkeypatch, tmp_path) -> None:
-    fig, info = _draw(monkeypatch, tmp_path, trade_figures.asymmetry_figure, chapter["points"], chapter["year"], [])
+def test_the_dependence_chart_offers_one_row_per_point_drawn(chapter, tmp_path) -> None:
+    fig, info = _draw(tmp_path, _asymmetry(chapter["points"], chapter["year"], []))
     assert [c.table for c in info.cuts] == ["trade_dependence_points"]
     (rows,) = _frames(info)
     ax = fig.axes[0]
@@ -202,15 +202,18 @@ def test_the_dependence_chart_offers_one_row_per_point_drawn(chapter, monkeypatc
 
 
 @needs_raw
-def test_a_year_without_shares_offers_its_points_with_empty_shares(chapter, monkeypatch, tmp_path) -> None:
+def test_a_year_without_shares_offers_its_points_with_empty_shares(chapter, tmp_path) -> None:
     points = chapter["points"].assign(exports_share=float("nan"), imports_share=float("nan"), gap_pp=float("nan"))
     year = chapter["year"]
     tables.write_table(trade.dependence_table(points, year), "trade_dependence_points", tmp_path)
-    _, info = _draw(monkeypatch, tmp_path, trade_figures.asymmetry_figure, points, year, ["Russia"])
+    fig, info = _draw(tmp_path, _asymmetry(points, year, ["Russia"]))
     header, body = figure_data(info, tmp_path)
     assert info.table == "trade_dependence_points" and len(body) == len(points)
     shares = [header.index(c) for c in ("exports_share_pct", "imports_share_pct", "gap_pp")]
     assert all(row[i] == "" for row in body for i in shares), "missing, never 0"
+    drawn = [text.get_text() for text in fig.axes[0].texts]
+    assert drawn == [f"No shares for {year}: the source has no values for Russia."], "the stand-in says why, no plot"
+    assert info.title.startswith(f"Shares of Kazakhstan's trade in {year} are unknown")
 
 
 def _lines(ax: Any, colour: str) -> list[Any]:
@@ -218,9 +221,8 @@ def _lines(ax: Any, colour: str) -> list[Any]:
 
 
 @needs_raw
-def test_the_levels_chart_offers_each_panels_numbers(chapter, monkeypatch, tmp_path) -> None:
-    args = (chapter["levels"], chapter["monthly"], chapter["events"])
-    fig, info = _draw(monkeypatch, tmp_path, trade_figures.levels_events_figure, *args)
+def test_the_levels_chart_offers_each_panels_numbers(chapter, tmp_path) -> None:
+    fig, info = _draw(tmp_path, _levels(chapter))
     assert [(c.panel, c.table) for c in info.cuts] == [
         ("top panel", "trade_by_group"),
         ("bottom panel", "trade_monthly_totals"),
@@ -264,12 +266,12 @@ def _csv_downloads(figure: str) -> dict[str, list[list[str]]]:
 @pytest.mark.parametrize(
     ("chart", "name"),
     [
-        (lambda c: (trade_figures.asymmetry_figure, c["points"], c["year"], []), "trade_dependence_asymmetry"),
-        (lambda c: (trade_figures.levels_events_figure, c["levels"], c["monthly"], c["events"]), "trade_levels_events"),
+        (lambda c: _asymmetry(c["points"], c["year"], []), "trade_dependence_asymmetry"),
+        (_levels, "trade_levels_events"),
     ],
 )
-def test_the_report_offers_the_rows_the_chart_declares(chart, name, chapter, monkeypatch, tmp_path) -> None:
-    _, info = _draw(monkeypatch, tmp_path, *chart(chapter))
+def test_the_report_offers_the_rows_the_chart_declares(chart, name, chapter, tmp_path) -> None:
+    _, info = _draw(tmp_path, chart(chapter))
     several = len(info.cuts) > 1
     expected = {
         (f"{name}-{cut.table}.csv" if several else f"{name}.csv"): [header, *body]
@@ -330,5 +332,5 @@ def test_an_ambiguous_declaration_stops_before_anything_is_saved(
     fig, _ = style.new_figure()
     text = style.FigureText(title="T", subtitle="s", source="Source: y", alt="a")
     with pytest.raises(PipelineError, match=rf"^figure x: .*{message}"):
-        style.publish(fig, "x", text, **declared)
+        style.Chart(fig, "x", text, **declared)
     assert not (tmp_path / "figures").exists()

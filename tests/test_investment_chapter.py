@@ -32,7 +32,7 @@ def test_partner_table_states_the_checks_as_true_bounds() -> None:
     assert text.startswith("The partner table has 4 rows: 2 countries, 2003–2021, two measures. 1 country-year")
     assert "to within EUR 0.03 million in every year" in text
     assert "to within 6e-08 points" in text, "5.4e-08 rounded to the nearest would understate the gap"
-    assert "ranges from -0.2% to 7.9% of the total" in text
+    assert "ranges from −0.2% to 7.9% of the total" in text, "a minus sign, not a hyphen"
     assert text.endswith("wiiw's footnote for flows: *Flows note.* For stocks: *Stock note.*")
 
 

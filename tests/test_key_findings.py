@@ -8,16 +8,17 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from kzmv.analysis.headlines import TABLES, headlines
+from kzmv.data.evidence import load_tables
 from kzmv.engine.render import _Renderer, notebook_sections
-from kzmv.story import claims
-from kzmv.story.key_findings import TABLES, findings_markdown, vectors_finding
+from kzmv.story.key_findings import findings_markdown, vectors_finding
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _published() -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     folder = ROOT / "data" / "processed"
-    return claims.load_tables(list(TABLES), folder), pd.read_csv(folder / "claims.csv")
+    return load_tables(list(TABLES), folder), pd.read_csv(folder / "claims.csv")
 
 
 def test_findings_agree_with_the_ledger_and_the_tables() -> None:
@@ -31,6 +32,22 @@ def test_findings_agree_with_the_ledger_and_the_tables() -> None:
     assert f"the EU-27 bought {eu:.0f}% of Kazakhstan's exports" in text
     supported = int((ledger["verdict"] == "supported").sum())
     assert re.search(rf"the data support {supported}, partly support", text)
+
+
+def test_headlines_set_the_pre_war_comparison_against_the_base_years_and_without_crude() -> None:
+    tables, _ = _published()
+    h = headlines(tables)
+    by_group = tables["trade_by_group"]
+    russia = by_group[by_group["group"] == "Russia"].set_index("year")
+    totals = by_group.groupby("year")["turnover_usd_m"].sum()
+    assert h.growth_ru == 100 * (russia.loc[h.year, "turnover_usd_m"] / russia.loc[2021, "turnover_usd_m"] - 1)
+    assert h.growth_all == 100 * (totals[h.year] / totals[2021] - 1)
+    crude = tables["export_structure"].query("item_code == 'CRUDE_OIL'").set_index("year")["value_usd_m"]
+    without = 100 * ((totals[h.year] - crude[h.year]) / (totals[2021] - crude[2021]) - 1)
+    assert h.growth_no_crude == without != h.growth_all, "the change without crude oil is its own number"
+    imports = by_group[by_group["year"].isin([2019, 2020])].groupby("year")["imports_usd_m"].sum()
+    base = (100 * russia.loc[[2019, 2020], "imports_usd_m"] / imports).mean()
+    assert h.imports_ru_base == base
 
 
 def test_findings_follow_the_data() -> None:

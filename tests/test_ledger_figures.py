@@ -1,4 +1,4 @@
-"""The corrected charts' geometry: bars on their ticks, a cut year axis, and titles from the data."""
+"""The corrected charts' geometry (bars on their ticks, a cut year axis) and their titles' wording from the data."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from kzmv.figures import energy as energy_figures
+from kzmv.analysis import energy
 from kzmv.figures import fdi as fdi_figures
-from kzmv.figures import macro as macro_figures
+from kzmv.story import investment_chapter, macro_chapter
 
 
 def test_a_years_bars_are_centred_on_its_tick_whatever_series_it_has() -> None:
@@ -32,8 +32,8 @@ def test_a_years_bars_are_centred_on_its_tick_whatever_series_it_has() -> None:
 
 
 def test_the_year_axis_is_cut_where_there_are_no_figures() -> None:
-    assert energy_figures._runs([2013, 2022, 2023, 2024, 2025]) == [[2013], [2022, 2023, 2024, 2025]]
-    assert energy_figures._runs([2022]) == [[2022]]
+    assert energy.year_runs([2013, 2022, 2023, 2024, 2025]) == [[2013], [2022, 2023, 2024, 2025]]
+    assert energy.year_runs([2022]) == [[2022]]
 
 
 @pytest.mark.parametrize(
@@ -41,13 +41,20 @@ def test_the_year_axis_is_cut_where_there_are_no_figures() -> None:
     [(1, 6, "the fastest"), (3, 6, "the third fastest"), (5, 6, "the second slowest"), (6, 6, "the slowest")],
 )
 def test_ranks_are_worded_from_both_ends(rank: int, of: int, words: str) -> None:
-    assert macro_figures._ordinal(rank, of) == words
+    assert macro_chapter.ordinal(rank, of) == words
 
 
 def test_two_partners_shares_each_stay_beside_their_own_name() -> None:
-    assert fdi_figures.two_shares({"Russia": 2.7, "China": 2.4}, "Russia", "China") == "Russia held 3% and China 2%"
-    assert fdi_figures.two_shares({"Russia": 2.2, "China": 3.6}, "Russia", "China") == "Russia held 2% and China 4%"
-    assert fdi_figures.two_shares({"Russia": 3.5, "China": 3.6}, "Russia", "China") == "Russia and China each held 4%"
-    assert fdi_figures.two_shares({"Russia": float("nan"), "China": 3.6}, "Russia", "China") == (
+    assert (
+        investment_chapter.two_shares({"Russia": 2.7, "China": 2.4}, "Russia", "China") == "Russia held 3% and China 2%"
+    )
+    assert (
+        investment_chapter.two_shares({"Russia": 2.2, "China": 3.6}, "Russia", "China") == "Russia held 2% and China 4%"
+    )
+    assert (
+        investment_chapter.two_shares({"Russia": 3.5, "China": 3.6}, "Russia", "China")
+        == "Russia and China each held 4%"
+    )
+    assert investment_chapter.two_shares({"Russia": float("nan"), "China": 3.6}, "Russia", "China") == (
         "Russia held an unknown share and China 4%"
     )

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from kzmv.analysis import politics, sanctions_trade
+from kzmv.analysis.claims import MEASURES
 from kzmv.errors import PipelineError
-from kzmv.story.claims import MEASURES
 
 # --------------------------------------------------------------------------- toys
 

@@ -73,3 +73,18 @@ def test_neighbours_list_what_each_series_has() -> None:
 def test_latest_common_year() -> None:
     assert macro.latest_common_year(_gap({2023: (1.0, 2.0), 2024: (NAN, 3.0)})) == 2023
     assert macro.latest_common_year(_gap({2024: (NAN, 3.0)})) is None
+
+
+# --- the words of the sections' figures ---------------------------------------------------------------------
+
+
+def test_the_growth_table_and_the_neighbours_title_write_a_fall_with_a_minus_sign() -> None:
+    summary = pd.DataFrame(
+        {"iso3": ["KAZ", "RUS"], "country": ["Kazakhstan", "Russia"], "growth_before_war_pct": [3.04, 0.96],
+         "growth_war_years_pct": [4.6, -0.44], "cpi_pct": [8.7, NAN], "cpi_year": [2024, None],
+         "trade_pct_gdp": [55.2, 44.8], "trade_year": [2024, 2024]}
+    )  # fmt: skip
+    lines = macro_chapter.growth_table_lines(summary, 2015, 2024)
+    assert lines[1] == f"{'':14}{'2015–2021':>10}{'2022–2024':>11}"
+    assert lines[3] == f"{'Russia':14}{'1.0%':>10}{'−0.4%':>11}", "a minus sign, not a hyphen"
+    assert macro_chapter.ordinal(1, 2) == "the fastest" and macro_chapter.ordinal(2, 2) == "the slowest"

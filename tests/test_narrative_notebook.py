@@ -12,6 +12,9 @@ import nbformat
 import pandas as pd
 import pytest
 
+from kzmv.analysis.claims import MEASURES, measured_value, verdict
+from kzmv.data.claims_register import Claim, load_register, required_tables
+from kzmv.data.evidence import load_tables
 from kzmv.data.manifest import load_manifest
 from kzmv.data.tables import load_dictionary
 from kzmv.engine.pipeline import Pipeline, load_pipeline
@@ -54,33 +57,33 @@ def test_chapter_runs_with_another_tolerance(
     for step in upstream_to_run(pipeline, NAME, isolated_outputs):
         run_notebook(step)
     values = run_notebook(NAME, tolerance_pct=TOLERANCE)
-    register = claims.load_register(ROOT / "data" / "claims.yml")
+    register = load_register(MEASURES, ROOT / "data" / "claims.yml")
     check_verdicts_follow_the_tolerance(values, register)
     check_written_ledger(values, register, isolated_outputs)
     check_links(isolated_outputs, tmp_path / f"{NAME}.executed.ipynb")
 
 
-def check_verdicts_follow_the_tolerance(values: dict[str, Any], register: list[claims.Claim]) -> None:
+def check_verdicts_follow_the_tolerance(values: dict[str, Any], register: list[Claim]) -> None:
     assert values["tolerance_pct"] == TOLERANCE
     at_default = {}
     for claim in register:
         measured = values["measured"][claim.claim_id]
-        expected = claims.verdict(measured, claim.claimed_value, claim.rule, TOLERANCE)
+        expected = verdict(measured, claim.claimed_value, claim.rule, TOLERANCE)
         assert values["verdicts"][claim.claim_id] == expected, claim.claim_id
-        at_default[claim.claim_id] = claims.verdict(measured, claim.claimed_value, claim.rule, 10.0)
+        at_default[claim.claim_id] = verdict(measured, claim.claimed_value, claim.rule, 10.0)
     assert at_default != values["verdicts"], "the tolerance should move at least one verdict"
     assert sum(values["verdict_counts"].values()) == len(register)
 
 
-def check_written_ledger(values: dict[str, Any], register: list[claims.Claim], out: Path) -> None:
+def check_written_ledger(values: dict[str, Any], register: list[Claim], out: Path) -> None:
     """The CSV has the schema, matches what was recorded, and every measured value is recomputed."""
     ledger = pd.read_csv(out / "data" / "processed" / "claims.csv")
     known = set(load_manifest(ROOT / "data" / "sources.yml")) | set(load_dictionary(ROOT / "data" / "dictionary.yml"))
     claims.check_ledger(ledger, register, known)
     assert dict(zip(ledger["claim_id"], ledger["verdict"], strict=True)) == values["verdicts"]
-    tables = claims.load_tables(claims.required_tables(register), out / "data" / "processed")
+    tables = load_tables(required_tables(register, MEASURES), out / "data" / "processed")
     for claim, measured in zip(register, ledger["measured"], strict=True):
-        value = claims.measured_value(claim, tables)
+        value = measured_value(claim, tables)
         if value is None:
             assert pd.isna(measured), claim.claim_id
         else:

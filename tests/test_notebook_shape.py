@@ -6,7 +6,9 @@
 - no code cell longer than ten lines (blank lines and comments aside), so prose built from
   numbers lives in tested functions of the story layer, not in the notebook;
 - no year typed into code outside the parameters cell: years come from the data or from
-  ``kzmv.analysis.periods``.
+  ``kzmv.analysis.periods``;
+- at most one ``record``/``record_all`` call per cell, so that what the tests read back costs a
+  reader one line of bookkeeping, not one line per value (several values go in one ``record_all``).
 
 New notebooks are held to the rules as soon as pipeline.yml lists them.
 """
@@ -27,6 +29,8 @@ from kzmv.engine.pipeline import load_pipeline
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = load_pipeline(ROOT / "pipeline.yml").notebooks
 MAX_CODE_LINES = 10
+MAX_RECORD_CALLS = 1
+RECORDERS = frozenset({"record", "record_all"})  # kzmv.story.display's ways of recording values for the tests
 YEAR = re.compile(r"(?<!\d)(?:199\d|20[0-3]\d)(?!\d)")
 
 
@@ -53,6 +57,43 @@ def year_literals(source: str) -> list[str]:
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return YEAR.findall(source)
     return [year for t in tokens if t.type in literal_types for year in YEAR.findall(t.string)]
+
+
+def record_calls(source: str) -> int:
+    """How many times ``source`` calls ``record`` or ``record_all`` (as a name or an attribute, at any depth).
+
+    Counted in the syntax tree, so a call in a loop counts once per place it is written (a loop
+    recording one value per pass is one call written, but it still writes one output per value:
+    such a loop is itself flagged as a record call inside a loop). Cells Python cannot parse count
+    every textual ``record(`` and ``record_all(``.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return len(re.findall(r"\brecord(?:_all)?\(", source))
+    calls = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            calls += called in RECORDERS
+    return calls
+
+
+def records_in_a_loop(source: str) -> bool:
+    """Whether ``source`` calls ``record``/``record_all`` inside a loop or comprehension (one line, many records)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    loops = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    for loop in (n for n in ast.walk(tree) if isinstance(n, loops)):
+        for node in ast.walk(loop):
+            if isinstance(node, ast.Call):
+                func = node.func
+                if (func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)) in RECORDERS:
+                    return True
+    return False
 
 
 def checks_parameters(source: str, name: str) -> bool:
@@ -112,6 +153,12 @@ def story_problems(nb: nbformat.NotebookNode, name: str) -> list[str]:
             problems.append(
                 f"{label}: year(s) typed into code: {', '.join(years)} (use the data or kzmv.analysis.periods)"
             )
+        if (n := record_calls(cell.source)) > MAX_RECORD_CALLS:
+            problems.append(
+                f"{label}: {n} record calls (at most {MAX_RECORD_CALLS}; record several values with one record_all)"
+            )
+        if records_in_a_loop(cell.source):
+            problems.append(f"{label}: records in a loop (record the values with one record_all call)")
     return problems
 
 
@@ -151,6 +198,8 @@ GOOD = (
     ("code", 'p = params.checked("toy", vars())'),
     ("md", "The comparison runs from the pre-war base."),
     ("code", "# SHOCKS_OF_2022 is a name, and this a comment about 2022\nbase = periods.BASE_YEAR\nrecent = year"),
+    ("md", "What the comparison comes to."),
+    ("code", "say(f(base, recent))\nrecord_all(summary(base, recent), recent_year=recent)"),
 )
 
 
@@ -170,6 +219,10 @@ def test_a_bad_toy_notebook_breaks_every_rule() -> None:
         ("code", 'recent = 2024\nlabel = f"in {recent} and 2021"\nname = "share_2023_pct"'),
         ("md", "A lead."),
         ("code", "  "),
+        ("md", "A lead."),
+        ("code", 'record("a", 1)\ndisplay.record("b", 2)\nrecord_all(c=3)'),
+        ("md", "A lead."),
+        ("code", "for name, value in values.items():\n    record(name, value)"),
         tags={2: ["parameters"]},
     )
     nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="2024\n")]
@@ -184,6 +237,8 @@ def test_a_bad_toy_notebook_breaks_every_rule() -> None:
         "cell c4: no markdown lead directly above it",
         "cell c4: 11 code lines (at most 10; move prose into the story layer)",
         "cell c6: year(s) typed into code: 2024, 2021, 2023 (use the data or kzmv.analysis.periods)",
+        "cell c10: 3 record calls (at most 1; record several values with one record_all)",
+        "cell c12: records in a loop (record the values with one record_all call)",
     ]
 
 
@@ -209,3 +264,11 @@ def test_comments_and_names_are_not_year_literals_but_magics_are_checked() -> No
     assert year_literals("%time run(2024)") == ["2024"]
     assert year_literals('label = "in 2024') == ["2024"], "an unterminated string is still searched"
     assert code_lines("# a comment\n\nx = 1\n  # indented comment\ny = 2") == 2
+
+
+def test_record_calls_are_counted_wherever_they_are_written() -> None:
+    assert record_calls('record("a", 1)') == 1 and record_calls("record_all(x, y=2)") == 1
+    assert record_calls('show(record_all(a=1))\ndisplay.record("b", 2)') == 2, "nested and attribute calls count"
+    assert record_calls("recorded(path)\nrecord_all") == 0, "a name that is not called, or another function, is not"
+    assert record_calls('%time record("a", 1)\nrecord_all(b=2)') == 2, "an unparsable cell is searched as text"
+    assert records_in_a_loop("[record(n, v) for n, v in x]") and not records_in_a_loop("record_all(**x)")

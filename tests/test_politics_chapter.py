@@ -154,3 +154,26 @@ def test_the_wiiw_check_names_only_the_years_that_share_a_factor() -> None:
     text = chapter.wiiw_check_paragraph(ratios)
     assert "2019 (1.120) and 2020 (1.227)" in text and "In 2015 the ratios differ" in text
     assert "do not share" in chapter.wiiw_check_paragraph(ratios.assign(spread=1.0))
+
+
+def test_the_ideal_points_words_name_who_moved_with_signed_moves() -> None:
+    ideal = _ideal((-0.5, -0.5), (0.0, -0.6))  # Russia moved towards Kazakhstan, Kazakhstan stayed
+    last = politics.PRE_WAR_YEAR + 3
+    dist = politics.distances(ideal, list(politics.REFERENCES))
+    text = chapter.ideal_points_text(ideal, dist, politics.PRE_WAR_YEAR, last)
+    assert text.title.startswith(f"In {last} Kazakhstan voted closer to Russia than to the other poles")
+    assert "narrowed" in text.title and "mainly because Russia's position moved" in text.title
+    assert "Kazakhstan moved by +0.00 and Russia by −0.60." in text.alt, "signed, with a minus sign"
+
+
+def test_the_wartime_trade_title_sets_russia_against_kazakhstan_and_the_fastest_neighbour() -> None:
+    series = pd.DataFrame(
+        {"partner_iso3": ["RUS", "KAZ", "KGZ"], "partner": ["Russia", "Kazakhstan", "Kyrgyzstan"],
+         "frequency": ["month"] * 3, "period": ["2019-01", "2023-12", "2023-12"]}
+    )  # fmt: skip
+    text = chapter.gateway_text(series, {"RUS": 0.42, "KAZ": 1.5, "KGZ": 3.25}, 2023, 2021)
+    assert text.title == (
+        "In 2023 EU exports to Russia were 42% of their 2021 level, while those to Kazakhstan were 1.5 times "
+        "and those to Kyrgyzstan 3.2 times theirs"
+    )
+    assert "Russia ×0.42; Kazakhstan ×1.50; Kyrgyzstan ×3.25." in text.alt

@@ -1,4 +1,4 @@
-"""The shared wording of the story layer: changes in words, counts, lists, bounds, names."""
+"""The shared wording of the story layer: changes in words, counts, lists, names, small tables."""
 
 from __future__ import annotations
 
@@ -25,24 +25,14 @@ def test_describe_change(before: float, after: float, expected: str) -> None:
 
 def test_describe_change_without_a_unit() -> None:
     assert prose.describe_change(12.71, 8.88, unit="") == "fell from 12.7 to 8.9"
+    assert prose.describe_change(-0.5, 0.25, unit="") == "rose from −0.5 to 0.2", "a minus sign, not a hyphen"
 
 
 def test_counts_lists_and_numbers() -> None:
     assert prose.count_of(3, 3) == "every one of the 3" and prose.count_of(2, 3) == "2 of the 3"
     assert prose.join_and([]) == "" and prose.join_and(["a"]) == "a"
     assert prose.join_and(["a", "b"]) == "a and b" and prose.join_and([1, 2, 3]) == "1, 2 and 3"
-    assert prose.usd_bn(30_212.0) == "USD 30.2 billion" and prose.usd_bn(1_234_567.0, 0) == "USD 1,235 billion"
-    assert prose.signed_pct(68.4) == "+68%" and prose.signed_pct(-12.2) == "-12%"
     assert prose.number_word(3) == "three" and prose.number_word(12) == "12"
-
-
-@pytest.mark.parametrize(
-    ("value", "digits", "expected"),
-    [(8.44, 1, "8.5"), (8.46, 1, "8.5"), (8.4, 1, "8.4"), (0.281, 2, "0.29"), (0.28, 2, "0.28"), (7.0, 1, "7.0")],
-)
-def test_upper_bound_is_never_below_the_value(value: float, digits: int, expected: str) -> None:
-    assert prose.upper_bound(value, digits) == expected
-    assert float(expected) >= value
 
 
 def test_names_in_a_sentence() -> None:
@@ -54,6 +44,6 @@ def test_names_in_a_sentence() -> None:
     assert prose.named("Bahamas") == "the Bahamas" and prose.named("Russia") == "Russia"
 
 
-def test_markdown_table() -> None:
-    table = prose.markdown_table(pd.DataFrame({"a": [1.5, NAN], "b": ["x", "y"]}), {"a": ".1f"})
-    assert table.splitlines() == ["| a | b |", "|---|---|", "| 1.5 | x |", "| – | y |"]
+def test_markdown_table_writes_numbers_with_a_minus_sign_and_missing_as_a_dash() -> None:
+    table = prose.markdown_table(pd.DataFrame({"a": [1.5, NAN, -2.25], "b": ["x", "y", "z"]}), {"a": ".1f"})
+    assert table.splitlines() == ["| a | b |", "|---|---|", "| 1.5 | x |", "| — | y |", "| −2.2 | z |"]

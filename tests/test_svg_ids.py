@@ -9,7 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from kzmv.figures.style import FigureText, decorate, new_figure, save, stable_svg_ids
+from kzmv.figures.style import FigureText, decorate, new_figure, stable_svg_ids, write_files
 
 
 def _chart(folder: Path, shift: float) -> str:
@@ -19,7 +19,7 @@ def _chart(folder: Path, shift: float) -> str:
     # a sub-pixel change of the axes' box: the picture is the same, matplotlib's clip-path hash is not
     fig.get_layout_engine().set(w_pad=0.04 + shift)
     decorate(fig, FigureText(title="t", subtitle="s", source="Source: test", alt="a"))
-    svg, _ = save(fig, "toy", folder)
+    svg, _ = write_files(fig, "toy", folder)
     return svg.read_text(encoding="utf-8")
 
 

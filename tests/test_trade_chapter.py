@@ -380,3 +380,44 @@ def test_hubs_separate_the_other_and_the_eu_hubs(eu_peak: int, later: bool) -> N
     assert text.startswith("Switzerland took 15.9% of exports in 2008 (USD 11.3 billion): the share of other partners")
     assert ("EU-27's share later (the Netherlands)" in text) is later
     assert "(the Netherlands) is the same bookkeeping" in text
+
+
+# --- the words of the chapter's figures ---------------------------------------------------------------------
+
+
+def test_the_ranking_title_states_the_leader_and_its_share_or_why_there_is_none() -> None:
+    panel = _panel()
+    top = trade.top_partners(panel, RECENT, 3, "turnover")
+    text = trade_chapter.top_partners_text(top, RECENT, "turnover")
+    assert text.title.startswith(f"China was Kazakhstan's largest trading partner by turnover in {RECENT}")
+    assert text.title.endswith(", with 24% of the total")  # 48 of 200
+    assert "China 20.0 billion exports and 28.0 billion imports" in text.alt
+    unknown = top.assign(turnover_share_pct=NAN)
+    missing = trade_chapter.top_partners_text(unknown, RECENT, "turnover", ["Russia"])
+    assert missing.title.endswith("among partners with data (Russia missing)")
+    assert missing.note.endswith(f"No {RECENT} values for Russia: not ranked, and the total is unknown.")
+
+
+def test_a_change_sentence_repeats_its_verb_only_when_the_signs_differ() -> None:
+    same = trade_chapter.changes_sentence([("EU-27", 69.2), ("China", 68.4), ("Russia", 14.0)])
+    assert same == "with the EU-27 grew by 69%, with China by 68% and with Russia by 14%"
+    mixed = trade_chapter.changes_sentence([("China", 12.0), ("Russia", -4.4)])
+    assert mixed == "with China grew by 12% and with Russia fell by 4%"
+
+
+def test_the_dependence_chart_without_shares_says_why_in_place_of_a_plot() -> None:
+    points = pd.DataFrame(
+        {"label": ["Russia"], "group": ["Russia"], "kind": ["partner"], "exports_share": [NAN],
+         "imports_share": [NAN], "gap_pp": [NAN]}
+    )  # fmt: skip
+    text = trade_chapter.asymmetry_text(points, 2010, ["Russia", "Belarus"])
+    assert text.placeholder == "No shares for 2010: the source has no values for Russia and Belarus."
+    assert text.title.startswith("Shares of Kazakhstan's trade in 2010 are unknown")
+
+
+def test_the_mirror_title_gives_the_gap_of_the_latest_quoted_year_and_where_it_lies() -> None:
+    flows = {"imports": (90_000.0, 20_000.0), "exports": (30_000.0, 25_000.0)}
+    mirror = _mirror(150_000.0, 100_000.0, both_flows=flows).sort_values(["year", "flow"], ignore_index=True)
+    text = trade_chapter.mirror_text(mirror)
+    assert text.title.startswith(f"China records 50% more trade with Kazakhstan than Kazakhstan does ({RECENT})")
+    assert f"In {BASE}, 93% of the turnover gap is China's exports" in text.note  # 70 of 75

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from kzmv.analysis.fdi import pick_one, split_page_figures
+from kzmv.analysis.fdi import as_record, pick_one, split_page_figures
 from kzmv.errors import PipelineError
 
 # ---------------------------------------------------------------------------
@@ -160,6 +162,23 @@ def not_itemised(oil_exports: pd.DataFrame) -> pd.DataFrame:
     totals = oil_exports[oil_exports["route_kind"] == "total"].set_index(["year", "period"])["value"]
     rest = (totals - routes.reindex(totals.index)).rename("value").reset_index()
     return rest
+
+
+def route_years(oil_exports: pd.DataFrame) -> list[int]:
+    """The years that have a route or a total, sorted: the bars of the routes chart (memo rows alone make none)."""
+    kinds = oil_exports[oil_exports["route_kind"].isin(["route", "total"])]
+    return sorted(int(y) for y in kinds["year"].unique())
+
+
+def year_runs(years: list[int]) -> list[list[int]]:
+    """Consecutive years grouped: [2013], [2022, 2023, 2024, 2025] (a chart cuts its axis between runs)."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs
 
 
 def crossing_russia_share(oil_exports: pd.DataFrame) -> pd.Series:
@@ -450,3 +469,42 @@ def fossil_production(owid: pd.DataFrame, iso3: str = "KAZ") -> pd.DataFrame:
     )
     rows = rows.assign(year=rows["year"].astype("int64"))
     return rows[PRODUCTION_COLUMNS].sort_values("year").reset_index(drop=True)
+
+
+def production_low_and_latest(production: pd.DataFrame, last: int) -> tuple[pd.Series, pd.Series]:
+    """The rows of the lowest oil production after 1991 (the post-Soviet low) and of the latest year up to ``last``."""
+    rows = production[production["year"] <= last].dropna(subset=["oil_twh"])
+    after_1991 = rows[rows["year"] >= 1991]
+    return after_1991.loc[after_1991["oil_twh"].idxmin()], rows.iloc[-1]
+
+
+# --- what the sections' numbers come to, for the executed notebook's record ---------------------------------
+
+
+@dataclass(frozen=True)
+class ExportShares:
+    """Crude's and oil and gas's shares of export value by year, and the years left out as incomplete."""
+
+    crude_oil_share_of_exports_pct: dict[str, float | None]
+    oil_gas_share_of_exports_pct: dict[str, float | None]
+    export_years_incomplete: dict[str, int]  # {year: months reported}
+
+
+def export_shares(structure: pd.DataFrame) -> ExportShares:
+    """:class:`ExportShares` of an :func:`export_structure` table (shares to two decimals)."""
+    return ExportShares(
+        as_record(share_series(structure, "CRUDE_OIL"), 2),
+        as_record(share_series(structure, "OIL_AND_GAS"), 2),
+        {str(k): v for k, v in incomplete_years(structure).items()},
+    )
+
+
+def shares_in_year(structure: pd.DataFrame, year: int) -> dict[str, Any]:
+    """Crude's and oil and gas's shares of export value in ``year``, to two decimals, with the year."""
+    crude, oil_gas = share_series(structure, "CRUDE_OIL"), share_series(structure, "OIL_AND_GAS")
+    return {"year": year, "crude oil": round(float(crude[year]), 2), "oil and gas": round(float(oil_gas[year]), 2)}
+
+
+def cpc_shares_by_period(cpc: pd.DataFrame) -> dict[str, float]:
+    """The CPC's share of crude exports by ``"<year> (<period>)"``, to one decimal (a :func:`cpc_shares` table)."""
+    return {f"{r.year} ({r.period})": round(float(r.cpc_share_pct), 1) for r in cpc.itertuples()}

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -347,6 +349,23 @@ def in_window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
 def window_series(series: pd.Series, first: int, last: int) -> pd.Series:
     """A by-year series restricted to ``first <= year <= last``."""
     return series[(series.index >= first) & (series.index <= last)]
+
+
+def latest_gross_net_usd(gross_net: pd.DataFrame) -> tuple[int | None, float, float]:
+    """The latest year with a published gross (National Bank) and a published net (UNCTAD) inflow, both in USD.
+
+    Returns ``(year, gross, net)`` in USD billion, or ``(None, nan, nan)`` if no
+    year has both.
+    """
+    world = gross_net[(gross_net["partner"] == "All countries") & (gross_net["unit"] == "USD billion")]
+    world = world[world["basis"] == "published"]
+    gross = world[world["concept"] == "gross inflow"].set_index("year")["value"]
+    net = world[world["concept"] == "net inflow"].set_index("year")["value"]
+    both = sorted(set(gross.index) & set(net.index))
+    if not both:
+        return None, np.nan, np.nan
+    year = both[-1]
+    return int(year), float(gross[year]), float(net[year])
 
 
 def peak(series: pd.Series) -> tuple[int, float]:
@@ -757,3 +776,67 @@ def largest_doubling(series: pd.Series, factor: float = 2.0) -> tuple[int, int] 
         if y1 == y0 + 1 and v0 > 0 and round(v1 / v0, 1) >= factor:
             return int(y0), int(y1)
     return None
+
+
+# --- what the chapter's numbers come to, for the executed notebook's record ---------------------------------
+# One call per notebook cell (``record_all(...)``); values are JSON-ready, rounded as :func:`rounded` rounds.
+
+
+@dataclass(frozen=True)
+class StockHolders:
+    """Who held the inward stock in the last year of the window, from :func:`stock_summary`."""
+
+    fdi_last_year: int
+    eu27_stock_share_last_year_pct: float | None
+    eu27_stock_share_peak: dict[str, Any]  # {"year": ..., "pct": ...}
+    nl_stock_share_last_year_pct: float | None
+    nl_share_of_eu27_stock_last_year_pct: float | None
+    stock_shares_last_year_pct: dict[str, Any]  # {group: percent} for the USA, Russia, China and the UK
+
+
+def stock_holders(stock: dict[str, Any], last: int) -> StockHolders:
+    """:class:`StockHolders` of a :func:`stock_summary` for the window ending in ``last``."""
+    shown = rounded(stock)
+    return StockHolders(
+        last,
+        shown["eu27_pct"],
+        {"year": shown["eu27_peak_year"], "pct": shown["eu27_peak_pct"]},
+        shown["nl_pct"],
+        shown["nl_of_eu27_pct"],
+        {g: shown[f"{g.lower()}_pct"] for g in ("USA", "Russia", "China", "UK")},
+    )
+
+
+@dataclass(frozen=True)
+class GrossAndNet:
+    """The gross and net inflows of the comparison years, for all investors and for Russia (by year)."""
+
+    gross_inflow_total_usd_bn: dict[str, float | None]
+    net_inflow_total_wiiw_eur_bn: dict[str, float | None]
+    net_inflow_total_unctad_usd_bn: dict[str, float | None]
+    russia_gross_inflow_usd_bn: dict[str, float | None]
+    russia_net_inflow_wiiw_eur_bn: dict[str, float | None]
+
+
+def gross_and_net(totals: pd.DataFrame, russia: pd.DataFrame) -> GrossAndNet:
+    """:class:`GrossAndNet` of two :func:`gross_net_window` tables (all countries, Russia)."""
+    return GrossAndNet(
+        as_record(totals["gross_usd_bn"].dropna()),
+        as_record(totals["net_wiiw_eur_bn"].dropna(), 2),
+        as_record(totals["net_unctad_usd_bn"].dropna(), 2),
+        as_record(russia["gross_usd_bn"].dropna(), 2),
+        as_record(russia["net_wiiw_eur_bn"].dropna(), 2),
+    )
+
+
+@dataclass(frozen=True)
+class Reclassification:
+    """Where the activity reclassification falls, and mining's share of the stock in the latest year."""
+
+    fdi_activity_break_first_year: dict[str, int]  # {measure: first year of the new classification}
+    mining_stock_share_last_year_pct: float
+
+
+def reclassification(breaks: dict[str, int], shares: pd.DataFrame) -> Reclassification:
+    """:class:`Reclassification` of :func:`check_reclassification` and :func:`activity_shares` (with section B)."""
+    return Reclassification(breaks, round(float(shares.loc[shares.index.max(), "B"]), 2))

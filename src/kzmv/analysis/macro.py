@@ -12,6 +12,7 @@ column where it has one and the forecast column only otherwise.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -314,3 +315,92 @@ def latest_common_year(gap: pd.DataFrame, a: str = WB, b: str = IMF) -> int | No
     """The latest year of a :func:`source_gap` table in which both sources give a value."""
     both = gap.dropna(subset=[a, b])
     return int(both.index.max()) if len(both) else None
+
+
+# A gap this large between the two sources' CPI inflation is a disagreement worth a chart's title, not noise.
+DISAGREE_POINTS = 1.0
+
+
+@dataclass(frozen=True)
+class CpiDisagreement:
+    """Where the World Bank and the IMF differ most on Kazakhstan's CPI inflation in a window of years."""
+
+    gap: pd.DataFrame  # :func:`source_gap` of CPI inflation, cut to the window
+    worst: int  # the year of the largest difference
+    wb: float  # the World Bank's value that year
+    imf: float  # the IMF's value that year
+    disagree: bool  # whether that difference reaches DISAGREE_POINTS
+    agree: float  # the largest difference in the other years (all years if the sources never disagree)
+
+
+def cpi_disagreement(macro: pd.DataFrame, first: int, last: int) -> CpiDisagreement:
+    """The year the two sources' CPI inflation differs most in ``first``..``last``, and how far they agree otherwise."""
+    gap = source_gap(macro, CPI)
+    gap = gap[(gap.index >= first) & (gap.index <= last)]
+    both = gap.dropna(subset=["difference"])
+    worst = int(both["difference"].abs().idxmax())
+    wb, imf = gap.loc[worst, WB], gap.loc[worst, IMF]
+    disagree = abs(imf - wb) >= DISAGREE_POINTS
+    others = both.drop(index=worst)["difference"].abs()
+    agree = others.max() if disagree and not others.empty else both["difference"].abs().max()
+    return CpiDisagreement(gap, worst, wb, imf, bool(disagree), agree)
+
+
+def projected_years(macro: pd.DataFrame, indicator: str, source: str) -> set[int]:
+    """The years whose value of ``indicator`` from ``source`` is an IMF estimate or projection."""
+    status = status_of(macro, indicator, source)
+    return {int(y) for y, s in status.items() if s == PROJECTED}
+
+
+def growth_rank(summary: pd.DataFrame, iso3: str = "KAZ") -> tuple[int | None, int]:
+    """``iso3``'s rank by war-years growth among the economies of :func:`comparison` that have it, and their number."""
+    ranked = summary.dropna(subset=["growth_war_years_pct"]).sort_values("growth_war_years_pct", ascending=False)
+    rank = list(ranked["iso3"]).index(iso3) + 1 if iso3 in set(ranked["iso3"]) else None
+    return rank, len(ranked)
+
+
+# --- what the sections' numbers come to, for the executed notebook's record ---------------------------------
+
+
+@dataclass(frozen=True)
+class GdpAndGrowth:
+    """Dollar GDP from both sources in their latest common year, and the mean real growth of the window."""
+
+    gdp_usd_bn_latest_common_year: dict[str, Any]  # {"year": ..., "World Bank": ..., "IMF": ...}
+    mean_real_growth_pct: float
+
+
+def gdp_and_growth(gdp: pd.DataFrame, macro: pd.DataFrame, first: int, last: int) -> GdpAndGrowth:
+    """:class:`GdpAndGrowth` of a :func:`source_gap` table of dollar GDP and the macro table."""
+    year = latest_common_year(gdp)
+    both = {"year": year, "World Bank": float(gdp.loc[year, WB]), "IMF": float(gdp.loc[year, IMF])}
+    return GdpAndGrowth(_rounded(both), round(mean_growth(macro, "KAZ", first, last), 2))
+
+
+def sources_in_latest_common_year(gap: pd.DataFrame) -> dict[str, Any]:
+    """Both sources' values in the latest year both give one, rounded to two decimals, with the year."""
+    year = latest_common_year(gap)
+    return _rounded({"year": year, "World Bank": float(gap.loc[year, WB]), "IMF": float(gap.loc[year, IMF])})
+
+
+@dataclass(frozen=True)
+class RateAndOpenness:
+    """How far the implied tenge rate lies from the official averages, and trade as a share of GDP, by year."""
+
+    implied_rate_difference_pct: dict[str, float]
+    trade_share_of_gdp_pct: dict[str, Any]  # the last five years
+
+
+def rate_and_openness(rate_check: pd.DataFrame, trade_share: pd.Series) -> RateAndOpenness:
+    """:class:`RateAndOpenness` of :func:`exchange_rate_check` and trade in percent of GDP by year."""
+    compared = rate_check.dropna(subset=["difference_pct"])
+    recent = trade_share.loc[trade_share.index.max() - 4 :]
+    return RateAndOpenness(
+        {str(r.year): round(float(r.difference_pct), 3) for r in compared.itertuples()},
+        {str(int(k)): (None if pd.isna(v) else round(float(v), 2)) for k, v in recent.items()},
+    )
+
+
+def _rounded(values: dict[str, Any], digits: int = 2) -> dict[str, Any]:
+    """Floats rounded for the record (missing as None); other values unchanged."""
+    return {k: (None if pd.isna(v) else round(v, digits)) if isinstance(v, float) else v for k, v in values.items()}

@@ -22,10 +22,12 @@ estimate stops in 2023, and mixing the two would put a break in 2024. The key is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from kzmv.analysis.trade import BASE_YEAR
+from kzmv.analysis.trade import BASE_YEAR, recordable
 from kzmv.errors import PipelineError
 
 FOCUS = "KAZ"
@@ -340,3 +342,45 @@ def country_names(raw: pd.DataFrame) -> dict[str, str]:
     """Every ISO3 code of the ideal-point file with the name of its latest row: one spelling for the chapter."""
     named = raw.dropna(subset=["iso3c", "countryname"]).sort_values("year", kind="stable")
     return named.drop_duplicates("iso3c", keep="last").set_index("iso3c")["countryname"].astype(str).to_dict()
+
+
+# --- what the chapter's numbers come to, for the executed notebook's record ---------------------------------
+
+
+def _record(value: pd.Series | dict, digits: int = 3) -> Any:
+    """A Series or mapping made JSON-ready for the record (keys as text, floats rounded, NaN as None)."""
+    return recordable({str(k): v for k, v in value.items()}, digits)
+
+
+@dataclass(frozen=True)
+class DistanceToRussia:
+    """How the distance between ``iso3`` and Russia moved, who moved, and ``iso3``'s distances to the poles."""
+
+    kaz_rus_distance: dict[str, Any]  # {"start": ..., "end": ...}
+    kaz_rus_moves: dict[str, Any]  # {"kaz": own move, "rus": Russia's move}
+    kaz_distances_last_year: dict[str, Any]  # {pole: distance}, closest first
+
+
+def distance_to_russia(
+    ideal: pd.DataFrame, dist: pd.DataFrame, iso3: str, start: int, end: int, poles: Sequence[str] = REFERENCES
+) -> DistanceToRussia:
+    """:class:`DistanceToRussia` between ``start`` and ``end`` (:func:`who_moved`, :func:`closest_reference`)."""
+    moved = who_moved(ideal, iso3, "RUS", start, end)
+    return DistanceToRussia(
+        _record({"start": moved["distance_start"], "end": moved["distance_end"]}, 4),
+        _record({"kaz": moved["moved_self"], "rus": moved["moved_reference"]}, 4),
+        _record(closest_reference(dist, iso3, end, poles)),
+    )
+
+
+@dataclass(frozen=True)
+class UkraineVotes:
+    """``iso3``'s votes on the Ukraine resolutions by kind, and its agreement with each pole."""
+
+    kaz_votes: dict[str, Any]  # {vote state: count}
+    kaz_same_vote_as: dict[str, dict[str, int]]  # {pole: {"same": ..., "compared": ...}}
+
+
+def ukraine_votes(grid: pd.DataFrame, iso3: str, poles: Sequence[str] = REFERENCES) -> UkraineVotes:
+    """:class:`UkraineVotes` of a :func:`tidy_ukraine_votes` grid."""
+    return UkraineVotes(_record(vote_counts(grid).loc[iso3]), {r: agreement(grid, iso3, r) for r in poles})

@@ -22,9 +22,12 @@ code and count in the "Other" group, so totals are never short.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from kzmv.analysis.trade import recordable
 from kzmv.data.partners import GROUPS, iso3_from_names
 from kzmv.errors import PipelineError
 
@@ -202,3 +205,24 @@ def largest_delivery_year(flows: pd.DataFrame, recipient: str, first_year: int, 
     """The year in the span with the largest total, and that total: how lumpy the series is."""
     annual = annual_totals(flows, recipient).loc[first_year:last_year]
     return int(annual.idxmax()), float(annual.max())
+
+
+@dataclass(frozen=True)
+class RussianShares:
+    """The windows compared, Russia's share of each country's arms in the last one, and of ``iso3``'s over all."""
+
+    arms_windows: list[str]
+    arms_russia_share_last_window: dict[str, Any]  # {recipient: percent}
+    kaz_arms_russia_share_all_years: float | None
+
+
+def russian_shares(
+    flows: pd.DataFrame, windows_table: pd.DataFrame, spans: Sequence[tuple[int, int]], iso3: str
+) -> RussianShares:
+    """:class:`RussianShares` of :func:`arms_flows` and :func:`by_window` over ``spans``."""
+    last = window_shares(windows_table, window_label(spans[-1]), "Russia")
+    return RussianShares(
+        [window_label(s) for s in spans],
+        recordable({str(k): v for k, v in last.items()}),
+        recordable(group_share(flows, iso3, "Russia", spans[0][0], spans[-1][1])),
+    )

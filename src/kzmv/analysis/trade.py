@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -178,6 +179,20 @@ def group_shares_wide(by_group: pd.DataFrame, flow: str, first_year: int, last_y
     return wide[[g for g in GROUPS if g in wide.columns]]
 
 
+def last_known_year(wide: pd.DataFrame, complete: bool = False) -> int:
+    """The latest year (index) of a year x group table with values, preferring a non-preliminary one if ``complete``."""
+    known = [int(y) for y in wide.dropna(how="all").index]
+    if complete and any(y not in PRELIMINARY_YEARS for y in known):
+        known = [y for y in known if y not in PRELIMINARY_YEARS]
+    return max(known)
+
+
+def leading_groups(shares: pd.Series, n: int) -> list[tuple[str, float]]:
+    """The ``n`` named groups with the largest shares in one year's row, largest first ("Other" is not a group)."""
+    named = shares.drop(labels=["Other"], errors="ignore").dropna().sort_values(ascending=False)
+    return list(named.head(n).items())
+
+
 def group_levels(by_group: pd.DataFrame, groups: Sequence[str], first_year: int) -> pd.DataFrame:
     """Exports, imports and turnover of ``groups`` from ``first_year`` on (long table)."""
     keep = by_group["group"].isin(groups) & (by_group["year"] >= first_year)
@@ -188,6 +203,23 @@ def change_pct(levels: pd.DataFrame, group: str, column: str, start: int, end: i
     """Percent change of ``column`` for ``group`` between two years (NaN if either is missing)."""
     series = levels[levels["group"] == group].set_index("year")[column]
     return float(100 * (series.get(end, np.nan) / series.get(start, np.nan) - 1))
+
+
+def level_changes(levels: pd.DataFrame) -> tuple[int, int, list[tuple[str, float]]]:
+    """The change of turnover with each main group from the pre-war base to the latest complete year, fastest first.
+
+    ``levels`` is :func:`group_levels`; the base is :data:`BASE_YEAR` if the
+    levels hold it, else their first year. Returns ``(base, end, [(group, percent)])``.
+    """
+    years = sorted(int(y) for y in levels["year"].unique())
+    base = BASE_YEAR if BASE_YEAR in years else years[0]
+    end = last_complete_year(years)
+    present = set(levels["group"])
+    changes = sorted(
+        ((g, change_pct(levels, g, "turnover_usd_m", base, end)) for g in MAIN_GROUPS if g in present),
+        key=lambda item: -item[1],
+    )
+    return base, end, changes
 
 
 # --- dependence asymmetry -------------------------------------------------------------------------
@@ -655,8 +687,19 @@ def mirror_gap_in_imports(mirror: pd.DataFrame) -> tuple[int, float] | None:
     if quoted.empty:
         return None
     year = int(quoted.index.max())
+    return year, mirror_gap_share_in_imports(mirror, year)
+
+
+def mirror_gap_share_in_imports(mirror: pd.DataFrame, year: int) -> float:
+    """The percent of ``year``'s turnover gap that lies in China's exports to Kazakhstan (Kazakhstan's imports)."""
     by_flow = mirror[mirror["year"] == year].set_index("flow")
-    return year, float(100 * by_flow.loc["imports", "gap_usd_m"] / by_flow.loc["turnover", "gap_usd_m"])
+    return float(100 * by_flow.loc["imports", "gap_usd_m"] / by_flow.loc["turnover", "gap_usd_m"])
+
+
+def mirror_flow_year(mirror: pd.DataFrame) -> int:
+    """The latest year with a China-side figure for a single flow (exports or imports), not only for turnover."""
+    flows = mirror[(mirror["flow"] != "turnover") & mirror["china_usd_m"].notna()]
+    return int(flows["year"].max())
 
 
 # --- records --------------------------------------------------------------------------------------
@@ -677,3 +720,122 @@ def recordable(value: Any, digits: int = 3) -> Any:
     if isinstance(value, float):
         return None if np.isnan(value) else round(value, digits)
     return value
+
+
+# --- what the chapter's numbers come to, for the executed notebook's record ---------------------------------
+# Each summary is one call in a notebook cell (``record_all(...)``): the tests read its fields back by name, and a
+# reader of the notebook sees one line of bookkeeping, not one per value. Values are JSON-ready (:func:`recordable`).
+
+
+@dataclass(frozen=True)
+class ShareChecks:
+    """That the group shares of every complete year add up, and which years have none."""
+
+    share_sums_complete_years: list[float]  # the distinct sums of each flow's group shares in years with shares
+    years_without_shares: list[int]  # years whose shares are unknown (a partner's value is missing)
+
+
+def share_checks(by_group: pd.DataFrame) -> ShareChecks:
+    """:class:`ShareChecks` of a :func:`trade_by_group` table."""
+    sums = by_group.groupby("year")[["exports_share", "imports_share", "turnover_share"]].sum(min_count=1)
+    return ShareChecks(
+        recordable(sums.dropna().round(6).stack().unique().tolist()),
+        [int(y) for y in by_group.loc[by_group["exports_share"].isna(), "year"].unique()],
+    )
+
+
+@dataclass(frozen=True)
+class ChangeSinceBase:
+    """The chapter's finding in numbers: the shares of the base and the recent year, and turnover's change."""
+
+    recent_year: int
+    import_shares: dict[str, Any]  # {year: {group: percent}} for the base and the recent year
+    export_shares: dict[str, Any]
+    turnover_change_pct: dict[str, Any]  # {group: percent change of turnover}
+
+
+def change_since_base(by_group: pd.DataFrame, change: dict[str, float], base: int, recent: int) -> ChangeSinceBase:
+    """:class:`ChangeSinceBase` from :func:`trade_by_group` and :func:`turnover_changes`."""
+    return ChangeSinceBase(
+        recent,
+        recordable(shares_of_years(by_group, "imports", [base, recent])),
+        recordable(shares_of_years(by_group, "exports", [base, recent])),
+        recordable(change),
+    )
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The top partners of a :func:`top_partners` ranking, their shares and the top's share together."""
+
+    top_partners: list[str]
+    top_shares_pct: list[float | None]  # None where the year's total is unknown
+    top_share_pct: float | None
+
+
+def ranking(top: pd.DataFrame, flow: str) -> Ranking:
+    """:class:`Ranking` of a :func:`top_partners` table ranked by ``flow``."""
+    shares = top[f"{flow}_share_pct"]
+    return Ranking(
+        top["partner_iso3"].tolist(), recordable(shares.tolist()), recordable(float(shares.sum(min_count=1)))
+    )
+
+
+@dataclass(frozen=True)
+class SharesInWindow:
+    """The years of a window with group shares, and the shares of its last year."""
+
+    group_share_years: list[int]
+    group_shares_last_year: dict[str, Any]  # {"exports": {group: percent}, "imports": {...}}
+
+
+def shares_in_window(exports: pd.DataFrame, imports: pd.DataFrame) -> SharesInWindow:
+    """:class:`SharesInWindow` of two :func:`group_shares_wide` tables (exports and imports)."""
+    last = {"exports": exports.iloc[-1].to_dict(), "imports": imports.iloc[-1].to_dict()}
+    return SharesInWindow([int(y) for y in exports.index], recordable(last))
+
+
+@dataclass(frozen=True)
+class LevelsAroundShocks:
+    """The events the levels chart marks and the turnover it draws."""
+
+    events: list[str]  # dates, YYYY-MM-DD
+    levels_turnover_usd_m: dict[str, Any]  # {year: {group: USD million}}
+
+
+def levels_around_shocks(levels: pd.DataFrame, events: pd.DataFrame) -> LevelsAroundShocks:
+    """:class:`LevelsAroundShocks` of :func:`group_levels` and the selected events."""
+    wide = levels.pivot(index="year", columns="group", values="turnover_usd_m").to_dict("index")
+    return LevelsAroundShocks([f"{d:%Y-%m-%d}" for d in events["date"]], recordable(wide, 1))
+
+
+@dataclass(frozen=True)
+class ConcentrationInYear:
+    """How concentrated trade was in one year: effective numbers, and the HHI of turnover over partners."""
+
+    effective_number_focus_year: dict[str, Any]
+    hhi_turnover_partner_focus_year: float | None
+
+
+def concentration_in_year(conc: pd.DataFrame, year: int) -> ConcentrationInYear:
+    """:class:`ConcentrationInYear` of a :func:`concentration` table."""
+    return ConcentrationInYear(
+        recordable(effective_numbers(conc, year)),
+        recordable(concentration_value(conc, year, "turnover", "partner", "hhi"), 4),
+    )
+
+
+@dataclass(frozen=True)
+class MirrorGaps:
+    """How much more trade China records than Kazakhstan, by year, and the part of it in China's exports."""
+
+    mirror_gap_pct: dict[str, Any]  # {year: percent}
+    mirror_gap_in_imports_pct: float | None
+
+
+def mirror_gaps(mirror: pd.DataFrame) -> MirrorGaps:
+    """:class:`MirrorGaps` of a :func:`china_mirror` table."""
+    split = mirror_gap_in_imports(mirror)
+    return MirrorGaps(
+        recordable(mirror_series(mirror)["gap_pct"].to_dict(), 1), recordable(split[1] if split else None, 1)
+    )

@@ -2,7 +2,9 @@
 
 Routes through Russia are drawn in the Russia group colour and the pipeline to
 China in the China colour, because that is what they say about the "vectors";
-commodities are not partner groups and take their own earthy palette.
+commodities are not partner groups and take their own earthy palette. Each
+figure takes its words from :mod:`kzmv.story.energy_chapter` and returns a
+:class:`~kzmv.figures.style.Chart`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from kzmv.analysis import energy
-from kzmv.figures.style import GROUP_COLOURS, INK, MUTED_INK, FigureText, new_figure, pct, publish, year_axis
+from kzmv.figures.style import GROUP_COLOURS, INK, MUTED_INK, Chart, FigureText, new_figure, year_axis
 
 ROUTE_STYLE: dict[str, dict] = {
     energy.CPC: {"color": GROUP_COLOURS["Russia"], "label": "CPC pipeline (via Russia to Novorossiysk)"},
@@ -24,11 +26,6 @@ ROUTE_STYLE: dict[str, dict] = {
     "Rail": {"color": "#BBBBBB", "label": "Rail"},
     "Not itemised": {"color": "white", "edgecolor": MUTED_INK, "hatch": "...", "label": "Not itemised by the sources"},
 }
-SOURCE_ROUTES = (
-    "Source: Ministry of Energy of Kazakhstan, KazMunayGas, CPC and Reuters figures as quoted in the press "
-    "(transcribed; one figure per route and year, the most precise and latest); kzmv analysis."
-)
-
 
 # What each CPC share is a share of, in a bar label: the pages give three different totals.
 DENOMINATOR_SHORT = {
@@ -42,17 +39,6 @@ def _bar_label(year: int, period: str) -> str:
     return (
         str(year) if period == "full year" else f"{year}\n{period.replace('January', 'Jan').replace('October', 'Oct')}"
     )
-
-
-def _runs(years: list[int]) -> list[list[int]]:
-    """Consecutive years grouped: [2013], [2022, 2023, 2024, 2025]."""
-    runs: list[list[int]] = []
-    for year in years:
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return runs
 
 
 def _break_marks(left, right) -> None:
@@ -70,7 +56,7 @@ def _break_marks(left, right) -> None:
     right.plot([0], [0], transform=right.transAxes, **kwargs)
 
 
-def oil_routes_figure(oil_exports: pd.DataFrame, cpc: pd.DataFrame) -> None:
+def oil_routes_figure(oil_exports: pd.DataFrame, cpc: pd.DataFrame, text: FigureText) -> Chart:
     """Stacked bars of crude exports by route (million tonnes) on a calendar-year axis, with the CPC's share on top.
 
     Three things keep unlike from looking alike: the year axis is cut, visibly,
@@ -84,7 +70,7 @@ def oil_routes_figure(oil_exports: pd.DataFrame, cpc: pd.DataFrame) -> None:
     stacked = pd.concat([routes[["year", "period", "route", "value"]], rest], ignore_index=True)
     bars = stacked[["year", "period"]].drop_duplicates().sort_values(["year", "period"]).reset_index(drop=True)
     partial = (bars["period"] != "full year").to_numpy()
-    runs = _runs(sorted(int(y) for y in bars["year"].unique()))
+    runs = energy.year_runs(sorted(int(y) for y in bars["year"].unique()))
     fig, axes = new_figure(height_in=5.8, ncols=len(runs), sharey=True, width_ratios=[len(r) + 0.6 for r in runs])
     axes = np.atleast_1d(axes)
     bottom = np.zeros(len(bars))
@@ -123,66 +109,21 @@ def oil_routes_figure(oil_exports: pd.DataFrame, cpc: pd.DataFrame) -> None:
         right.spines["left"].set_visible(False)
         right.tick_params(axis="y", left=False)
         _break_marks(left, right)
-    cuts = [f"{a[-1] + 1}–{b[0] - 1}" for a, b in itertools.pairwise(runs)]
     axes[0].set_ylabel("million tonnes")
     axes[0].set_ylim(0, bottom.max() * 1.6)
     handles, _ = axes[-1].get_legend_handles_labels()
     if partial.any():
         handles.append(Patch(facecolor="white", edgecolor=MUTED_INK, hatch="//", label="part year (pale)"))
     axes[-1].legend(handles=handles, loc="upper left", fontsize=7.5, ncol=2)
-    comparable = cpc[(cpc["period"] == "full year") & (cpc["denominator"] == "stated total exports")].sort_values(
-        "year"
-    )
-    low, high = comparable["cpc_share_pct"].min(), comparable["cpc_share_pct"].max()
-    listed = cpc[cpc["denominator"] == "sum of listed routes"]
-    part_rows = cpc[cpc["period"] != "full year"]
-    publish(
-        fig,
-        "energy_oil_routes",
-        FigureText(
-            title=(
-                f"The CPC pipeline through Russia carried {low:.0f}–{high:.0f}% of Kazakhstan's crude exports in "
-                f"each full year since {comparable['year'].min()} with a stated total"
-            ),
-            subtitle=(
-                "Crude oil and condensate exports by route, million tonnes, in the years the transcribed figures cover"
-                + "".join(f" (the year axis is cut: no figures for {c})" for c in cuts)
-            ),
-            source=SOURCE_ROUTES,
-            alt=(
-                "Stacked bar chart of Kazakhstan's crude exports by route, on a calendar-year axis cut where no "
-                "figures exist. CPC share: "
-                + "; ".join(
-                    f"{r.year} ({r.period}) {r.cpc_mt:.1f} Mt, {r.cpc_share_pct:.0f}% of {r.denominator}"
-                    for r in cpc.itertuples()
-                )
-                + ". Other routes are the Atyrau–Samara pipeline into Russia, the pipeline to China, Aktau port and rail."
-            ),
-            note=(
-                "".join(
-                    f"{r.year}: the pages give no total, so the share is of the routes they list, not of all exports. "
-                    for r in listed.itertuples()
-                )
-                + "".join(
-                    f"{r.year}: {r.period} only, a share of the main pipelines' volume; the pale bar is not a full "
-                    "year. "
-                    for r in part_rows.itertuples()
-                )
-                + "'Not itemised': stated total less the routes the pages name."
-            ),
-        ),
-        table="oil_exports",
-    )
+    return Chart(fig, "energy_oil_routes", text, table="oil_exports")
 
 
-def oil_production_figure(production: pd.DataFrame, last: int) -> None:
+def oil_production_figure(production: pd.DataFrame, last: int, text: FigureText) -> Chart:
     """Kazakhstan's oil production (TWh), with its post-Soviet low marked."""
     rows = production[production["year"] <= last].dropna(subset=["oil_twh"])
     fig, ax = new_figure(height_in=4.6)
     ax.plot(rows["year"], rows["oil_twh"], color=INK, lw=2)
-    after_1991 = rows[rows["year"] >= 1991]
-    low = after_1991.loc[after_1991["oil_twh"].idxmin()]
-    end = rows.iloc[-1]
+    low, end = energy.production_low_and_latest(production, last)
     ax.scatter([low.year, end.year], [low.oil_twh, end.oil_twh], color=INK, zorder=3)
     ax.annotate(
         f"{int(low.year)}: {low.oil_twh:,.0f} TWh",
@@ -202,28 +143,7 @@ def oil_production_figure(production: pd.DataFrame, last: int) -> None:
     year_axis(ax, int(rows["year"].min()), int(end.year))
     ax.set_ylabel("TWh (energy content)")
     ax.set_ylim(bottom=0)
-    ratio = end.oil_twh / low.oil_twh
-    publish(
-        fig,
-        "energy_oil_production",
-        FigureText(
-            title=(
-                f"Kazakhstan produced {ratio:.1f} times as much oil in {int(end.year)} as at its "
-                f"post-Soviet low in {int(low.year)}"
-            ),
-            subtitle=f"Oil production, {int(rows['year'].min())}–{int(end.year)}, terawatt-hours of energy content",
-            source=(
-                "Source: Energy Institute, Statistical Review of World Energy (2025), with major processing by "
-                "Our World in Data."
-            ),
-            alt=(
-                f"Line chart of Kazakhstan's oil production from {int(rows['year'].min())} to {int(end.year)}: "
-                f"a low of {low.oil_twh:,.0f} TWh in {int(low.year)}, {end.oil_twh:,.0f} TWh in {int(end.year)}."
-            ),
-            note="Production, not exports; energy content, not tonnes.",
-        ),
-        table="oil_production",
-    )
+    return Chart(fig, "energy_oil_production", text, table="oil_production")
 
 
 COMMODITY_STYLE: dict[str, dict] = {
@@ -234,7 +154,7 @@ COMMODITY_STYLE: dict[str, dict] = {
 }
 
 
-def export_structure_figure(structure: pd.DataFrame, stated: pd.DataFrame) -> None:
+def export_structure_figure(structure: pd.DataFrame, stated: pd.DataFrame, text: FigureText) -> Chart:
     """Oil and gas shares of export value by year; incomplete years left empty and labelled.
 
     ``stated`` holds oil-and-gas shares published elsewhere (``year``,
@@ -272,32 +192,4 @@ def export_structure_figure(structure: pd.DataFrame, stated: pd.DataFrame) -> No
     ax.grid(axis="x", visible=False)
     handles = [Patch(color=s["color"], label=s["label"]) for s in COMMODITY_STYLE.values()]
     ax.legend(handles=handles, loc="upper right", fontsize=8, ncol=2)
-    full = oil_gas.dropna()
-    last_year = int(full.index.max())
-    crude = energy.share_series(structure, "CRUDE_OIL")[last_year]
-    publish(
-        fig,
-        "energy_export_structure",
-        FigureText(
-            title=(
-                f"Crude oil earned {crude:.1f}% of Kazakhstan's export value in {last_year}, "
-                f"and oil and gas together {oil_gas[last_year]:.1f}%"
-            ),
-            subtitle=f"Oil and gas in the value of goods exports, {years[0]}–{years[-1]}, % of total exports",
-            source="Source: Bureau of National Statistics of Kazakhstan, exports by commodity (monthly); kzmv analysis.",
-            alt=(
-                "Stacked bar chart of oil and gas shares of Kazakhstan's export value by year: "
-                + "; ".join(
-                    f"{y} crude {pct(energy.share_series(structure, 'CRUDE_OIL').get(y), 1)}, oil and gas {pct(v, 1)}"
-                    for y, v in oil_gas.items()
-                )
-                + ". Years with missing months are not shown."
-            ),
-            note=(
-                "Annual shares only for years with all twelve months; "
-                + ", ".join(f"{y} has {m} months" for y, m in missing.items())
-                + ". Diamond: share published by the Bureau (as quoted)."
-            ),
-        ),
-        table="export_structure",
-    )
+    return Chart(fig, "energy_export_structure", text, table="export_structure")

@@ -1,14 +1,13 @@
-"""FDI charts in the house style, and small chart helpers shared by the energy and macro charts.
+"""FDI charts in the house style.
 
-Each figure function takes tidy data, computes the finding it states in its
-title from that data, and publishes one figure (SVG and PNG) with
-:func:`kzmv.figures.publish`. Partner groups always wear
-:data:`kzmv.figures.GROUP_COLOURS`.
+Each figure function takes tidy data and its words (written from the same data
+by :mod:`kzmv.story.investment_chapter`), draws one figure and returns it as a
+:class:`~kzmv.figures.style.Chart`. Partner groups always wear
+:data:`kzmv.figures.style.GROUP_COLOURS`.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -16,24 +15,7 @@ from matplotlib.patches import Patch
 
 from kzmv.analysis import fdi
 from kzmv.data.partners import GROUPS
-from kzmv.figures.style import (
-    GROUP_COLOURS,
-    INK,
-    MUTED_INK,
-    FigureText,
-    new_figure,
-    pct,
-    publish,
-    year_axis,
-)
-
-SOURCE_WIIW = "Source: wiiw FDI Database, based on the National Bank of Kazakhstan; kzmv analysis."
-IMMEDIATE_NOTE = "Partners are immediate counterparts, not ultimate owners."
-
-
-def method_note(footnote: str) -> str:
-    """wiiw's methodological footnote (passed in from the data, never retyped), with the counterpart caveat."""
-    return f"Net directional FDI; wiiw: '{footnote.strip().rstrip('.')}'. {IMMEDIATE_NOTE}"
+from kzmv.figures.style import GROUP_COLOURS, INK, MUTED_INK, Chart, FigureText, new_figure, year_axis
 
 
 def mark_break(ax: Axes, first_new_year: int) -> None:
@@ -64,8 +46,8 @@ def group_handles(groups: list[str]) -> list[Patch]:
 
 
 def stock_shares_figure(
-    groups_table: pd.DataFrame, nl_share: pd.Series, first: int, last: int, footnote: str = ""
-) -> None:
+    groups_table: pd.DataFrame, nl_share: pd.Series, first: int, last: int, text: FigureText
+) -> Chart:
     """Each partner group's share of the inward stock, with the Netherlands inside the EU-27."""
     table = fdi.in_window(groups_table, first, last)
     fig, ax = new_figure(height_in=5.6)
@@ -83,39 +65,10 @@ def stock_shares_figure(
     ax.set_xlim(first - 0.5, last + 3.2)
     ax.set_ylabel("% of inward FDI stock")
     ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
-    eu = fdi.group_series(table, "EU-27", "inward stock", "share_of_world_pct")
-    peak_year, peak_value = fdi.peak(eu)
-    eu_last = eu.get(last, np.nan)
-    trend = (
-        f"down from a peak of {peak_value:.0f}% in {peak_year}"
-        if peak_year != last
-        else f"its highest share since {first}"
-    )
-    publish(
+    return Chart(
         fig,
         "fdi_stock_shares",
-        FigureText(
-            title=(
-                f"The EU-27 held {pct(eu_last)} of Kazakhstan's inward FDI stock in {last}, {trend}; "
-                f"the Netherlands alone held {pct(nl.get(last, np.nan))}"
-            ),
-            subtitle=f"Share of the inward FDI stock at the end of each year by partner group, {first}–{last}, %",
-            source=SOURCE_WIIW,
-            alt=(
-                f"Line chart of partner groups' shares of Kazakhstan's inward FDI stock, {first}–{last}. "
-                f"The EU-27 held {pct(eu_last)} in {last} (peak {peak_value:.0f}% in {peak_year}); "
-                f"the Netherlands {pct(nl.get(last, np.nan))}; "
-                + "; ".join(
-                    f"{g} {pct(fdi.group_series(table, g, 'inward stock', 'share_of_world_pct').get(last, np.nan))}"
-                    for g in ("USA", "Russia", "China", "UK")
-                )
-                + f" in {last}."
-            ),
-            note=(
-                "Much Dutch FDI passes through holding companies (capital of other origins routed via the "
-                "Netherlands). " + (method_note(footnote) if footnote else IMMEDIATE_NOTE)
-            ),
-        ),
+        text,
         table="fdi_by_group",
         rows={"measure": ["inward stock"], "year": list(range(first, last + 1))},
     )
@@ -138,19 +91,7 @@ def _declutter_end_labels(ax: Axes, min_gap_frac: float = 0.035) -> None:
 BIG_FOUR = ("EU-27", "USA", "Russia", "China")
 
 
-def two_shares(shares: dict[str, float], first: str, second: str) -> str:
-    """``"Russia held 3% and China 2%"``, or ``"Russia and China each held 4%"`` when they round alike.
-
-    Each share stays beside its own partner's name, whichever is larger (a
-    title that listed them by size under a fixed "Russia and China" swapped them
-    in years where China's share was the smaller), "4% and 4%" is said once, and a
-    missing share is called unknown.
-    """
-    a, b = (pct(shares[g]) if pd.notna(shares[g]) else "an unknown share" for g in (first, second))
-    return f"{first} and {second} each held {a}" if a == b else f"{first} held {a} and {second} {b}"
-
-
-def big_four_figure(groups_table: pd.DataFrame, first: int, last: int, footnote: str = "") -> None:
+def big_four_figure(groups_table: pd.DataFrame, first: int, last: int, text: FigureText) -> Chart:
     """Stocks and net inflows from Russia, China, the USA and the EU-27, EUR billion."""
     table = fdi.in_window(groups_table, first, last)
     fig, (left, right) = new_figure(height_in=5.0, ncols=2)
@@ -167,28 +108,10 @@ def big_four_figure(groups_table: pd.DataFrame, first: int, last: int, footnote:
         year_axis(ax, first, last)
         ax.set_ylabel("EUR billion")
     left.legend(loc="upper left", fontsize=8)
-    shares = {g: fdi.group_series(table, g, "inward stock", "share_of_world_pct").get(last, np.nan) for g in BIG_FOUR}
-    flows = {g: fdi.group_series(table, g, "net inflow") for g in BIG_FOUR}
-    negative_china = int((flows["China"] < 0).sum())
-    publish(
+    return Chart(
         fig,
         "fdi_big_four",
-        FigureText(
-            title=(
-                f"In {last}, {two_shares(shares, 'Russia', 'China')} "
-                f"of the inward FDI stock, against {pct(shares['EU-27'])} for the EU-27 "
-                f"and {pct(shares['USA'])} for the USA"
-            ),
-            subtitle=f"Inward FDI stock and net inflow by partner, {first}–{last}, EUR billion",
-            source=SOURCE_WIIW,
-            alt=(
-                f"Two line charts for {first}–{last}. Left: inward FDI stock in EUR billion from the EU-27, the USA, "
-                f"Russia and China; in {last} the shares were "
-                + ", ".join(f"{g} {pct(shares[g])}" for g in BIG_FOUR)
-                + f". Right: net inflows, which were negative for China in {negative_china} of the years shown."
-            ),
-            note=method_note(footnote) if footnote else IMMEDIATE_NOTE,
-        ),
+        text,
         table="fdi_by_group",
         rows={"group": ["Russia", "China", "USA", "EU-27"], "year": list(range(first, last + 1))},
     )
@@ -225,7 +148,7 @@ def _bars_on_ticks(ax: Axes, rows: pd.DataFrame, keys: list[tuple[str, str]], wi
             ax.text(x, max(row["value"], 0), f"{row['value']:.1f}", ha="center", va="bottom", fontsize=7)
 
 
-def gross_net_figure(gross_net: pd.DataFrame, first: int, last: int) -> None:
+def gross_net_figure(gross_net: pd.DataFrame, first: int, last: int, text: FigureText) -> Chart:
     """Gross and net inflows for all partners and for Russia: dollars on top, euro below, never on one axis.
 
     The National Bank's gross inflow and UNCTAD's net inflow are published in
@@ -268,56 +191,7 @@ def gross_net_figure(gross_net: pd.DataFrame, first: int, last: int) -> None:
     axes[0, 1].legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.9)
     eur = [Patch(color=GROSS_NET_STYLE[k]["color"], label=GROSS_NET_STYLE[k]["label"]) for k in eur_keys]
     axes[1, 0].legend(handles=eur, loc="upper right", fontsize=7.5, framealpha=0.9)
-    ratio_year, gross, net = _latest_usd_pair(table)
-    title = (
-        f"The National Bank's gross FDI inflow (USD {gross:.1f} bn in {ratio_year}) was {gross / net:.1f} times "
-        f"the net inflow UNCTAD reports for the same year (USD {net:.1f} bn)"
-        if ratio_year is not None
-        else "Gross FDI inflows are far larger than net inflows"
-    )
-    publish(
-        fig,
-        "fdi_gross_vs_net",
-        FigureText(
-            title=title,
-            subtitle=(
-                f"FDI inflows into Kazakhstan, gross and net, {first}–{last}: USD billion (top), EUR billion (bottom), "
-                "each as published"
-            ),
-            source=(
-                "Sources: National Bank of Kazakhstan gross inflows and UNCTAD net inflows as quoted by officials and "
-                "the press (transcribed); wiiw FDI Database, based on the National Bank of Kazakhstan; kzmv analysis."
-            ),
-            alt=(
-                f"Bar charts of FDI inflows into Kazakhstan, {first}–{last}, for all partners and for Russia, "
-                "dollar figures in the upper panels and euro figures in the lower ones. "
-                + "; ".join(
-                    f"{r.partner} {r.year} {r.concept} ({r.source.split(' (')[0]}) {r.value:.1f} {r.unit}"
-                    + (" (derived)" if r.basis == "derived" else "")
-                    for r in table.itertuples()
-                )
-                + "."
-            ),
-            note=(
-                "Gross inflow counts money coming in; net inflow subtracts disinvestment and loan repayments, "
-                "so it can be negative. Currencies are not converted; each panel has one."
-            ),
-        ),
-        table="fdi_gross_vs_net",
-    )
-
-
-def _latest_usd_pair(table: pd.DataFrame) -> tuple[int | None, float, float]:
-    """The latest year with a published gross and a published UNCTAD net figure, both in USD."""
-    world = table[(table["partner"] == "All countries") & (table["unit"] == "USD billion")]
-    world = world[world["basis"] == "published"]
-    gross = world[world["concept"] == "gross inflow"].set_index("year")["value"]
-    net = world[world["concept"] == "net inflow"].set_index("year")["value"]
-    both = sorted(set(gross.index) & set(net.index))
-    if not both:
-        return None, np.nan, np.nan
-    year = both[-1]
-    return int(year), float(gross[year]), float(net[year])
+    return Chart(fig, "fdi_gross_vs_net", text, table="fdi_gross_vs_net")
 
 
 # Sectors and concepts are not partner groups, so they take Paul Tol's "vibrant"
@@ -341,8 +215,8 @@ SECTOR_SHORT = {
 
 
 def activity_figure(
-    activity: pd.DataFrame, footnote: str = "", codes: tuple[str, ...] = ("B", "M", "C", "K", "H")
-) -> None:
+    activity: pd.DataFrame, text: FigureText, codes: tuple[str, ...] = ("B", "M", "C", "K", "H")
+) -> Chart:
     """Sector shares of the stock and sector net inflows, each series broken at the reclassification."""
     names = {**fdi.activity_names(activity), **SECTOR_SHORT}
     fig, (left, right) = new_figure(height_in=5.6, ncols=2)
@@ -366,34 +240,4 @@ def activity_figure(
     left.set_title(f"Inward stock, % of total (break: {stock_break - 1}|{stock_break})", loc="left", fontsize=10)
     right.set_title(f"Net inflow, EUR billion (break: {flow_break - 1}|{flow_break})", loc="left", fontsize=10)
     left.legend(loc="center right", fontsize=7.5, framealpha=0.9)
-    b_last = shares["B"].get(last, np.nan)
-    extractive = shares["B"] + shares["M"]
-    before, after = extractive[extractive.index < stock_break], extractive[extractive.index >= stock_break]
-    publish(
-        fig,
-        "fdi_by_activity",
-        FigureText(
-            title=(
-                f"Mining held {pct(b_last)} of the inward FDI stock in {last}, after geological exploration was "
-                f"moved into it in {stock_break}; with professional services it held "
-                f"{min(before.min(), after.min()):.0f}–{max(before.max(), after.max()):.0f}% throughout"
-            ),
-            subtitle=(
-                f"FDI by economic activity (NACE Rev. 2), {first}–{last}: share of the inward stock (%) and net "
-                "inflow (EUR billion); lines are not joined across the reclassification"
-            ),
-            source=SOURCE_WIIW,
-            alt=(
-                f"Two line charts of FDI by sector, {first}–{last}, with the reclassification marked. Mining's share "
-                f"of the stock jumps from {shares['B'].get(stock_break - 1, np.nan):.0f}% in {stock_break - 1} to "
-                f"{shares['B'].get(stock_break, np.nan):.0f}% in {stock_break} while professional, scientific and "
-                f"technical activities fall from {shares['M'].get(stock_break - 1, np.nan):.0f}% to "
-                f"{shares['M'].get(stock_break, np.nan):.0f}%; mining held {pct(b_last)} in {last}. "
-                "Do not compare sectors across the break."
-            ),
-            note=(f"wiiw: '{footnote.strip().rstrip('.')}'. " if footnote else "") + "The flows shift one year later.",
-        ),
-        table="fdi_by_activity",
-        rows={"nace_code": list(codes)},
-    )
-    plt.close("all")
+    return Chart(fig, "fdi_by_activity", text, table="fdi_by_activity", rows={"nace_code": list(codes)})

@@ -3,33 +3,24 @@
 Where two sources give the same indicator they are drawn side by side, never
 averaged; IMF estimates and projections are drawn hollow or hatched so that
 they are not read as outturns. Comparator countries wear their partner group's
-colour (Russia, China, Central Asia, Turkey), Kazakhstan is drawn in ink.
+colour (Russia, China, Central Asia, Turkey), Kazakhstan is drawn in ink. Each
+figure takes its words from :mod:`kzmv.story.macro_chapter` and returns a
+:class:`~kzmv.figures.style.Chart`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from kzmv.analysis import macro
-from kzmv.analysis.periods import BASE_YEAR, SHOCK_YEAR
-from kzmv.figures.style import (
-    GROUP_COLOURS,
-    INK,
-    LINESTYLES,
-    MUTED_INK,
-    FigureText,
-    new_figure,
-    pct,
-    publish,
-    year_axis,
-)
+from kzmv.analysis.periods import BASE_YEAR
+from kzmv.figures.style import GROUP_COLOURS, INK, LINESTYLES, MUTED_INK, Chart, FigureText, new_figure, year_axis
 
 SOURCE_COLOURS = {macro.WB: "#0077BB", macro.IMF: "#EE7733"}
-SOURCE_MACRO = (
-    "Sources: World Bank, World Development Indicators; IMF, World Economic Outlook (April 2025); kzmv analysis."
-)
 
 
 def _hollow(ax: Axes, values: pd.Series, colour: str, size: float = 36) -> None:
@@ -40,12 +31,7 @@ def _hollow(ax: Axes, values: pd.Series, colour: str, size: float = 36) -> None:
         )
 
 
-def _projected_years(macro_table: pd.DataFrame, indicator: str, source: str) -> set[int]:
-    status = macro.status_of(macro_table, indicator, source)
-    return {int(y) for y, s in status.items() if s == macro.PROJECTED}
-
-
-def gdp_growth_figure(macro_table: pd.DataFrame, first: int, last: int) -> None:
+def gdp_growth_figure(macro_table: pd.DataFrame, first: int, last: int, text: FigureText) -> Chart:
     """GDP in dollars from both sources, and real growth, with IMF estimates marked."""
     fig, (left, right) = new_figure(height_in=4.8, ncols=2)
     for source in (macro.WB, macro.IMF):
@@ -58,7 +44,7 @@ def gdp_growth_figure(macro_table: pd.DataFrame, first: int, last: int) -> None:
             ls="-" if source == macro.WB else "--",
             label=source,
         )
-    projected = _projected_years(macro_table, macro.GDP_USD, macro.IMF)
+    projected = macro.projected_years(macro_table, macro.GDP_USD, macro.IMF)
     imf_gdp = macro.window(macro.series(macro_table, macro.GDP_USD, macro.IMF), first, last)
     est = imf_gdp[imf_gdp.index.isin(projected)]
     _hollow(left, est, SOURCE_COLOURS[macro.IMF])
@@ -66,7 +52,7 @@ def gdp_growth_figure(macro_table: pd.DataFrame, first: int, last: int) -> None:
     left.legend(loc="upper left", fontsize=8)
     left.set_title("GDP, current prices, USD billion", loc="left", fontsize=10)
     growth = macro.window(macro.series(macro_table, macro.GROWTH, macro.IMF), first, last)
-    g_proj = _projected_years(macro_table, macro.GROWTH, macro.IMF)
+    g_proj = macro.projected_years(macro_table, macro.GROWTH, macro.IMF)
     bars = right.bar(growth.index, growth.to_numpy(), color=SOURCE_COLOURS[macro.IMF], width=0.7)
     for bar, year in zip(bars, growth.index, strict=True):
         if year in g_proj:
@@ -78,56 +64,30 @@ def gdp_growth_figure(macro_table: pd.DataFrame, first: int, last: int) -> None:
     right.set_title("Real GDP growth, % (IMF; hatched: estimate)", loc="left", fontsize=10)
     for ax in (left, right):
         year_axis(ax, first, last)
-    end_year = int(imf_gdp.dropna().index.max())
-    end_note = " (IMF estimate)" if end_year in projected else ""
-    start = imf_gdp.dropna().iloc[0]
-    mean = macro.mean_growth(macro_table, "KAZ", first, last)
-    publish(
+    return Chart(
         fig,
         "macro_gdp_growth",
-        FigureText(
-            title=(
-                f"Kazakhstan's GDP was USD {imf_gdp[end_year]:.0f} bn in {end_year}{end_note}, "
-                f"{imf_gdp[end_year] / start:.1f} times its {int(imf_gdp.dropna().index[0])} dollar value; "
-                f"real growth averaged {mean:.1f}% a year"
-            ),
-            subtitle=f"GDP in current US dollars (World Bank and IMF) and real GDP growth (IMF), {first}–{last}",
-            source=SOURCE_MACRO,
-            alt=(
-                f"Left: line chart of Kazakhstan's GDP in USD billion, {first}–{last}, World Bank and IMF almost "
-                f"identical, USD {imf_gdp[end_year]:.0f} bn in {end_year}{end_note}. Right: bar chart of real growth, "
-                f"averaging {mean:.1f}% a year; lowest {growth.min():.1f}% in {int(growth.idxmin())}, "
-                f"highest {growth.max():.1f}% in {int(growth.idxmax())}."
-            ),
-            note="Average growth is the compound annual rate over the years shown.",
-        ),
+        text,
         table="macro_indicators",
         rows={"iso3": ["KAZ"], "indicator": [macro.GDP_USD, macro.GROWTH], "year": list(range(first, last + 1))},
     )
 
 
-DISAGREE_POINTS = 1.0  # a gap this large between sources is a disagreement worth a title, not noise
-
-
-def inflation_figure(macro_table: pd.DataFrame, first: int, last: int) -> None:
+def inflation_figure(macro_table: pd.DataFrame, first: int, last: int, text: FigureText) -> Chart:
     """CPI inflation from the World Bank and the IMF, with their largest disagreement marked.
 
-    If no year in the window differs by :data:`DISAGREE_POINTS` or more, the
-    title says that the sources agree instead of promoting a rounding gap.
+    The largest gap (:func:`kzmv.analysis.macro.cpi_disagreement`) is marked only
+    if it reaches :data:`kzmv.analysis.macro.DISAGREE_POINTS`.
     """
-    gap = macro.source_gap(macro_table, macro.CPI)
-    gap = gap[(gap.index >= first) & (gap.index <= last)]
+    found = macro.cpi_disagreement(macro_table, first, last)
+    gap, worst, wb, imf, disagree = found.gap, found.worst, found.wb, found.imf, found.disagree
     fig, ax = new_figure(height_in=4.8)
     for source in (macro.WB, macro.IMF):
         values = gap[source].dropna()
         style = {"color": SOURCE_COLOURS[source], "lw": 2, "marker": "o", "ms": 3}
         ax.plot(values.index, values.to_numpy(), ls="-" if source == macro.WB else "--", label=source, **style)
-    projected = _projected_years(macro_table, macro.CPI, macro.IMF)
+    projected = macro.projected_years(macro_table, macro.CPI, macro.IMF)
     _hollow(ax, gap[macro.IMF][gap.index.isin(projected)].dropna(), SOURCE_COLOURS[macro.IMF], 40)
-    both = gap.dropna(subset=["difference"])
-    worst = int(both["difference"].abs().idxmax())
-    wb, imf = gap.loc[worst, macro.WB], gap.loc[worst, macro.IMF]
-    disagree = abs(imf - wb) >= DISAGREE_POINTS
     if disagree:
         for value, source in ((wb, macro.WB), (imf, macro.IMF)):
             ax.annotate(
@@ -145,48 +105,21 @@ def inflation_figure(macro_table: pd.DataFrame, first: int, last: int) -> None:
     ax.set_xlim(first - 0.5, last + 1.5)
     ax.set_ylabel("% change, annual average")
     ax.legend(loc="upper right", fontsize=8)
-    status = " (an IMF estimate)" if worst in projected else ""
-    others = both.drop(index=worst)["difference"].abs()
-    agree = others.max() if disagree and not others.empty else both["difference"].abs().max()
-    title = (
-        f"For {worst} the World Bank reports {wb:.1f}% consumer-price inflation and the IMF {imf:.1f}%{status}: "
-        f"a gap of {abs(imf - wb):.1f} points, where in other years they differ by at most {agree:.1f}"
-        if disagree
-        else f"The World Bank and the IMF agree on Kazakhstan's CPI inflation within {agree:.1f} points in every "
-        f"year from {int(both.index.min())} to {int(both.index.max())}"
-    )
-    latest_wb = int(gap[macro.WB].dropna().index.max())
-    publish(
+    return Chart(
         fig,
         "macro_inflation",
-        FigureText(
-            title=title,
-            subtitle=f"Kazakhstan, CPI inflation (annual average), {first}–{last}, % by source",
-            source=SOURCE_MACRO,
-            alt=(
-                f"Line chart of Kazakhstan's CPI inflation from the World Bank and the IMF, {first}–{last}. "
-                + (
-                    f"The two agree within {agree:.1f} points except in {worst}: World Bank {wb:.1f}%, IMF {imf:.1f}%."
-                    if disagree
-                    else f"The two agree within {agree:.1f} points in every year shown."
-                )
-            ),
-            note=(
-                f"The World Bank's {latest_wb} value came with an automated update of its data and is unverified; "
-                "where the sources differ, both are shown."
-                if disagree and worst == latest_wb
-                else "Where the sources differ, both are shown."
-            ),
-        ),
+        text,
         table="macro_indicators",
         rows={"iso3": ["KAZ"], "indicator": [macro.CPI], "year": list(range(first, last + 1))},
     )
 
 
-def exchange_rate_figure(macro_table: pd.DataFrame, check: pd.DataFrame, first: int, last: int) -> None:
+def exchange_rate_figure(
+    macro_table: pd.DataFrame, check: pd.DataFrame, first: int, last: int, text: FigureText
+) -> Chart:
     """The IMF-implied tenge rate, with the official rates that were transcribed."""
     rate = macro.window(macro.series(macro_table, macro.RATE, macro.IMF), first, last)
-    projected = _projected_years(macro_table, macro.RATE, macro.IMF)
+    projected = macro.projected_years(macro_table, macro.RATE, macro.IMF)
     fig, ax = new_figure(height_in=4.8)
     ax.plot(rate.index, rate.to_numpy(), color=INK, lw=2, label="Implied by IMF GDP (NGDP / NGDPD)")
     est = rate[rate.index.isin(projected)]
@@ -214,42 +147,7 @@ def exchange_rate_figure(macro_table: pd.DataFrame, check: pd.DataFrame, first: 
     year_axis(ax, first, last)
     ax.set_ylabel("tenge per US dollar")
     ax.legend(loc="upper left", fontsize=8)
-    checked = check.dropna(subset=["difference_pct"])
-    close = checked[checked["difference_pct"].abs() < 1]
-    publish(
-        fig,
-        "macro_exchange_rate",
-        FigureText(
-            title=(
-                f"The tenge went from {rate.iloc[0]:.0f} to {rate.iloc[-1]:.0f} per US dollar between "
-                f"{int(rate.index[0])} and {int(rate.index[-1])}; the IMF-implied rate is within "
-                f"{close['difference_pct'].abs().max():.2f}% of the official average in {len(close)} of "
-                f"{len(checked)} years checked"
-            ),
-            subtitle=f"Kazakhstan, tenge per US dollar, {first}–{last}: implied annual rate and official rates",
-            source=(
-                "Sources: IMF, World Economic Outlook (April 2025); National Bank of Kazakhstan and KASE rates as "
-                "quoted by Kazinform and The Times of Central Asia; kzmv analysis."
-            ),
-            alt=(
-                f"Line chart of the tenge per US dollar implied by IMF GDP data, {int(rate.index[0])}–"
-                f"{int(rate.index[-1])}, from {rate.iloc[0]:.0f} to {rate.iloc[-1]:.0f}, with official annual averages "
-                + ", ".join(f"{r.year}: {r.official_kzt_per_usd:g}" for r in annual.itertuples())
-                + " and point rates "
-                + ", ".join(f"{r.year}: {r.official_kzt_per_usd:g}" for r in point.itertuples())
-                + "."
-            ),
-            note=(
-                "Point rates ("
-                + "; ".join(
-                    f"{r.year}: {r.label.removeprefix('USD/KZT ')}"
-                    for r in check[check["kind"] == "point rate"].itertuples()
-                )
-                + ") are not annual averages and are not compared."
-            ),
-        ),
-        table="exchange_rate_check",
-    )
+    return Chart(fig, "macro_exchange_rate", text, table="exchange_rate_check")
 
 
 PANELS = (
@@ -272,19 +170,9 @@ def _country_styles(countries: list[str], groups: pd.DataFrame) -> dict[str, dic
     return styles
 
 
-def _ordinal(n: int, of: int) -> str:
-    """A rank among ``of`` economies in words: "the fastest", "the third fastest", "the second slowest"."""
-    words = {1: "", 2: "second ", 3: "third ", 4: "fourth ", 5: "fifth "}
-    if n <= (of + 1) // 2:
-        return f"the {words.get(n, f'{n}th ')}fastest"
-    back = of - n + 1
-    return f"the {words.get(back, f'{back}th ')}slowest"
-
-
-def _disputed_cpi(ax: Axes, macro_table: pd.DataFrame, years: list[int], first: int, last: int) -> list[str]:
+def _disputed_cpi(ax: Axes, macro_table: pd.DataFrame, years: list[int], first: int, last: int) -> None:
     """Kazakhstan's CPI in years the two sources dispute: both values as hollow points joined by a bar."""
     gap = macro.source_gap(macro_table, macro.CPI)
-    notes = []
     for year in (y for y in years if first <= y <= last):
         wb, imf = gap.loc[year, macro.WB], gap.loc[year, macro.IMF]
         ax.vlines(year, min(wb, imf), max(wb, imf), color=INK, lw=1, zorder=3)
@@ -299,24 +187,29 @@ def _disputed_cpi(ax: Axes, macro_table: pd.DataFrame, years: list[int], first: 
             fontsize=7,
             color=MUTED_INK,
         )
-        notes.append(f"{year} Kazakhstan CPI: World Bank {wb:.1f}%, IMF {imf:.1f}% (estimate), both shown")
-    return notes
 
 
 def neighbours_figure(
-    macro_table: pd.DataFrame, summary: pd.DataFrame, countries: list[str], groups: pd.DataFrame, first: int, last: int
-) -> None:
+    macro_table: pd.DataFrame,
+    countries: list[str],
+    groups: pd.DataFrame,
+    first: int,
+    last: int,
+    text: FigureText,
+    growth_table: Sequence[str] = (),
+) -> Chart:
     """Growth, inflation and openness of Kazakhstan and its comparators, one panel each.
 
     Growth is summarised before the war and in the war years separately, since
-    one average over the window would hide the years the report is about; a
-    CPI value that the sources dispute (:func:`kzmv.analysis.macro.disputed_years`)
-    is not drawn as part of Kazakhstan's line but as the two disputed values.
+    one average over the window would hide the years the report is about:
+    ``growth_table`` is that summary as lines of text (written by the story
+    layer), set in the fourth panel beside the legend. A CPI value that the
+    sources dispute (:func:`kzmv.analysis.macro.disputed_years`) is not drawn as
+    part of Kazakhstan's line but as the two disputed values.
     """
     styles = _country_styles(countries, groups)
     disputed = macro.disputed_years(macro_table)
     fig, axes = new_figure(height_in=7.6, nrows=2, ncols=2)
-    dispute_notes: list[str] = []
     for ax, (indicator, source, title) in zip(axes.flat, PANELS, strict=False):
         for iso3 in ["KAZ", *countries]:
             src = source or (macro.IMF if iso3 == "KAZ" else macro.IMF_OWID)
@@ -325,7 +218,7 @@ def neighbours_figure(
                 values = values[~values.index.isin(disputed)]
             ax.plot(values.index, values.to_numpy(), **styles[iso3])
         if indicator == macro.CPI:
-            dispute_notes = _disputed_cpi(ax, macro_table, disputed, first, last)
+            _disputed_cpi(ax, macro_table, disputed, first, last)
         if indicator == macro.GROWTH and first <= BASE_YEAR < last:
             ax.axvspan(BASE_YEAR + 0.5, last + 0.5, color="#f2f2f2", zorder=0, lw=0)
             ax.text(
@@ -345,58 +238,20 @@ def neighbours_figure(
     legend_ax.axis("off")
     handles = [Line2D([], [], label=macro.country_name(c, groups), **styles[c]) for c in ["KAZ", *countries]]
     legend_ax.legend(handles=handles, loc="upper left", fontsize=9, title="Country")
-    before = f"{first}–{min(last, BASE_YEAR)}"
-    war = f"{SHOCK_YEAR}–{last}" if last > SHOCK_YEAR else str(SHOCK_YEAR)
-    lines = ["Average real growth, % a year:", f"{'':14}{before:>10}{war:>11}"] + [
-        f"{r.country[:14]:14}{pct(r.growth_before_war_pct, 1):>10}{pct(r.growth_war_years_pct, 1):>11}"
-        for r in summary.itertuples()
-    ]
     legend_ax.text(
-        0.0, 0.42, "\n".join(lines), transform=legend_ax.transAxes, va="top", fontsize=8, color=INK, family="monospace"
+        0.0,
+        0.42,
+        "\n".join(growth_table),
+        transform=legend_ax.transAxes,
+        va="top",
+        fontsize=8,
+        color=INK,
+        family="monospace",
     )
-    ranked = summary.dropna(subset=["growth_war_years_pct"]).sort_values("growth_war_years_pct", ascending=False)
-    kaz = summary.set_index("iso3").loc["KAZ"]
-    rank = list(ranked["iso3"]).index("KAZ") + 1 if "KAZ" in set(ranked["iso3"]) else None
-    title = (
-        f"In the war years ({war}) Kazakhstan grew {kaz.growth_war_years_pct:.1f}% a year, {_ordinal(rank, len(ranked))} of the "
-        f"{len(ranked)} economies shown, against {kaz.growth_before_war_pct:.1f}% a year in {before}"
-        if rank
-        else f"Kazakhstan and its neighbours, {first}–{last}"
-    )
-    publish(
+    return Chart(
         fig,
         "macro_neighbours",
-        FigureText(
-            title=title,
-            subtitle=f"Real GDP growth (%), CPI inflation (%) and trade (% of GDP), {first}–{last}",
-            source=(
-                "Sources: IMF, World Economic Outlook (April 2025), partly via Our World in Data; World Bank, World "
-                "Development Indicators, trade via Our World in Data; kzmv analysis."
-            ),
-            alt=(
-                f"Three line charts comparing Kazakhstan with {', '.join(macro.country_name(c, groups) for c in countries)}, "
-                f"{first}–{last}. Average real growth {before} and {war}: "
-                + "; ".join(
-                    f"{r.country} {pct(r.growth_before_war_pct, 1)} and {pct(r.growth_war_years_pct, 1)}"
-                    for r in summary.itertuples()
-                )
-                + ". Latest undisputed CPI inflation: "
-                + "; ".join(f"{r.country} {pct(r.cpi_pct, 1)} ({r.cpi_year})" for r in summary.itertuples())
-                + ". Latest trade share of GDP: "
-                + "; ".join(f"{r.country} {pct(r.trade_pct_gdp)} ({r.trade_year})" for r in summary.itertuples())
-                + "."
-            ),
-            note=(
-                "A country's line stops where its source has no value"
-                + "".join(
-                    f"; World Bank CPI for {r.country} ends in {r.cpi_year}"
-                    for r in summary.itertuples()
-                    if r.iso3 != "KAZ" and r.cpi_year is not None and not pd.isna(r.cpi_year) and r.cpi_year < last
-                )
-                + "".join(f"; {n}" for n in dispute_notes)
-                + ". Growth after the last actual year is an IMF estimate."
-            ),
-        ),
+        text,
         table="macro_indicators",
         rows={"iso3": ["KAZ", *countries], "year": list(range(first, last + 1))},
     )

@@ -1,8 +1,8 @@
 """UN voting charts: Kazakhstan's ideal point beside the three poles, and the neighbours' distances.
 
-Each figure takes tidy data from :mod:`kzmv.analysis.politics`, states its finding
-in the title (computed here from that data) and is published with
-:func:`kzmv.figures.style.publish`. The poles wear their partner-group colours;
+Each figure takes tidy data from :mod:`kzmv.analysis.politics` and its words
+(written from the same data by :mod:`kzmv.story.politics_chapter`), draws, and
+returns a :class:`~kzmv.figures.style.Chart`. The poles wear their partner-group colours;
 Kazakhstan is drawn in ink. Lines are labelled at their ends and the years are told
 apart by marker shape, so no colour carries meaning alone.
 """
@@ -15,25 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kzmv.analysis import politics
-from kzmv.figures.style import (
-    GROUP_COLOURS,
-    INK,
-    MUTED_INK,
-    FigureText,
-    new_figure,
-    publish,
-    spread_labels,
-    year_axis,
-)
-
-SOURCE_VOETEN = (
-    "Source: Erik Voeten, UN General Assembly ideal points (July 2025 vintage, final-passage votes), after "
-    "Bailey, Strezhnev and Voeten (2017); kzmv analysis."
-)
-IDEAL_POINT_NOTE = (
-    "An ideal point is a country's relative position on the Assembly's main voting dimension (higher: closer to the "
-    "USA in these years), not a measure of friendship; a distance changes when either country moves."
-)
+from kzmv.figures.style import GROUP_COLOURS, INK, MUTED_INK, Chart, FigureText, new_figure, spread_labels, year_axis
 
 
 def colour_of(iso3: str) -> str:
@@ -47,8 +29,14 @@ def _name(ideal: pd.DataFrame, iso3: str) -> str:
 
 
 def ideal_points_figure(
-    ideal: pd.DataFrame, dist: pd.DataFrame, first: int, last: int, war_year: int, focus: str = politics.FOCUS
-) -> None:
+    ideal: pd.DataFrame,
+    dist: pd.DataFrame,
+    first: int,
+    last: int,
+    war_year: int,
+    text: FigureText,
+    focus: str = politics.FOCUS,
+) -> Chart:
     """Top: ideal points of Kazakhstan and the three poles with their 5-95% bands. Bottom: the distances."""
     fig, (top, bottom) = new_figure(height_in=6.6, nrows=2, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     point, low, high = (politics.positions(ideal, c) for c in ("ideal_point", "lower_5", "upper_95"))
@@ -79,49 +67,18 @@ def ideal_points_figure(
         year_axis(ax, first, last)
         ax.set_xlim(first - 0.5, last + 4.5)
     top.text(war_year - 0.4, 1, "full-scale war", transform=top.get_xaxis_transform(), fontsize=7.5, va="top")
-    closest = politics.closest_reference(dist, focus, last, politics.REFERENCES)
-    near = closest.index[0]
-    moved = politics.who_moved(ideal, focus, near, politics.PRE_WAR_YEAR, last)
-    publish(
-        fig,
-        "politics_ideal_points",
-        FigureText(**_ideal_points_text(ideal, closest, moved, first, last, focus)),
-        table="unga_ideal_points",
-    )
-
-
-def _ideal_points_text(
-    ideal: pd.DataFrame, closest: pd.Series, moved: dict[str, float], first: int, last: int, focus: str
-) -> dict[str, str]:
-    name = _name(ideal, closest.index[0])
-    narrowed = moved["change"] < 0
-    mover = name if abs(moved["moved_reference"]) > abs(moved["moved_self"]) else _name(ideal, focus)
-    trend = (
-        f"the gap {'narrowed' if narrowed else 'widened'} after {politics.PRE_WAR_YEAR} mainly because {mover}'s "
-        "position moved"
-    )
-    others = "; ".join(f"{_name(ideal, r)} {v:.2f}" for r, v in closest.items())
-    return {
-        "title": f"In {last} {_name(ideal, focus)} voted closer to {name} than to the other poles; {trend}",
-        "subtitle": (
-            f"UN General Assembly ideal points (lines) with 5–95% posterior bands (shading), and "
-            f"{_name(ideal, focus)}'s distance to each pole, {first}–{last}"
-        ),
-        "source": SOURCE_VOETEN,
-        "alt": (
-            f"Two-panel line chart, {first}–{last}. Top: ideal points of {_name(ideal, focus)} and of "
-            + ", ".join(_name(ideal, r) for r in politics.REFERENCES)
-            + f" with uncertainty bands. Bottom: distances in {last}: {others}. Between {politics.PRE_WAR_YEAR} and "
-            f"{last} {_name(ideal, focus)} moved by {moved['moved_self']:+.2f} and {name} by "
-            f"{moved['moved_reference']:+.2f}."
-        ),
-        "note": IDEAL_POINT_NOTE,
-    }
+    return Chart(fig, "politics_ideal_points", text, table="unga_ideal_points")
 
 
 def neighbours_figure(
-    ideal: pd.DataFrame, dist: pd.DataFrame, countries: Sequence[str], start: int, end: int, benchmark: str
-) -> None:
+    ideal: pd.DataFrame,
+    dist: pd.DataFrame,
+    countries: Sequence[str],
+    start: int,
+    end: int,
+    benchmark: str,
+    text: FigureText,
+) -> Chart:
     """Each country's distance to Russia, China and the USA in two years: open marker ``start``, filled ``end``."""
     fig, axes = new_figure(height_in=0.34 * len(countries) + 2.6, ncols=len(politics.REFERENCES), sharey=True)
     rows = list(countries)
@@ -142,44 +99,6 @@ def neighbours_figure(
     for label, iso3 in zip(axes[0].get_yticklabels(), rows, strict=True):
         if iso3 in (politics.FOCUS, benchmark):
             label.set_fontweight("bold")
-    table = politics.moves(ideal, rows, "RUS", start, end)
-    publish(
-        fig,
-        "politics_neighbours",
-        FigureText(**_neighbours_text(ideal, table, start, end, benchmark)),
-        table="unga_ideal_point_distances",
-        rows={"iso3": rows, "year": [start, end]},
+    return Chart(
+        fig, "politics_neighbours", text, table="unga_ideal_point_distances", rows={"iso3": rows, "year": [start, end]}
     )
-
-
-def _neighbours_text(ideal: pd.DataFrame, table: pd.DataFrame, start: int, end: int, benchmark: str) -> dict[str, str]:
-    shrank = int((table["change"] < 0).sum())
-    driven = int((table["reference_moved_more"] & (table["change"] < 0)).sum())
-    russia = _name(ideal, "RUS")
-    moved_ref = float(table["moved_reference"].iloc[0]) if len(table) else float("nan")
-    bench = table[table["iso3"] == benchmark]
-    bench_text = (
-        f"; {_name(ideal, benchmark)}, the benchmark, went from {bench['distance_start'].iloc[0]:.2f} to "
-        f"{bench['distance_end'].iloc[0]:.2f}"
-        if not bench.empty
-        else ""
-    )
-    return {
-        "title": (
-            f"From {start} to {end} the distance to {russia} shrank for {shrank} of {len(table)} countries, "
-            f"and for {driven} of them {russia}'s own move was the larger one"
-        ),
-        "subtitle": f"Distance between ideal points in UN General Assembly voting, {start} (open) and {end} (filled)",
-        "source": SOURCE_VOETEN,
-        "alt": (
-            f"Dot chart of distances to {russia}, China and the USA for {len(table)} countries in {start} and {end}. "
-            f"{russia}'s own ideal point moved by {moved_ref:+.2f}"
-            + bench_text
-            + ". "
-            + "; ".join(
-                f"{r.country}: {r.distance_start:.2f} to {r.distance_end:.2f} from {russia}" for r in table.itertuples()
-            )
-            + "."
-        ),
-        "note": IDEAL_POINT_NOTE,
-    }

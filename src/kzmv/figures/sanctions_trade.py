@@ -12,17 +12,18 @@ import numpy as np
 import pandas as pd
 
 from kzmv.analysis.sanctions_trade import BASE_YEARS
-from kzmv.figures.style import GROUP_COLOURS, INK, LINESTYLES, MUTED_INK, FigureText, new_figure, publish, spread_labels
+from kzmv.figures.style import (
+    GROUP_COLOURS,
+    INK,
+    LINESTYLES,
+    MUTED_INK,
+    Chart,
+    FigureText,
+    new_figure,
+    spread_labels,
+)
 
-SOURCE = (
-    "Sources: Eurostat, international trade in goods (Comext), extracted November 2024; Bureau of National "
-    "Statistics of Kazakhstan (WITS to 2019); kzmv analysis."
-)
 BASE = f"{BASE_YEARS[0]}–{BASE_YEARS[1]}"
-LEDGER_NOTE = (
-    "EU exports are declared by member states in euro, valued FOB; Kazakhstan's exports are its own records in US "
-    f"dollars. Each series is indexed to its own {BASE} average: only the changes are comparable."
-)
 # Partner colours: the partner's group where it has one, grey for the Caucasus.
 PARTNER_COLOURS: dict[str, str] = {
     "RUS": GROUP_COLOURS["Russia"],
@@ -43,11 +44,10 @@ def _month_x(period: pd.Series) -> np.ndarray:
     return np.where(monthly, year + (month - 0.5) / 12, year + 0.5)
 
 
-def gateway_figure(series: pd.DataFrame, war_x: float, ratios: dict[str, float], year: int, base_year: int) -> None:
+def gateway_figure(series: pd.DataFrame, war_x: float, text: FigureText) -> Chart:
     """Monthly EU exports per partner and Kazakhstan's annual exports to Russia, base-period average = 100.
 
-    ``war_x`` is the date of the invasion as a decimal year; ``ratios`` are each partner's EU
-    exports in ``year`` over ``base_year`` (same months), for the title.
+    ``war_x`` is the date of the invasion as a decimal year.
     """
     fig, ax = new_figure(height_in=5.8)
     ends = []
@@ -78,41 +78,10 @@ def gateway_figure(series: pd.DataFrame, war_x: float, ratios: dict[str, float],
     ax.text(war_x + 0.03, 1, "invasion of Ukraine", transform=ax.get_xaxis_transform(), fontsize=7.5, va="top")
     last_x = float(np.nanmax(_month_x(series["period"])))
     logs = spread_labels([float(np.log2(y)) for _, y, _ in ends], 0.2)
-    for (text, _, colour), ly in zip(ends, logs, strict=True):
-        ax.text(last_x + 0.15, 2**ly, text, color=colour, va="center", fontsize=8)
+    for (label, _, colour), ly in zip(ends, logs, strict=True):
+        ax.text(last_x + 0.15, 2**ly, label, color=colour, va="center", fontsize=8)
     first_year = int(series["period"].astype(str).str[:4].min())
     ax.set_xticks(range(first_year, int(last_x) + 1))
     ax.set_xlim(first_year, last_x + 1.9)
     ax.set_ylabel(f"index, {BASE} average = 100 (log scale)")
-    publish(
-        fig,
-        "sanctions_eu_exports",
-        FigureText(**_gateway_text(series, ratios, year, base_year)),
-        table="sanctions_era_trade",
-    )
-
-
-def _gateway_text(series: pd.DataFrame, ratios: dict[str, float], year: int, base_year: int) -> dict[str, str]:
-    names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
-    growing = {k: v for k, v in ratios.items() if k != "RUS"}
-    top = max(growing, key=lambda k: growing[k])
-    last = series.loc[series["frequency"] == "month", "period"].max()
-    first = series["period"].astype(str).min()
-    return {
-        "title": (
-            f"In {year} EU exports to Russia were {100 * ratios['RUS']:.0f}% of their {base_year} level, while those "
-            f"to {names['KAZ']} were {ratios['KAZ']:.1f} times and those to {names[top]} {growing[top]:.1f} times theirs"
-        ),
-        "subtitle": (
-            f"EU-27 goods exports by destination, monthly, {first} to {last}, and Kazakhstan's own exports to "
-            f"Russia, annual; each series {BASE} average = 100"
-        ),
-        "source": SOURCE,
-        "alt": (
-            f"Line chart on a log scale of EU-27 exports to {', '.join(names[k] for k in ratios)} from {first} to "
-            f"{last}, indexed to {BASE}, and Kazakhstan's annual exports to Russia. {year} against {base_year}: "
-            + "; ".join(f"{names[k]} ×{v:.2f}" for k, v in ratios.items())
-            + "."
-        ),
-        "note": LEDGER_NOTE,
-    }
+    return Chart(fig, "sanctions_eu_exports", text, table="sanctions_era_trade")

@@ -5,6 +5,14 @@ states the finding, a subtitle with the units, a source line, and one colour
 per partner group from Paul Tol's colour-blind-safe "muted" scheme, used
 identically in every figure. Files are written without dates or software
 versions and with a fixed SVG hash salt, so the same data gives the same bytes.
+
+A figure is made in three explicit steps. A figure function of a theme module
+draws and returns a :class:`Chart`: the matplotlib figure, its file name, the
+words it was given (:class:`FigureText`, written by the story layer) and the
+processed table(s) that hold what it draws. :func:`save` puts the words on it,
+writes the SVG and PNG and returns a :class:`SavedFigure` (the files and the
+metadata the report reads); :func:`kzmv.story.display.show_figure` displays it
+in the notebook.
 """
 
 from __future__ import annotations
@@ -14,8 +22,9 @@ import html
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -23,7 +32,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
@@ -85,15 +93,20 @@ def apply_style() -> None:
     )
 
 
+# The key of a figure's display metadata, which kzmv.engine.figure_panel (FIGURE_KEY) and kzmv.engine.render read.
+FIGURE_KEY = "kzmv"
+
+
 @dataclass(frozen=True)
 class FigureText:
-    """The words around a chart: what it shows, in what units, from where."""
+    """The words around a chart: what it shows, in what units, from where (written by the story layer)."""
 
     title: str  # the finding, as a sentence
     subtitle: str  # what is plotted, with units
     source: str  # "Source: ..." line
     alt: str  # alternative text: the finding and what the chart shows
     note: str = ""
+    placeholder: str = ""  # what a chart with nothing to draw says in place of its plot
 
 
 def new_figure(height_in: float = 5.2, nrows: int = 1, ncols: int = 1, **kwargs):
@@ -123,7 +136,7 @@ def decorate(fig: Figure, text: FigureText) -> Figure:
     return fig
 
 
-def save(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
+def write_files(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
     """Write ``name``.svg and ``name``.png without volatile metadata."""
     folder = folder or paths.figures_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -203,7 +216,7 @@ class PanelData:
 
     For a figure whose panels draw from different tables (annual partner data
     above, monthly national totals below), no single table holds what it
-    draws; ``publish(..., panels=[...])`` then gives the report one data table
+    draws; ``Chart(..., panels=[...])`` then gives the report one data table
     and one CSV download per panel, each labelled with ``panel``.
     """
 
@@ -213,37 +226,66 @@ class PanelData:
     rows: Mapping[str, Sequence[object]] | None = None
 
 
-def publish(
-    fig: Figure,
-    name: str,
-    text: FigureText,
-    table: str | None = None,
-    columns: Sequence[str] | None = None,
-    rows: Mapping[str, Sequence[object]] | None = None,
-    panels: Sequence[PanelData] = (),
-) -> None:
-    """Decorate, save and display a figure in a notebook, then close it.
+@dataclass(frozen=True)
+class Chart:
+    """A drawn figure, what a figure function returns: the figure, its name, its words and the numbers it draws.
 
-    The notebook shows exactly the saved SVG, so the report and ``figures/``
-    can never disagree. ``table`` names the processed table
-    (``data/processed/<table>.csv``) that holds the figure's numbers; the
-    report embeds it, or the part of it that ``columns`` and ``rows`` (column
-    -> values kept) select, as the figure's data table and CSV download, so a
-    reader gets the very numbers drawn, never a copy typed apart from them.
-    A figure whose panels draw from different tables passes ``panels``
-    instead, one :class:`PanelData` per table (at least two, each table once).
+    ``name`` is the file stem (``figures/<name>.svg``). ``table`` names the
+    processed table (``data/processed/<table>.csv``) that holds the figure's
+    numbers; the report embeds it, or the part of it that ``columns`` and
+    ``rows`` (column -> values kept) select, as the figure's data table and
+    CSV download, so a reader gets the very numbers drawn, never a copy typed
+    apart from them. A figure whose panels draw from different tables passes
+    ``panels`` instead, one :class:`PanelData` per table (at least two, each
+    table once). An ambiguous declaration stops here, before anything is saved.
     """
-    from IPython.display import HTML, display
 
-    _check_panels(name, panels, table, columns, rows)
-    decorate(fig, text)
-    svg, _ = save(fig, name)
-    plt.close(fig)
-    meta = {"figure": name, "alt": text.alt, "title": text.title, "subtitle": text.subtitle}
-    meta |= {"source": text.source, "note": text.note} | _cut(table, columns, rows)
-    if panels:
-        meta["panels"] = [{"panel": p.panel} | _cut(p.table, p.columns, p.rows) for p in panels]
-    display(HTML(figure_html(svg, name, text)), metadata={"kzmv": meta})
+    figure: Figure
+    name: str
+    text: FigureText
+    table: str | None = None
+    columns: Sequence[str] | None = None
+    rows: Mapping[str, Sequence[object]] | None = None
+    panels: Sequence[PanelData] = ()
+
+    def __post_init__(self) -> None:
+        _check_panels(self.name, self.panels, self.table, self.columns, self.rows)
+
+    def metadata(self) -> dict[str, Any]:
+        """What the report reads about the figure: its words and the cut of its table(s), as plain JSON."""
+        text = self.text
+        meta: dict[str, Any] = {"figure": self.name, "alt": text.alt, "title": text.title, "subtitle": text.subtitle}
+        meta |= {"source": text.source, "note": text.note} | _cut(self.table, self.columns, self.rows)
+        if self.panels:
+            meta["panels"] = [{"panel": p.panel} | _cut(p.table, p.columns, p.rows) for p in self.panels]
+        return meta
+
+
+@dataclass(frozen=True)
+class SavedFigure:
+    """A figure written to ``figures/``: its files, its words and the metadata the report renders it from."""
+
+    name: str
+    svg: Path
+    png: Path
+    text: FigureText
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def html(self) -> str:
+        """The ``<figure>`` a notebook shows: exactly the saved SVG, so the report and ``figures/`` agree."""
+        return figure_html(self.svg, self.name, self.text)
+
+    def display_metadata(self) -> dict[str, Any]:
+        """The display metadata of the notebook output (``{"kzmv": {...}}``), which the report renderer reads."""
+        return {FIGURE_KEY: self.metadata}
+
+
+def save(chart: Chart, folder: Path | None = None) -> SavedFigure:
+    """Put the chart's words on it, write its SVG and PNG (into ``folder``, by default ``figures/``), and close it."""
+    decorate(chart.figure, chart.text)
+    svg, png = write_files(chart.figure, chart.name, folder)
+    plt.close(chart.figure)
+    return SavedFigure(chart.name, svg, png, chart.text, chart.metadata())
 
 
 def _cut(
@@ -315,11 +357,6 @@ def mark_events(ax, positions: list[float], labels: list[str] | None = None, col
 
 # Line styles that tell series apart without colour, in order of use.
 LINESTYLES = ("-", "--", ":", "-.")
-
-
-def pct(value: float, digits: int = 0) -> str:
-    """A percentage for titles and labels, or "n/a" if missing."""
-    return "n/a" if pd.isna(value) else f"{value:.{digits}f}%"
 
 
 def year_axis(ax: Axes, first: int, last: int) -> None:

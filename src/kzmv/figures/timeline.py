@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import pandas as pd
 
-from kzmv.figures.style import INK, MUTED_INK, FigureText, new_figure, publish
+from kzmv.figures.style import INK, MUTED_INK, Chart, FigureText, new_figure
 
 # Event categories in legend order, told apart by marker shape, not colour: the house
 # colours belong to partner groups, and a "war" dot in Russia's colour would read as a claim.
@@ -18,19 +18,9 @@ CATEGORY_MARKERS: dict[str, str] = {
     "migration": "v",
 }
 OTHER_MARKER = "."
-SOURCE_SEEDS = (
-    "Source: events named in Avdaliani (Jamestown Foundation, 2023); Wahlang (MP-IDSA, 2023); Briefing Paper (2025/26)."
-)
 
 
-def timeline_title(events: pd.DataFrame) -> str:
-    """The finding: how many of the named events fell in the busiest year."""
-    per_year = events["date"].dt.year.value_counts().sort_index()
-    busiest = int(per_year.idxmax())
-    return f"{per_year.max()} of the {len(events)} turning points the sources name fell in {busiest}"
-
-
-def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> None:
+def timeline_figure(events: pd.DataFrame, text: FigureText, name: str = "narrative_timeline") -> Chart:
     """One row per event, oldest at the top: a marker at its date, shaped by category."""
     ordered = events.sort_values("date", kind="stable").reset_index(drop=True)
     fig, ax = new_figure(height_in=0.3 * len(ordered) + 2.6)
@@ -59,21 +49,4 @@ def timeline_figure(events: pd.DataFrame, name: str = "narrative_timeline") -> N
         ax.scatter([], [], marker=CATEGORY_MARKERS.get(category, OTHER_MARKER), c=INK, s=36, label=category)
     ax.legend(loc="upper right", fontsize=8, labelcolor=MUTED_INK, ncols=len(present))
     ax.margins(y=0.04)
-    first, last = ordered["date"].min(), ordered["date"].max()
-    publish(
-        fig,
-        name,
-        FigureText(
-            title=timeline_title(ordered),
-            subtitle=f"Events named in the three source documents, {first:%B %Y} to {last:%B %Y}, by date and kind",
-            source=SOURCE_SEEDS,
-            alt="Timeline of events named in the sources: "
-            + "; ".join(f"{r.date:%d %B %Y}: {r.label} ({r.category})" for r in ordered.itertuples()),
-            note=(
-                "Dates as given in data/events.csv. * Hollow marker: the sources disagree on the date, or date the "
-                f"event only by a month, a season or the report they cite ({int(noted.sum())} of {len(ordered)} "
-                "events); the table below says how."
-            ),
-        ),
-        table="key_events",
-    )
+    return Chart(fig, name, text, table="key_events")

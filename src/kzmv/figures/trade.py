@@ -1,7 +1,10 @@
-"""Trade charts in the house style. Each takes tidy data and publishes one figure.
+"""Trade charts in the house style. Each takes tidy data and its words, draws one figure and returns it.
 
-Titles are sentences computed from the data they sit on, so a rerun with other
-parameters or revised data never leaves a stale headline.
+The words (title, subtitle, alt text, notes, source line) are written by the
+story layer from the same data (:mod:`kzmv.story.trade_chapter`), so a rerun
+with other parameters or revised data never leaves a stale headline; each
+figure here only draws, and declares the processed table that holds what it
+draws.
 """
 
 from __future__ import annotations
@@ -17,18 +20,12 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
 from kzmv.analysis.trade import (
-    BASE_YEAR,
     FIRST_BNS_YEAR,
-    HUBS,
     MAIN_GROUPS,
     PRELIMINARY_YEARS,
-    change_pct,
-    concentration_value,
-    group_name,
     group_shares_wide,
-    hub_part_of_change,
-    last_complete_year,
-    preliminary_label,
+    last_known_year,
+    mirror_flow_year,
 )
 from kzmv.data.events import fractional_year
 from kzmv.data.partners import group_order
@@ -36,52 +33,19 @@ from kzmv.figures.style import (
     FLOW_COLOURS,
     GROUP_COLOURS,
     MUTED_INK,
+    Chart,
     FigureText,
     PanelData,
     mark_events,
     new_figure,
-    publish,
 )
 
-SOURCE_TRADE = (
-    "Source: Bureau of National Statistics of Kazakhstan (2020 on); WITS/UN Comtrade, Kazakhstan as reporter "
-    "(to 2019); kzmv analysis."
-)
-SOURCE_MONTHLY = "Monthly totals: Bureau of National Statistics of Kazakhstan."
-SOURCE_MIRROR = (
-    "Source: Kazakhstan: Bureau of National Statistics (trade by partner). China: customs figures (General "
-    "Administration of Customs) as quoted in news pages and transcribed by kzmv; where two pages give one figure, "
-    "the later page is used."
-)
 KAZAKH_SIDE = "#555555"
 PRELIM_SHADE = "#f2f2f2"
 
 
-def _pct(value: float, digits: int = 0) -> str:
-    """A percentage for a title or label; "n/a" where the value is unknown."""
-    return "n/a" if pd.isna(value) else f"{value:.{digits}f}%"
-
-
 def _year_tick(year: int) -> str:
     return f"{year}\nprelim." if year in PRELIMINARY_YEARS else str(year)
-
-
-def _change_words(pct: float) -> str:
-    if pd.isna(pct):
-        return "changed by an unknown amount"
-    return f"grew by {pct:.0f}%" if pct >= 0 else f"fell by {-pct:.0f}%"
-
-
-def _changes_sentence(changes: list[tuple[str, float]]) -> str:
-    """ "with the EU-27 grew by 69%, with China by 68% and with Russia by 14%" (verbs repeated if signs differ)."""
-    same_sign = len({c >= 0 for _, c in changes}) == 1
-    parts = []
-    for i, (group, pct) in enumerate(changes):
-        words = _change_words(pct)
-        if same_sign and i > 0:
-            words = words.split(" ", 1)[1]  # "grew by 68%" -> "by 68%"
-        parts.append(f"with {group_name(group)} {words}")
-    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 def _spread(values: dict[str, float], min_gap: float) -> dict[str, float]:
@@ -159,14 +123,6 @@ def _source_break(ax: Axes, first: int, last: int, label: bool = True) -> None:
             )
 
 
-def _last_known(wide: pd.DataFrame, complete: bool = False) -> int:
-    """The latest year (index) with values, preferring a non-preliminary one if ``complete``."""
-    known = [int(y) for y in wide.dropna(how="all").index]
-    if complete and any(y not in PRELIMINARY_YEARS for y in known):
-        known = [y for y in known if y not in PRELIMINARY_YEARS]
-    return max(known)
-
-
 def _annual_axis(ax: Axes, first: int, last: int) -> None:
     """Years as intervals: boundaries as ticks, labels centred, so mid-year points sit inside their year."""
     ax.set_xlim(first, last + 1)
@@ -189,12 +145,8 @@ def _shade_preliminary(ax: Axes, years: Sequence[int], label: bool = True) -> No
 # --- 1. top partners ---------------------------------------------------------------------------------
 
 
-def top_partners_figure(top: pd.DataFrame, year: int, flow: str, missing: Sequence[str] = ()) -> None:
-    """Horizontal bars: exports (solid) and imports (hatched) per partner, coloured by group.
-
-    ``missing`` names partners with no value that year; they cannot be ranked,
-    and the shares are then unknown because the total is.
-    """
+def top_partners_figure(top: pd.DataFrame, year: int, text: FigureText) -> Chart:
+    """Horizontal bars: exports (solid) and imports (hatched) per partner of ``year``, coloured by group."""
     fig, ax = new_figure(height_in=0.38 * len(top) + 2.4)
     ordered = top.iloc[::-1]
     colours = [GROUP_COLOURS[g] for g in ordered["group"]]
@@ -222,45 +174,16 @@ def top_partners_figure(top: pd.DataFrame, year: int, flow: str, missing: Sequen
         Patch(facecolor="#888888", alpha=0.45, hatch="///", edgecolor="white", label="imports (hatched)"),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
-    leader = top.iloc[0]
-    prelim = preliminary_label(year)
-    share = leader[f"{flow}_share_pct"]
-    share_text = (
-        f", with {share:.0f}% of the total"
-        if pd.notna(share)
-        else f" among partners with data ({', '.join(missing)} missing)"
-    )
-    note = "Shares are of the sum over all partners."
-    if missing:
-        note += f" No {year} values for {', '.join(missing)}: not ranked, and the total is unknown."
-    publish(
+    return Chart(
         fig,
         "trade_top_partners",
-        FigureText(
-            title=f"{leader.partner} was Kazakhstan's largest trading partner by {flow} in {year}{prelim}{share_text}",
-            subtitle=f"Top {len(top)} partners by {flow}, {year}{prelim}: exports and imports, USD billion",
-            source=SOURCE_TRADE,
-            alt=(
-                f"Bar chart of Kazakhstan's top {len(top)} trading partners in {year}{prelim} by {flow}: "
-                + "; ".join(
-                    f"{r.partner} {r.exports_usd_m / 1000:.1f} billion exports and "
-                    f"{r.imports_usd_m / 1000:.1f} billion imports"
-                    for r in top.itertuples()
-                )
-            ),
-            note=note,
-        ),
+        text,
         table="trade_by_partner",
         rows={"year": [year], "partner_iso3": list(top["partner_iso3"])},
     )
 
 
 # --- 2. group shares ------------------------------------------------------------------------------
-
-
-def _leaders(row: pd.Series, n: int) -> list[tuple[str, float]]:
-    named = row.drop(labels=["Other"], errors="ignore").dropna().sort_values(ascending=False)
-    return list(named.head(n).items())
 
 
 def _stacked_shares(ax: Axes, wide: pd.DataFrame, gaps: dict[int, list[str]]) -> None:
@@ -275,7 +198,7 @@ def _stacked_shares(ax: Axes, wide: pd.DataFrame, gaps: dict[int, list[str]]) ->
         ax.text(year, 50, f"no shares: {who} missing", rotation=90, ha="center", va="center", fontsize=7.5)
     for year in sorted(set(wide.index) & PRELIMINARY_YEARS):
         ax.bar(year, 100, width=0.82, fill=False, hatch="///", edgecolor="white", linewidth=0)
-    last = _last_known(wide)
+    last = last_known_year(wide)
     cumulative = 0.0
     for group in wide.columns:
         value = wide.loc[last, group]
@@ -287,7 +210,9 @@ def _stacked_shares(ax: Axes, wide: pd.DataFrame, gaps: dict[int, list[str]]) ->
     ax.grid(axis="x", visible=False)
 
 
-def group_shares_figure(by_group: pd.DataFrame, first_year: int, last_year: int, gaps: dict[int, list[str]]) -> None:
+def group_shares_figure(
+    by_group: pd.DataFrame, first_year: int, last_year: int, gaps: dict[int, list[str]], text: FigureText
+) -> Chart:
     """Two stacked-bar panels: each group's share of exports and of imports, year by year.
 
     ``gaps`` maps a year with no shares to the partners whose values are missing.
@@ -311,45 +236,15 @@ def group_shares_figure(by_group: pd.DataFrame, first_year: int, last_year: int,
     axes[0].legend(handles=handles, ncols=5, loc="lower left", bbox_to_anchor=(0, 1.09), fontsize=8.5)
     for i, ax in enumerate(axes):
         _source_break(ax, years[0], years[-1], label=i == 1)
-    shown = _last_known(wides["exports"])
-    prelim = preliminary_label(shown)
-    (e_group, e_share), *_ = _leaders(wides["exports"].loc[shown], 1)
-    (i1, s1), (i2, s2) = _leaders(wides["imports"].loc[shown], 2)
-    publish(
-        fig,
-        "trade_group_shares",
-        FigureText(
-            title=(
-                f"In {shown}{prelim}, exports went mostly to {group_name(e_group)} ({e_share:.0f}%), "
-                f"while imports came mostly from {group_name(i1)} ({s1:.0f}%) and {group_name(i2)} ({s2:.0f}%)"
-            ),
-            subtitle=(
-                f"Share of each partner group in Kazakhstan's exports (top) and imports (bottom), {years[0]}–{years[-1]}, "
-                "% of the sum over all partners"
-            ),
-            source=SOURCE_TRADE,
-            alt=(
-                f"Two stacked bar charts of partner-group shares in Kazakhstan's exports and imports, "
-                f"{years[0]}–{years[-1]}. In {shown}, exports: "
-                + ", ".join(f"{g} {_pct(v)}" for g, v in wides["exports"].loc[shown].items())
-                + "; imports: "
-                + ", ".join(f"{g} {_pct(v)}" for g, v in wides["imports"].loc[shown].items())
-                + "."
-            ),
-            note=(
-                "EU-27 = today's 27 members in every year. Source break: WITS to 2019, BNS from 2020. "
-                "Oil sold through trading hubs (Bermuda, Switzerland) is counted under 'Other' in the early 2000s."
-            ),
-        ),
-        table="trade_by_group",
-        rows={"year": list(range(first_year, last_year + 1))},
+    return Chart(
+        fig, "trade_group_shares", text, table="trade_by_group", rows={"year": list(range(first_year, last_year + 1))}
     )
 
 
 # --- 3. levels and events -----------------------------------------------------------------------
 
 
-def levels_events_figure(levels: pd.DataFrame, monthly: pd.DataFrame, events: pd.DataFrame) -> None:
+def levels_events_figure(levels: pd.DataFrame, monthly: pd.DataFrame, events: pd.DataFrame, text: FigureText) -> Chart:
     """Top: annual turnover with Russia, China and the EU-27; bottom: monthly total trade; events on both.
 
     The partner data are annual, so each year's value is drawn at the middle of
@@ -402,41 +297,10 @@ def levels_events_figure(levels: pd.DataFrame, monthly: pd.DataFrame, events: pd
         for year in set(range(first, last + 1)) & PRELIMINARY_YEARS:
             ax.axvspan(year, year + 1, color=PRELIM_SHADE, zorder=0)
     top.set_xlim(first, last + 1.45)
-    base = BASE_YEAR if BASE_YEAR in wide.index else first
-    end = last_complete_year(wide.index)
-    changes = sorted(
-        ((g, change_pct(levels, g, "turnover_usd_m", base, end)) for g in MAIN_GROUPS if g in wide.columns),
-        key=lambda item: -item[1],
-    )
-    prelim_years = sorted(set(range(first, last + 1)) & PRELIMINARY_YEARS)
-    publish(
+    return Chart(
         fig,
         "trade_levels_events",
-        FigureText(
-            title=f"Between {base} and {end}, trade {_changes_sentence(changes)}",
-            subtitle=(
-                f"Kazakhstan's trade with Russia, China and the EU-27, {first}–{last}, USD billion (annual, "
-                "drawn mid-year); total monthly exports and imports, USD billion; dashed lines: key events of "
-                + ", ".join(str(y) for y in sorted(set(events["date"].dt.year)))
-            ),
-            source=f"{SOURCE_TRADE} {SOURCE_MONTHLY} Events: data/events.csv ("
-            + ", ".join(sorted(set(events["source"])))
-            + ").",
-            alt=(
-                f"Line chart of annual trade turnover with Russia, China and the EU-27 from {first} to {last}, "
-                "with a panel of monthly total exports and imports and dashed lines at "
-                + ", ".join(f"{r.label} ({r.date:%d %B %Y})" for r in events.itertuples())
-                + ". Change "
-                + f"{base}–{end}: "
-                + ", ".join(f"{g} {_pct(c)}" for g, c in changes)
-                + "."
-            ),
-            note=(
-                f"Shaded: {', '.join(map(str, prelim_years))}, preliminary (some partners have no row yet)."
-                if prelim_years
-                else ""
-            ),
-        ),
+        text,
         panels=[
             PanelData(
                 "top panel",
@@ -457,27 +321,15 @@ def levels_events_figure(levels: pd.DataFrame, monthly: pd.DataFrame, events: pd
 # --- 4. dependence asymmetry ---------------------------------------------------------------------
 
 
-def _unknown_shares_figure(year: int, missing: Sequence[str]) -> None:
+def _unknown_shares_figure(year: int, text: FigureText) -> Chart:
     """The dependence chart's stand-in for a year without shares; its numbers are that year's empty rows."""
-    who = " and ".join(missing) or "some partners"
     fig, ax = new_figure(height_in=2.6)
     ax.axis("off")
-    ax.text(0.5, 0.5, f"No shares for {year}: the source has no values for {who}.", ha="center", va="center")
-    publish(
-        fig,
-        "trade_dependence_asymmetry",
-        FigureText(
-            title=f"Shares of Kazakhstan's trade in {year} are unknown: the source has no {year} values for {who}",
-            subtitle=f"Partner shares of exports and imports, {year}: not computed",
-            source=SOURCE_TRADE,
-            alt=f"No chart: shares for {year} cannot be computed because {who} have no values.",
-        ),
-        table="trade_dependence_points",
-        rows={"year": [year]},
-    )
+    ax.text(0.5, 0.5, text.placeholder, ha="center", va="center")
+    return Chart(fig, "trade_dependence_asymmetry", text, table="trade_dependence_points", rows={"year": [year]})
 
 
-def asymmetry_figure(points: pd.DataFrame, year: int, missing: Sequence[str] = ()) -> None:
+def asymmetry_figure(points: pd.DataFrame, year: int, text: FigureText) -> Chart:
     """Each main partner's share of Kazakhstan's exports (x) against its share of imports (y), log scales.
 
     In a year whose shares are unknown (a partner is missing) the figure says so
@@ -486,8 +338,7 @@ def asymmetry_figure(points: pd.DataFrame, year: int, missing: Sequence[str] = (
     of ``points``): one row per point drawn, or with empty shares where none can be.
     """
     if points[["exports_share", "imports_share"]].isna().any().any():
-        _unknown_shares_figure(year, missing)
-        return
+        return _unknown_shares_figure(year, text)
     fig, ax = new_figure(height_in=6.6)
     low = max(0.3, 0.7 * np.nanmin(points[["exports_share", "imports_share"]].to_numpy()))
     high = 1.4 * np.nanmax(points[["exports_share", "imports_share"]].to_numpy())
@@ -529,67 +380,13 @@ def asymmetry_figure(points: pd.DataFrame, year: int, missing: Sequence[str] = (
         [r.label + (" (all)" if r.kind == "group" else "") for r in points.itertuples()],
         [GROUP_COLOURS[g] if g != "Other" else MUTED_INK for g in points["group"]],
     )
-    supplier = points.loc[points["gap_pp"].idxmax()]
-    market = points.loc[points["gap_pp"].idxmin()]
-    prelim = preliminary_label(year)
-    publish(
-        fig,
-        "trade_dependence_asymmetry",
-        FigureText(
-            title=(
-                f"{supplier.label} supplies {supplier.imports_share:.0f}% of Kazakhstan's imports but takes only "
-                f"{supplier.exports_share:.0f}% of its exports; for {group_name(market.label)} it is the reverse "
-                f"({market.exports_share:.0f}% of exports, {market.imports_share:.0f}% of imports), {year}{prelim}"
-            ),
-            subtitle=(
-                f"Main partners' shares of Kazakhstan's exports and imports, {year}{prelim}, % of the sum over all "
-                "partners, log scales; above the dashed line Kazakhstan depends on the partner more as a supplier"
-            ),
-            source=SOURCE_TRADE,
-            alt=(
-                f"Scatter plot of partners' shares of Kazakhstan's exports against imports in {year}: "
-                + "; ".join(
-                    f"{r.label} {r.exports_share:.1f}% of exports, {r.imports_share:.1f}% of imports"
-                    for r in points.itertuples()
-                )
-                + "."
-            ),
-            note="Countries: the top partners ranked in figure 1; diamonds: EU-27 and Central Asia as wholes.",
-        ),
-        table="trade_dependence_points",
-        rows={"year": [year]},
-    )
+    return Chart(fig, "trade_dependence_asymmetry", text, table="trade_dependence_points", rows={"year": [year]})
 
 
 # --- 5. concentration ----------------------------------------------------------------------------
 
 
-def hub_title(conc: pd.DataFrame, start: int, end: int, flow: str = "exports") -> str:
-    """The concentration finding, with how much of its change is oil booked to trading hubs (``HUBS``).
-
-    The hubs' part of the HHI is their squared shares; its change over the
-    change of the whole HHI is the share of the change that bookkeeping explains.
-    """
-    part = hub_part_of_change(conc, flow, start, end)
-    names = list(HUBS.values())
-    others = {1: "one other", 2: "two other", 3: "three other", 4: "four other"}.get(
-        len(names) - 2, f"{len(names) - 2} other"
-    )
-    hubs = f"{names[0]}, the {names[1]} and {others} oil-trading hubs" if len(names) > 2 else " and ".join(names)
-    direction = "more" if part["hhi_change"] > 0 else "less"
-    moved = (
-        f"{flow.capitalize()} became {direction} concentrated between {start} and {end} ({part['start']:.1f} to "
-        f"{part['end']:.1f} equal-sized partners)"
-    )
-    share = part["hub_share"]
-    if pd.isna(share) or share <= 0:
-        return f"{moved}; none of that change is oil booked to {hubs}"
-    how_much = "all" if share >= 1 else f"{100 * share:.0f}%"
-    weight = "growing" if part["hub_change"] > 0 else "shrinking"
-    return f"{moved}; {how_much} of that change is the {weight} weight of {hubs}"
-
-
-def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int) -> None:
+def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int, text: FigureText) -> Chart:
     """Effective number of partners (left) and of partner groups (right), 1/HHI, per flow and year.
 
     The partner panel adds a dashed line for exports with the oil hubs' part of
@@ -651,34 +448,10 @@ def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int) ->
         ax.xaxis.set_major_locator(mticker.MultipleLocator(step))
         ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: str(int(v))))
     axes[0].set_ylabel("Effective number (1/HHI)")
-    known = window[(window["level"] == "partner")].pivot(index="year", columns="flow", values="effective_number")
-    end = _last_known(known, complete=True)
-    start = BASE_YEAR if first_year <= BASE_YEAR < end else int(known.dropna().index.min())
-    exp_n = concentration_value(conc, end, "exports", "partner")
-    imp_n = concentration_value(conc, end, "imports", "partner")
-    publish(
+    return Chart(
         fig,
         "trade_concentration",
-        FigureText(
-            title=hub_title(conc, start, end),
-            subtitle=(
-                f"Effective number of partners and of partner groups (1 / Herfindahl-Hirschman index), "
-                f"{first_year}–{last_year}, by flow"
-            ),
-            source=SOURCE_TRADE,
-            alt=(
-                f"Two line charts of the effective number of trading partners and partner groups, {first_year}–"
-                f"{last_year}, for exports, imports and turnover, with a dashed line for exports without the oil "
-                f"hubs' part. In {end}: exports {exp_n:.1f} partners, imports {imp_n:.1f} partners. "
-                + hub_title(conc, start, end)
-                + "."
-            ),
-            note=(
-                "HHI = sum of squared shares of the partner sum; 1/HHI is the number of equal partners giving the "
-                "same concentration. Oil booked to trading hubs counts as trade with the hub; the hubs' part is "
-                f"their squared shares ({', '.join(HUBS.values())}, as the panel's provenance names them)."
-            ),
-        ),
+        text,
         table="trade_concentration",
         rows={"year": list(range(first_year, last_year + 1))},
     )
@@ -687,7 +460,7 @@ def concentration_figure(conc: pd.DataFrame, first_year: int, last_year: int) ->
 # --- 6. mirror statistics -----------------------------------------------------------------------
 
 
-def mirror_figure(mirror: pd.DataFrame) -> None:
+def mirror_figure(mirror: pd.DataFrame, text: FigureText) -> Chart:
     """Left: turnover with China as each side records it; right: the flow-by-flow gap where both flows exist."""
     fig, (left, right) = new_figure(height_in=5.4, ncols=2, width_ratios=[1.5, 1])
     turnover = mirror[mirror["flow"] == "turnover"].set_index("year")
@@ -725,7 +498,7 @@ def mirror_figure(mirror: pd.DataFrame) -> None:
     left.legend(loc="upper left", fontsize=8.5)
     left.grid(axis="x", visible=False)
     both = mirror[(mirror["flow"] != "turnover") & mirror["china_usd_m"].notna()]
-    flow_year = int(both["year"].max())
+    flow_year = mirror_flow_year(mirror)
     pair = both[both["year"] == flow_year].set_index("flow")
     labels = {"exports": "Kazakh exports\n= China's imports", "imports": "Kazakh imports\n= China's exports"}
     x = np.arange(len(pair))
@@ -743,44 +516,10 @@ def mirror_figure(mirror: pd.DataFrame) -> None:
     right.set_xticks(x, [labels[f] for f in pair.index])
     right.set_title(f"By flow, {flow_year}", loc="left", fontsize=10.5)
     right.grid(axis="x", visible=False)
-    latest = turnover.dropna(subset=["china_usd_m"]).iloc[-1]
-    latest_year = int(turnover.dropna(subset=["china_usd_m"]).index[-1])
-    in_imports = (
-        100
-        * pair.loc["imports", "gap_usd_m"]
-        / mirror[(mirror["year"] == flow_year) & (mirror["flow"] == "turnover")]["gap_usd_m"].iloc[0]
-    )
-    publish(
+    return Chart(
         fig,
         "trade_mirror_china",
-        FigureText(
-            title=(
-                f"China records {latest['gap_pct']:.0f}% more trade with Kazakhstan than Kazakhstan does "
-                f"({latest_year}); the gap lies in China's exports, which Kazakhstan's imports do not match"
-            ),
-            subtitle=(
-                "Kazakhstan's goods trade with China as recorded by Kazakhstan and by China's customs, "
-                f"{years.min()}–{years.max()}, USD billion"
-            ),
-            source=SOURCE_MIRROR,
-            alt=(
-                "Bar charts comparing Kazakhstan's and China's figures for their trade: "
-                + "; ".join(
-                    f"{y}: Kazakhstan {r.kazakhstan_usd_m / 1000:.1f} bn, China "
-                    + ("not available" if pd.isna(r.china_usd_m) else f"{r.china_usd_m / 1000:.1f} bn")
-                    for y, r in turnover.iterrows()
-                )
-                + f". In {flow_year}, {in_imports:.0f}% of the turnover gap is in China's exports to Kazakhstan."
-            ),
-            note=(
-                f"In {flow_year}, {in_imports:.0f}% of the turnover gap is China's exports against Kazakh imports. "
-                + (
-                    f"{flow_year} China-side turnover = quoted exports + imports."
-                    if (turnover.loc[flow_year, "china_basis"] != "quoted")
-                    else ""
-                )
-            ),
-        ),
+        text,
         table="trade_by_partner",
         rows={"partner_iso3": ["CHN"], "year": sorted(mirror["year"].unique())},
     )

@@ -14,12 +14,7 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 
 from kzmv.analysis import vectors
-from kzmv.figures.style import GROUP_COLOURS, INK, MUTED_INK, FigureText, new_figure, publish, tint
-
-SOURCE = (
-    "Sources: BNS and WITS (trade), wiiw/National Bank of Kazakhstan (FDI), national statistics of the peers "
-    "(imports), SIPRI Arms Transfers Database (arms), Voeten UN ideal points (votes); kzmv analysis."
-)
+from kzmv.figures.style import GROUP_COLOURS, INK, MUTED_INK, Chart, FigureText, new_figure, tint
 
 
 def cell_text(row: pd.Series) -> str:
@@ -36,7 +31,7 @@ def cell_text(row: pd.Series) -> str:
     return f"{row['leader']} {row['leader_value']:.0f}%\n{runner}"
 
 
-def scorecard_figure(table: pd.DataFrame, countries: Sequence[str], focus: str) -> None:
+def scorecard_figure(table: pd.DataFrame, countries: Sequence[str], text: FigureText) -> Chart:
     """The grid of leaders, Kazakhstan's row first."""
     columns = list(vectors.VECTORS)
     rows = list(countries)
@@ -62,37 +57,10 @@ def scorecard_figure(table: pd.DataFrame, countries: Sequence[str], focus: str) 
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    publish(fig, "vectors_scorecard", FigureText(**_scorecard_text(table, focus, len(rows))), table="vector_scorecard")
+    return Chart(fig, "vectors_scorecard", text, table="vector_scorecard")
 
 
 def _column_label(table: pd.DataFrame, vector: str) -> str:
     periods = table.loc[(table["vector"] == vector) & table["period"].notna(), "period"].unique()
     when = str(periods[0]) if len(periods) == 1 else "latest year"
     return f"{vector}\n({when})"
-
-
-def _scorecard_text(table: pd.DataFrame, focus: str, n_countries: int) -> dict[str, str]:
-    mine = table[table["country_iso3"] == focus]
-    name = str(mine["country"].iloc[0])
-    led = vectors.russia_leads_everywhere(table, focus)
-    by_russia = mine.loc[mine["leader"] == vectors.RUSSIA, "vector"].tolist()
-    others = mine[mine["leader"].notna() & (mine["leader"] != vectors.RUSSIA)]
-    other_text = "; ".join(f"{r.vector}: {r.leader}" for r in others.itertuples())
-    known = int(table["leader"].notna().sum())
-    return {
-        "title": (
-            f"Russia leads {led['led_by_russia']} of {name}'s {led['vectors_with_data']} vectors "
-            f"({', '.join(by_russia) or 'none'})" + (f"; {other_text}" if other_text else "")
-        ),
-        "subtitle": (
-            "The leading partner group in each vector and its lead over the next (percentage points of the total; "
-            "for UN votes the distance between ideal points, smaller is closer)"
-        ),
-        "source": SOURCE,
-        "alt": (
-            f"Grid of {n_countries} countries by {len(vectors.VECTORS)} vectors; {known} cells have data. {name}: "
-            + "; ".join(f"{r.vector}: {r.leader if pd.notna(r.leader) else 'no data'}" for r in mine.itertuples())
-            + "."
-        ),
-        "note": "Hatched cells: the raw data hold no partner breakdown for that country and vector.",
-    }

@@ -17,14 +17,11 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
 
-from kzmv import paths
+from kzmv.data import outputs
+from kzmv.data.bibliography import Bibliography, Document
 from kzmv.data.manifest import Source
 from kzmv.data.tables import load_dictionary
-from kzmv.errors import PipelineError
-from kzmv.yamlio import load_yaml
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -40,71 +37,6 @@ def md_url(url: str) -> str:
 
 
 # --------------------------------------------------------------------------- bibliography
-
-
-class Document(BaseModel):
-    """One of the published pieces the report argues from."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    key: str
-    short: str
-    authors: list[str]
-    title: str | None
-    container: str | None
-    outlet: str | None
-    date: str
-    url: str | None
-    reprint: str | None = None
-    note: str | None = None
-
-
-class Publisher(BaseModel):
-    """A data publisher and the manifest ids of the files that come from it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    key: str
-    name: str
-    url: str | None
-    sources: list[str]
-
-
-class Bibliography(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    documents: list[Document]
-    publishers: list[Publisher]
-
-    def document(self, key: str) -> Document:
-        for doc in self.documents:
-            if doc.key == key:
-                return doc
-        raise PipelineError(f"no document '{key}' in data/bibliography.yml")
-
-
-def bibliography_path() -> Path:
-    return paths.project_file("data/bibliography.yml")
-
-
-def load_bibliography(path: Path | None = None, manifest: dict[str, Source] | None = None) -> Bibliography:
-    """Read ``data/bibliography.yml``; with ``manifest``, check every source has exactly one publisher."""
-    path = path or bibliography_path()
-    try:
-        bib = Bibliography.model_validate(load_yaml(path))
-    except FileNotFoundError:
-        raise PipelineError(f"{path}: the bibliography is missing") from None
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise PipelineError(f"{path}: {exc}") from None
-    if manifest is not None:
-        listed = [sid for p in bib.publishers for sid in p.sources]
-        unknown = sorted(set(listed) - set(manifest))
-        twice = sorted({sid for sid in listed if listed.count(sid) > 1})
-        missing = sorted(set(manifest) - set(listed))
-        for problem, ids in (("unknown source id(s)", unknown), ("listed twice", twice), ("no publisher", missing)):
-            if ids:
-                raise PipelineError(f"{path}: publishers: {problem}: {', '.join(ids)}")
-    return bib
 
 
 def human_date(text: str) -> str:
@@ -125,6 +57,11 @@ def source_label(doc: Document) -> str:
     where = doc.outlet or "publisher not stated"
     kind = f"{doc.container}, " if doc.container else ""
     return f"{who}, {title}, {kind}{where}, {human_date(doc.date)}"
+
+
+def source_labels(bib: Bibliography) -> dict[str, str]:
+    """Each document's one-line label (:func:`source_label`) by its key, for the ledger's ``source`` column."""
+    return {d.key: source_label(d) for d in bib.documents}
 
 
 def document_entry(doc: Document) -> str:
@@ -210,14 +147,14 @@ def downloads_markdown(
 ) -> str:
     """Links to every processed CSV and every figure present now, sorted, relative to ``report/``.
 
-    A table with a licence note (``notes``, by default from ``data/dictionary.yml``) carries
-    it after its link, and the list says why some tables are extracts.
+    Which files are present is the data layer's answer (:mod:`kzmv.data.outputs`,
+    by default for the published folders). A table with a licence note
+    (``notes``, by default from ``data/dictionary.yml``) carries it after its
+    link, and the list says why some tables are extracts.
     """
-    processed = processed or paths.published_processed_dir()
-    figures = figures or paths.published_figures_dir()
     notes = licence_notes() if notes is None else notes
-    tables = sorted(p.name for p in processed.glob("*.csv"))
-    stems = sorted({p.stem for p in figures.iterdir() if p.suffix in (".svg", ".png")}) if figures.is_dir() else []
+    tables = outputs.table_files(processed)
+    stems = outputs.figure_files(figures)
     lines = ["**Tables** (CSV, documented in `data/dictionary.yml`)", ""]
     if any(name in notes for name in tables):
         lines += [
@@ -231,12 +168,8 @@ def downloads_markdown(
         for name in tables
     ] or ["- none"]
     lines += ["", "**Figures** (SVG and PNG)", ""]
-    for stem in stems:
-        links = [
-            f"[{suffix.upper()}](../figures/{stem}.{suffix})"
-            for suffix in ("svg", "png")
-            if (figures / f"{stem}.{suffix}").is_file()
-        ]
+    for stem, suffixes in stems.items():
+        links = [f"[{suffix.upper()}](../figures/{stem}.{suffix})" for suffix in suffixes]
         lines.append(f"- {md_escape(stem)}: {', '.join(links)}")
     if not stems:
         lines.append("- none")
@@ -249,7 +182,7 @@ def figure_links(names: list[str], present: set[str] | None = None) -> str:
     Each reads ``[Figure](#fig-<name>)``, which the report renders as "Figure N", N the
     figure's number in reading order (kzmv.engine.render), so no number is typed here.
     """
-    present = present if present is not None else {p.stem for p in paths.published_figures_dir().glob("*.svg")}
+    present = present if present is not None else outputs.figure_names()
     links = [f"[Figure](#fig-{n})" for n in names if n in present]
     return ", ".join(links)
 

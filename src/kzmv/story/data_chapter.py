@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kzmv.story.numbers import count
 from kzmv.story.prose import join_and
 
 
@@ -16,7 +17,7 @@ def trade_table(trade_by_partner: pd.DataFrame, gaps: pd.DataFrame) -> str:
     """What the partner table holds, and which partner-years it leaves missing (``gaps``: missing cells)."""
     years = trade_by_partner["year"]
     held = (
-        f"The table has {len(trade_by_partner):,} rows: {trade_by_partner['partner_iso3'].nunique()} partners, "
+        f"The table has {count(len(trade_by_partner))} rows: {trade_by_partner['partner_iso3'].nunique()} partners, "
         f"{years.min()}–{years.max()}."
     )
     if gaps.empty:

@@ -1,26 +1,26 @@
-"""Key findings: the handful of sentences a reader sees first, computed from the data.
+"""Key findings: the handful of sentences a reader sees first, written from the headline numbers.
 
-They reuse the claims ledger's measure functions, so a number in the summary
-and the same number in the ledger can never disagree. The report renderer
-lifts these sentences to the top of the report. Three habits a careful reader
-checks for are kept here: each number is rounded once, when it is printed; a
-comparison from the pre-war year also gives the result against the two years
-before it, since 2021 was a peak for Russia's share; and a change in dollars
-across 2022 is set against all trade, which oil prices inflated.
+The numbers are computed in the analysis layer (:mod:`kzmv.analysis.headlines`),
+with the claims ledger's measure functions, so a number in the summary and the
+same number in the ledger can never disagree; here they are put into words and
+rounded once, when printed. The report renderer lifts these sentences to the
+top of the report. A comparison from the pre-war year also gives the result
+against the two years before it, since 2021 was a peak for Russia's share; and
+a change in dollars across 2022 is set against all trade, which oil prices
+inflated.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from kzmv.analysis import energy, periods
-from kzmv.analysis.trade import last_complete_year
+from kzmv.analysis import periods
+from kzmv.analysis.claims import verdict_counts
+from kzmv.analysis.headlines import BEFORE_SHOCKS, headlines
 from kzmv.story import claims
-from kzmv.story.claims import measures
+from kzmv.story.numbers import pct
 from kzmv.story.prose import join_and, named
 
-BEFORE_SHOCKS = periods.BASE_YEAR
-TABLES = ("trade_by_group", "fdi_by_group", "fdi_by_partner", "export_structure", "oil_exports", "vector_scorecard")
 FOCUS = "KAZ"
 # The ledger's claim of a neutral stance at the UN since the invasion (data/claims.yml).
 NEUTRAL_VOTES_CLAIM = "B28"
@@ -29,7 +29,7 @@ NEUTRAL_VOTES_CLAIM = "B28"
 def _vector_cell(row: pd.Series) -> str:
     """ "arms (88% in 2020–2024)" or "UN votes (the nearest ideal point in 2024)": one scorecard row for prose."""
     if row["unit"] == "percent of the total":
-        return f"{row['vector']} ({row['leader_value']:.0f}% in {row['period']})"
+        return f"{row['vector']} ({pct(row['leader_value'], 0)} in {row['period']})"
     return f"{row['vector']} (the nearest ideal point of the partners compared, in {row['period']})"
 
 
@@ -64,14 +64,10 @@ def vectors_finding(scorecard: pd.DataFrame, ledger: pd.DataFrame, country: str 
     neutral = ledger.loc[ledger["claim_id"] == NEUTRAL_VOTES_CLAIM, "measured"]
     if len(neutral) and pd.notna(neutral.iloc[0]):
         text += (
-            f" On the UN's Ukraine resolutions since the invasion, {float(neutral.iloc[0]):.0f}% of Kazakhstan's "
+            f" On the UN's Ukraine resolutions since the invasion, {pct(float(neutral.iloc[0]), 0)} of Kazakhstan's "
             "known votes took neither side."
         )
     return text
-
-
-def _share(by_group: pd.DataFrame, year: int | list[int], group: str, flow: str) -> float:
-    return measures.group_share(by_group, [group], year, flow)
 
 
 def _headline(counts: dict[str, int], fragile: int) -> str:
@@ -88,60 +84,35 @@ def _headline(counts: dict[str, int], fragile: int) -> str:
 
 def _with_and_without_crude(growth_all: float, growth_no_crude: float) -> str:
     """``"+40%, or +25% without crude oil exports"``; one number, said once, when the two round alike."""
-    if f"{growth_all:+.0f}" == f"{growth_no_crude:+.0f}":
-        return f"{growth_all:+.0f}%, with or without crude oil exports"
-    return f"{growth_all:+.0f}%, or {growth_no_crude:+.0f}% without crude oil exports"
+    with_crude, without = pct(growth_all, 0, signed=True), pct(growth_no_crude, 0, signed=True)
+    if with_crude == without:
+        return f"{with_crude}, with or without crude oil exports"
+    return f"{with_crude}, or {without} without crude oil exports"
 
 
 def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> str:
     """Six Markdown bullets: trade, Russia since the pre-war year, oil, investment, the vectors, the claims."""
-    by_group = tables["trade_by_group"]
-    year = last_complete_year(by_group["year"])
-    base = list(range(periods.ALTERNATIVE_BASE[0], periods.ALTERNATIVE_BASE[1] + 1))
-    exports_eu = _share(by_group, year, "EU-27", "exports")
-    imports_ru, imports_cn = (_share(by_group, year, g, "imports") for g in ("Russia", "China"))
-    turnover_ru, turnover_cn = (_share(by_group, year, g, "turnover") for g in ("Russia", "China"))
-    imports_ru_before = _share(by_group, BEFORE_SHOCKS, "Russia", "imports")
-    imports_ru_base = _share(by_group, base, "Russia", "imports")
-    growth_ru = 100 * (
-        measures.group_value(by_group, ["Russia"], year) / measures.group_value(by_group, ["Russia"], BEFORE_SHOCKS) - 1
-    )
-    totals = by_group.groupby("year")["turnover_usd_m"].sum(min_count=1)
-    growth_all = 100 * (totals[year] / totals[BEFORE_SHOCKS] - 1)
-    crude_value = tables["export_structure"].query("item_code == 'CRUDE_OIL'").set_index("year")["value_usd_m"]
-    growth_no_crude = 100 * (
-        (totals[year] - crude_value[year]) / (totals[BEFORE_SHOCKS] - crude_value[BEFORE_SHOCKS]) - 1
-    )
-    crude = measures.crude_oil_export_share(tables, year)
-    cpc_years = measures.cpc_shares(tables["oil_exports"])
-    cpc_year = int(cpc_years.index.max())
-    cpc = measures.cpc_share_of_oil_exports(tables, cpc_year)
-    crossing = energy.crossing_russia_share(tables["oil_exports"])
-    stock = tables["fdi_by_group"]
-    fdi_year = int(stock.loc[stock["measure"] == "inward stock", "year"].max())
-    eu_stock = measures.fdi_stock_share(tables, "EU-27", fdi_year)
-    nl_share = measures.partner_stock_share(tables, "NLD", fdi_year)
-    counts = claims.verdict_counts(ledger)
+    h = headlines(tables)
+    counts = verdict_counts(ledger)
     fragile = claims.fragile_ids(ledger) if "fragility" in ledger else []
-    share_moved = "fell" if imports_ru < imports_ru_before else "rose"
-    trade_moved = "rose" if growth_ru >= 0 else "fell"
-    pace = "less than" if growth_ru < growth_all else "more than"
+    share_moved = "fell" if h.imports_ru < h.imports_ru_before else "rose"
+    trade_moved = "rose" if h.growth_ru >= 0 else "fell"
+    pace = "less than" if h.growth_ru < h.growth_all else "more than"
     span = periods.span(periods.ALTERNATIVE_BASE)
     return "\n".join(
         [
-            f"- **Trade leans two ways.** In {year}, the EU-27 bought {exports_eu:.0f}% of Kazakhstan's exports, "
-            f"while Russia and China together supplied {imports_ru + imports_cn:.0f}% of its imports. China "
-            f"({turnover_cn:.0f}% of turnover) and Russia ({turnover_ru:.0f}%) were the largest single partners.",
+            f"- **Trade leans two ways.** In {h.year}, the EU-27 bought {pct(h.exports_eu, 0)} of Kazakhstan's exports, "
+            f"while Russia and China together supplied {pct(h.imports_ru + h.imports_cn, 0)} of its imports. China "
+            f"({pct(h.turnover_cn, 0)} of turnover) and Russia ({pct(h.turnover_ru, 0)}) were the largest single partners.",
             f"- **Russia's share {share_moved}; its trade {trade_moved}.** Russia's share of Kazakhstan's imports "
-            f"went from {imports_ru_before:.0f}% in {BEFORE_SHOCKS} to {imports_ru:.0f}% in {year} ({imports_ru_base:.0f}% "
+            f"went from {pct(h.imports_ru_before, 0)} in {BEFORE_SHOCKS} to {pct(h.imports_ru, 0)} in {h.year} ({pct(h.imports_ru_base, 0)} "
             f"on average in {span}: {BEFORE_SHOCKS} was a peak), while turnover with Russia {trade_moved} "
-            f"{abs(growth_ru):.0f}% in dollars, {pace} all trade ({_with_and_without_crude(growth_all, growth_no_crude)}).",
-            f"- **Oil still pays, and almost all of it crosses Russia.** Crude oil earned {crude:.0f}% of the value of "
-            f"goods exports in {year}; the CPC pipeline through Russia carried {cpc:.0f}% of crude exports in "
-            f"{cpc_year}, and at least {crossing.iloc[-1]:.0f}% did not bypass Russian ports in "
-            f"{int(crossing.index[-1])}.",
-            f"- **Europe's investment is largely Dutch.** The EU-27 held {eu_stock:.0f}% of the inward FDI stock at "
-            f"the end of {fdi_year}, the Netherlands alone {nl_share:.0f}%: much of that is capital routed through "
+            f"{pct(abs(h.growth_ru), 0)} in dollars, {pace} all trade ({_with_and_without_crude(h.growth_all, h.growth_no_crude)}).",
+            f"- **Oil still pays, and almost all of it crosses Russia.** Crude oil earned {pct(h.crude, 0)} of the value of "
+            f"goods exports in {h.year}; the CPC pipeline through Russia carried {pct(h.cpc, 0)} of crude exports in "
+            f"{h.cpc_year}, and at least {pct(h.crossing, 0)} did not bypass Russian ports in {h.crossing_year}.",
+            f"- **Europe's investment is largely Dutch.** The EU-27 held {pct(h.eu_stock, 0)} of the inward FDI stock at "
+            f"the end of {h.fdi_year}, the Netherlands alone {pct(h.nl_stock, 0)}: much of that is capital routed through "
             "holding companies, not necessarily European money.",
             vectors_finding(tables["vector_scorecard"], ledger),
             f"- **{_headline(counts, len(fragile))}** Of the {sum(counts.values())} claims the ledger records from "

@@ -21,7 +21,9 @@ from kzmv.analysis import investment_positions as positions_analysis
 from kzmv.analysis import politics, sanctions_trade, security, vectors
 from kzmv.analysis.trade import recordable
 from kzmv.data.schemas import SIPRI_PREAMBLE_LINES
+from kzmv.figures.style import FigureText
 from kzmv.story.back_matter import md_escape
+from kzmv.story.numbers import billions, count, number, pct
 
 # The raw files the chapter reads (manifest ids), besides none of the other chapters' outputs.
 CHAPTER_SOURCES: tuple[str, ...] = (
@@ -59,7 +61,7 @@ def possessive(name: str) -> str:
 
 def distance(value: float) -> str:
     """A distance between ideal points: two decimals, three below 0.01 so that a small one does not read as zero."""
-    return f"{value:.3f}" if abs(value) < 0.01 else f"{value:.2f}"
+    return number(value, 3) if abs(value) < 0.01 else number(value, 2)
 
 
 def the(name: str) -> str:
@@ -106,15 +108,15 @@ def data_rules(raw: Mapping[str, pd.DataFrame], eu_gap: float, peer: pd.DataFram
             f"- **SIPRI's register**: the {SIPRI_PREAMBLE_LINES} lines of notes above the header are skipped only "
             "after checking that they still state the unit (million TIV) and the date the data were generated; the "
             "semicolon that ends every line is removed, Windows line ends and the missing final newline are "
-            f"accepted. Of its {len(register):,} deal-year rows, the chapter publishes only yearly sums per supplier "
-            f"for the countries it shows ({arms_rows:,} rows, no deal detail): SIPRI's terms allow reproducing "
+            f"accepted. Of its {count(len(register))} deal-year rows, the chapter publishes only yearly sums per supplier "
+            f"for the countries it shows ({count(arms_rows)} rows, no deal detail): SIPRI's terms allow reproducing "
             "less than a tenth of a published data set.",
             f"- **Eurostat's exports**: the EU-27 row equals the sum of the member rows present in every "
-            f"partner-month ({'to the euro' if eu_gap == 0 else f'largest gap EUR {eu_gap:,.0f}'}); a member without a row exported nothing that month, "
+            f"partner-month ({'to the euro' if eu_gap == 0 else f'largest gap EUR {number(eu_gap)}'}); a member without a row exported nothing that month, "
             f"which happens in {int((per_month < 27).sum())} of {len(per_month)} partner-months. The UK appears as a "
             f"reporter only from {uk.min()} to {uk.max()} and is not counted. The Kazakhstan rows spell the product, "
             "flow and procedure in Eurostat's code-and-label form; both forms are accepted.",
-            f"- **The peers' national imports**: {aggregates:,} aggregate rows (World, CIS, EU27 and others) are "
+            f"- **The peers' national imports**: {count(aggregates)} aggregate rows (World, CIS, EU27 and others) are "
             "dropped and every group is summed from country rows, which also repairs the EU27 rows that include "
             "the UK or leave out Slovakia (labelled in Russian). Labels become ISO codes by an explicit alias table"
             + (
@@ -153,10 +155,10 @@ def voting_paragraph(ideal: pd.DataFrame, dist: pd.DataFrame, first: int, last: 
     real = politics.change_is_real(ideal, focus, pre, war)
     first_close = politics.closest_reference(dist, focus, first, politics.REFERENCES).index[0]
     return (
-        f"In {last} {names[focus]}'s ideal point was {_pos(ideal, focus, last):.2f}, against "
-        + join_words([f"{possessive(the(names[r]))} {_pos(ideal, r, last):.2f}" for r in politics.REFERENCES])
+        f"In {last} {names[focus]}'s ideal point was {number(_pos(ideal, focus, last), 2)}, against "
+        + join_words([f"{possessive(the(names[r]))} {number(_pos(ideal, r, last), 2)}" for r in politics.REFERENCES])
         + ": "
-        + join_words([f"{v:.2f} from {the(names[r])}" for r, v in closest.items()])
+        + join_words([f"{number(v, 2)} from {the(names[r])}" for r, v in closest.items()])
         + f". It was closest to {the(names[near])}"
         + (
             ", so close that the two 5–95% posterior bands overlap: in that year the data cannot tell the two "
@@ -165,7 +167,7 @@ def voting_paragraph(ideal: pd.DataFrame, dist: pd.DataFrame, first: int, last: 
             else ", and the two posterior bands do not overlap."
         )
         + f" In {first} it had {'also ' if first_close == near else ''}been closest to {the(names[first_close])}. "
-        f"Its drop in {war}, from {_pos(ideal, focus, pre):.2f} to {_pos(ideal, focus, war):.2f}, "
+        f"Its drop in {war}, from {number(_pos(ideal, focus, pre), 2)} to {number(_pos(ideal, focus, war), 2)}, "
         + (
             "is larger than the estimate's uncertainty (the bands of the two years do not overlap)."
             if real
@@ -188,15 +190,15 @@ def shrinking_distance_paragraph(ideal: pd.DataFrame, focus: str, reference: str
     direction = "narrowed" if m["change"] < 0 else "widened"
     reading = (
         f"The gap {direction} because {names[reference]} moved, not {names[focus]}: "
-        f"{names[reference]}'s score went from {m['reference_start']:.2f} to {m['reference_end']:.2f}, "
-        f"{names[focus]}'s from {m['self_start']:.2f} to {m['self_end']:.2f}."
+        f"{names[reference]}'s score went from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}, "
+        f"{names[focus]}'s from {number(m['self_start'], 2)} to {number(m['self_end'], 2)}."
         if mover_is_reference
-        else f"{names[focus]} moved more than {names[reference]}: its score went from {m['self_start']:.2f} to "
-        f"{m['self_end']:.2f}, {names[reference]}'s from {m['reference_start']:.2f} to {m['reference_end']:.2f}."
+        else f"{names[focus]} moved more than {names[reference]}: its score went from {number(m['self_start'], 2)} to "
+        f"{number(m['self_end'], 2)}, {names[reference]}'s from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}."
     )
     return (
         f"**What a shrinking distance means.** Between {pre} and {last} the distance between {names[focus]} and "
-        f"{names[reference]} went from {m['distance_start']:.2f} to {m['distance_end']:.2f}. {reading} A distance "
+        f"{names[reference]} went from {number(m['distance_start'], 2)} to {number(m['distance_end'], 2)}. {reading} A distance "
         "records where two countries stand relative to each other; when it shrinks because the other country moved "
         f"towards {names[focus]}'s position, it says that {names[reference]} began voting more like "
         f"{names[focus]} on the Assembly's recorded votes, not that {names[focus]} moved "
@@ -224,13 +226,13 @@ def neighbours_paragraph(
         else ""
     )
     return (
-        f"In {last} the distance to {names['RUS']} ranged from {others['distance_end'].iloc[0]:.2f} "
-        f"({others['country'].iloc[0]}) to {farthest['distance_end']:.2f} ({farthest['country']}) among the "
+        f"In {last} the distance to {names['RUS']} ranged from {number(others['distance_end'].iloc[0], 2)} "
+        f"({others['country'].iloc[0]}) to {number(farthest['distance_end'], 2)} ({farthest['country']}) among the "
         f"countries compared. {names[benchmark]}, the benchmark of alignment with {names['RUS']}, stood "
-        f"{bench_distance:.2f} away"
+        f"{number(bench_distance, 2)} away"
         + (
             f", and {len(closer)} of the others voted closer to {names['RUS']} than it did: "
-            + join_words([f"{r.country} ({r.distance_end:.2f})" for r in closer.itertuples()])
+            + join_words([f"{r.country} ({number(r.distance_end, 2)})" for r in closer.itertuples()])
             + "."
             if len(closer)
             else ", closer than any of the others."
@@ -238,7 +240,7 @@ def neighbours_paragraph(
         + bench_text
         + f" A small distance says that two countries voted alike on that year's texts; it is not an alliance. "
         f"The distance to {names['RUS']} shrank for {shrank} of the {len(moves)} countries between {pre} and "
-        f"{last}, while {names['RUS']}'s own score moved by {float(moves['moved_reference'].iloc[0]):+.2f}."
+        f"{last}, while {names['RUS']}'s own score moved by {number(float(moves['moved_reference'].iloc[0]), 2, signed=True)}."
     )
 
 
@@ -380,25 +382,25 @@ def arms_paragraph(
     """Russia's share of Kazakhstan's arms imports, window by window, and how lumpy the yearly series is."""
     first, last = spans[0][0], spans[-1][1]
     mine = windows_table[(windows_table["recipient_iso3"] == focus) & (windows_table["supplier_group"] == "Russia")]
-    shares = "; ".join(f"{r.window} {r.share_pct:.0f}%" for r in mine.itertuples() if pd.notna(r.share_pct))
+    shares = "; ".join(f"{r.window} {pct(r.share_pct, 0)}" for r in mine.itertuples() if pd.notna(r.share_pct))
     totals = security.supplier_totals(flows, focus, first, last)
     runner = totals[totals["supplier"] != "Russia"].iloc[0]
     peak_year, peak = security.largest_delivery_year(flows, focus, first, last)
     annual = security.annual_totals(flows, focus).loc[first:last]
     china = totals[totals["supplier"] == "China"]
     china_text = (
-        f"China's deliveries came to {float(china['tiv_m'].iloc[0]):.1f} million TIV, "
-        f"{float(china['share_pct'].iloc[0]):.1f}% of the total"
+        f"China's deliveries came to {number(float(china['tiv_m'].iloc[0]), 1)} million TIV, "
+        f"{pct(float(china['share_pct'].iloc[0]))} of the total"
         if not china.empty
         else "China delivered nothing recorded"
     )
     return (
         f"Russia's share of {names[focus]}'s imports of major arms, window by window: {shares}. Over "
-        f"{first}–{last} Russia supplied {float(totals['tiv_m'].iloc[0]):,.0f} of "
-        f"{float(totals['tiv_m'].sum()):,.0f} million TIV ({float(totals['share_pct'].iloc[0]):.1f}%); the next "
-        f"supplier, {runner['supplier']}, {float(runner['share_pct']):.1f}%, and {china_text}. The yearly series is "
-        f"lumpy: the largest year, {peak_year}, brought {peak:,.0f} million TIV, "
-        f"{peak / float(annual.median()):.1f} times the median year, which is why SIPRI advises comparing windows "
+        f"{first}–{last} Russia supplied {number(float(totals['tiv_m'].iloc[0]))} of "
+        f"{number(float(totals['tiv_m'].sum()))} million TIV ({pct(float(totals['share_pct'].iloc[0]))}); the next "
+        f"supplier, {runner['supplier']}, {pct(float(runner['share_pct']))}, and {china_text}. The yearly series is "
+        f"lumpy: the largest year, {peak_year}, brought {number(peak)} million TIV, "
+        f"{number(peak / float(annual.median()), 1)} times the median year, which is why SIPRI advises comparing windows "
         "of several years rather than single years."
     )
 
@@ -415,12 +417,12 @@ def peers_arms_paragraph(
     not_russia = {c: r for c, r in largest.items() if r["supplier"] != "Russia"}
     return (
         f"In {window} the share of major arms from Russia was "
-        + "; ".join(f"{names[r.recipient_iso3]} {r.share_pct:.0f}%" for r in known.itertuples())
+        + "; ".join(f"{names[r.recipient_iso3]} {pct(r.share_pct, 0)}" for r in known.itertuples())
         + (f"; {join_words([names[c] for c in none['recipient_iso3']])} received none recorded" if len(none) else "")
         + ". "
         + (
             "Russia was not the largest single supplier of "
-            + join_words([f"{names[c]} ({r['supplier']}, {r['share_pct']:.0f}%)" for c, r in not_russia.items()])
+            + join_words([f"{names[c]} ({r['supplier']}, {pct(r['share_pct'], 0)})" for c, r in not_russia.items()])
             + "."
             if not_russia
             else "Russia was the largest single supplier of every country shown."
@@ -443,19 +445,19 @@ def gateway_paragraph(series: pd.DataFrame, partners: Sequence[str], year: int, 
     grew = [p for p in partners if p != "RUS"]
     part_text = (
         f" In the first {len(months)} months of {part_year}, against the same months of {base_year}, the ratios were "
-        + "; ".join(f"{names[p]} {part[p]:.2f}" for p in partners)
+        + "; ".join(f"{names[p]} {number(part[p], 2)}" for p in partners)
         + "."
         if part_year > year
         else ""
     )
     return (
-        f"In {year} EU-27 exports to {names['RUS']} were {100 * ratios['RUS']:.0f}% of their {base_year} value, "
+        f"In {year} EU-27 exports to {names['RUS']} were {pct(100 * ratios['RUS'], 0)} of their {base_year} value, "
         "while exports to its neighbours multiplied: "
-        + join_words([f"{ratios[p]:.1f}-fold to {names[p]}" for p in grew])
+        + join_words([f"{number(ratios[p], 1)}-fold to {names[p]}" for p in grew])
         + "."
         + part_text
-        + f" {names['KAZ']}'s own recorded exports to {names['RUS']} went from USD {own_base:,.0f} million in "
-        f"{base_year} to {own_year:,.0f} million in {year} ({100 * (own_year / own_base - 1):+.0f}%)."
+        + f" {names['KAZ']}'s own recorded exports to {names['RUS']} went from USD {number(own_base)} million in "
+        f"{base_year} to {number(own_year)} million in {year} ({pct(100 * (own_year / own_base - 1), 0, signed=True)})."
     )
 
 
@@ -463,7 +465,10 @@ def ledgers_paragraph(
     mirrors: Mapping[str, Mapping[str, float]], names: Mapping[str, str], start: int, end: int
 ) -> str:
     """Two ledgers of one flow, and what the data can and cannot show about re-exports."""
-    parts = [f"{names[r]} {m['own_ratio']:.1f}-fold against {m['eu_ratio']:.1f}-fold" for r, m in mirrors.items()]
+    parts = [
+        f"{names[r]} {number(m['own_ratio'], 1)}-fold against {number(m['eu_ratio'], 1)}-fold"
+        for r, m in mirrors.items()
+    ]
     faster = [names[r] for r, m in mirrors.items() if m["eu_ratio"] > m["own_ratio"]]
     return (
         "**What these data can and cannot show.** EU exports to Kazakhstan and its neighbours rising while those to "
@@ -499,14 +504,14 @@ def investment_paragraph(positions: pd.DataFrame, first: int, last: int, names: 
     kz_china = china["kazakhstan_figure_usd_m"]
     return (
         f"By {names['KAZ']}'s count (the IMF's mirror of the National Bank's data), the US direct-investment "
-        f"position in {names['KAZ']} was USD {usa.get(end, np.nan) / 1000:.1f} billion at the end of {end} and "
-        f"{usa.get(last, np.nan) / 1000:.1f} billion at the end of {last}, China's {kz_china.get(end, np.nan) / 1000:.1f} "
-        f"and {kz_china.get(last, np.nan) / 1000:.1f} billion. The USA reports no figure of its own for "
+        f"position in {names['KAZ']} was USD {number(usa.get(end, np.nan) / 1000, 1)} billion at the end of {end} and "
+        f"{number(usa.get(last, np.nan) / 1000, 1)} billion at the end of {last}, China's {number(kz_china.get(end, np.nan) / 1000, 1)} "
+        f"and {number(kz_china.get(last, np.nan) / 1000, 1)} billion. The USA reports no figure of its own for "
         f"{names['KAZ']}, but China does, and it is a second mirror, like the trade one: in {last} China counted "
-        f"{china['china_figure_usd_m'].get(last, np.nan) / 1000:.1f} billion, and over {int(both.index.min())}–"
-        f"{int(both.index.max())} its count ranged from {abs(both.at[low, 'gap_pct']):.0f}% "
+        f"{number(china['china_figure_usd_m'].get(last, np.nan) / 1000, 1)} billion, and over {int(both.index.min())}–"
+        f"{int(both.index.max())} its count ranged from {pct(abs(both.at[low, 'gap_pct']), 0)} "
         f"{'below' if both.at[low, 'gap_pct'] < 0 else 'above'} {names['KAZ']}'s ({int(low)}) to "
-        f"{abs(both.at[high, 'gap_pct']):.0f}% {'above' if both.at[high, 'gap_pct'] > 0 else 'below'} it ({int(high)}). "
+        f"{pct(abs(both.at[high, 'gap_pct']), 0)} {'above' if both.at[high, 'gap_pct'] > 0 else 'below'} it ({int(high)}). "
         "Both count positions by immediate investor, so Chinese or Russian capital that arrives through the "
         "Netherlands or Hong Kong is booked there."
     )
@@ -521,7 +526,7 @@ def wiiw_check_paragraph(ratios: pd.DataFrame) -> str:
     return (
         "The IMF's mirror rows for Kazakhstan are the National Bank's numbers in another currency: divided by "
         "wiiw's euro stocks for the same investors, they give one factor for every investor in "
-        + join_words([f"{int(y)} ({r.factor:.3f})" for y, r in same.iterrows()])
+        + join_words([f"{int(y)} ({number(r.factor, 3)})" for y, r in same.iterrows()])
         + ", a dollar-per-euro conversion for that year-end (not checked against an exchange-rate source)"
         + (
             f". In {join_words([str(int(y)) for y in other.index])} the ratios differ between investors, which "
@@ -548,12 +553,12 @@ def scorecard_paragraph(table: pd.DataFrame, focus: str) -> str:
             parts.append(f"{r.vector}: no data")
         elif r.unit == vectors.DISTANCE_UNIT:
             parts.append(
-                f"{r.vector} ({r.period}): closest to {r.leader}, {r.leader_value:.2f} apart against "
-                f"{r.runner_up_value:.2f} for {r.runner_up}"
+                f"{r.vector} ({r.period}): closest to {r.leader}, {number(r.leader_value, 2)} apart against "
+                f"{number(r.runner_up_value, 2)} for {r.runner_up}"
             )
         else:
-            runner = f"{r.lead:.0f} points ahead of {r.runner_up}" if pd.notna(r.runner_up) else "no other group"
-            parts.append(f"{r.vector} ({r.period}): {r.leader} with {r.leader_value:.0f}%, {runner}")
+            runner = f"{number(r.lead)} points ahead of {r.runner_up}" if pd.notna(r.runner_up) else "no other group"
+            parts.append(f"{r.vector} ({r.period}): {r.leader} with {pct(r.leader_value, 0)}, {runner}")
     kinds = vectors.concentration(mine)
     peers = table[(table["country_iso3"] != focus) & table["leader"].notna()]
     russia_peer = int((peers["leader"] == vectors.RUSSIA).sum())
@@ -581,12 +586,12 @@ def scorecard_cell(row: pd.Series) -> str:
     votes = row["unit"] == vectors.DISTANCE_UNIT
 
     def value(v: float) -> str:
-        return distance(v) if votes else f"{v:.0f}%"
+        return distance(v) if votes else pct(v, 0)
 
     if votes:
         text = f"{row['leader']} {value(row['leader_value'])} apart (next {row['runner_up']} {value(row['runner_up_value'])})"
     elif pd.notna(row["runner_up"]):
-        text = f"{row['leader']} {value(row['leader_value'])} (+{row['lead']:.0f} pp on {row['runner_up']})"
+        text = f"{row['leader']} {value(row['leader_value'])} ({number(row['lead'], signed=True)} pp on {row['runner_up']})"
     else:
         text = f"{row['leader']} {value(row['leader_value'])} (no other partner)"
     if vectors.RUSSIA not in (row["leader"], row["runner_up"]) and pd.notna(row["russia_value"]):
@@ -611,3 +616,260 @@ def scorecard_display(table: pd.DataFrame) -> pd.DataFrame:
     out = shown.reindex(index=order, columns=list(vectors.VECTORS)).rename(columns=columns)
     out.insert(0, "country", [names[c] for c in order])
     return out.reset_index(drop=True).rename_axis(columns=None)
+
+
+# --- the words of the chapter's figures ------------------------------------------------------------------
+
+SOURCE_VOETEN = (
+    "Source: Erik Voeten, UN General Assembly ideal points (July 2025 vintage, final-passage votes), after "
+    "Bailey, Strezhnev and Voeten (2017); kzmv analysis."
+)
+IDEAL_POINT_NOTE = (
+    "An ideal point is a country's relative position on the Assembly's main voting dimension (higher: closer to the "
+    "USA in these years), not a measure of friendship; a distance changes when either country moves."
+)
+
+
+def ideal_points_text(
+    ideal: pd.DataFrame, dist: pd.DataFrame, first: int, last: int, focus: str = politics.FOCUS
+) -> FigureText:
+    """The ideal-points chart's words: which pole Kazakhstan voted closest to, and who moved to make the gap."""
+    names = politics_names(ideal)
+    closest = politics.closest_reference(dist, focus, last, politics.REFERENCES)
+    name = names[closest.index[0]]
+    moved = politics.who_moved(ideal, focus, closest.index[0], politics.PRE_WAR_YEAR, last)
+    narrowed = moved["change"] < 0
+    mover = name if abs(moved["moved_reference"]) > abs(moved["moved_self"]) else names[focus]
+    trend = (
+        f"the gap {'narrowed' if narrowed else 'widened'} after {politics.PRE_WAR_YEAR} mainly because {mover}'s "
+        "position moved"
+    )
+    others = "; ".join(f"{names[r]} {number(v, 2)}" for r, v in closest.items())
+    return FigureText(
+        title=f"In {last} {names[focus]} voted closer to {name} than to the other poles; {trend}",
+        subtitle=(
+            f"UN General Assembly ideal points (lines) with 5–95% posterior bands (shading), and "
+            f"{names[focus]}'s distance to each pole, {first}–{last}"
+        ),
+        source=SOURCE_VOETEN,
+        alt=(
+            f"Two-panel line chart, {first}–{last}. Top: ideal points of {names[focus]} and of "
+            + ", ".join(names[r] for r in politics.REFERENCES)
+            + f" with uncertainty bands. Bottom: distances in {last}: {others}. Between {politics.PRE_WAR_YEAR} and "
+            f"{last} {names[focus]} moved by {number(moved['moved_self'], 2, signed=True)} and {name} by "
+            f"{number(moved['moved_reference'], 2, signed=True)}."
+        ),
+        note=IDEAL_POINT_NOTE,
+    )
+
+
+def neighbours_text(ideal: pd.DataFrame, countries: Sequence[str], start: int, end: int, benchmark: str) -> FigureText:
+    """The neighbours chart's words: for how many countries the distance to Russia shrank, and who moved."""
+    names = politics_names(ideal)
+    table = politics.moves(ideal, list(countries), "RUS", start, end)
+    shrank = int((table["change"] < 0).sum())
+    driven = int((table["reference_moved_more"] & (table["change"] < 0)).sum())
+    russia = names["RUS"]
+    moved_ref = float(table["moved_reference"].iloc[0]) if len(table) else float("nan")
+    bench = table[table["iso3"] == benchmark]
+    bench_text = (
+        f"; {names[benchmark]}, the benchmark, went from {number(bench['distance_start'].iloc[0], 2)} to "
+        f"{number(bench['distance_end'].iloc[0], 2)}"
+        if not bench.empty
+        else ""
+    )
+    return FigureText(
+        title=(
+            f"From {start} to {end} the distance to {russia} shrank for {shrank} of {len(table)} countries, "
+            f"and for {driven} of them {russia}'s own move was the larger one"
+        ),
+        subtitle=f"Distance between ideal points in UN General Assembly voting, {start} (open) and {end} (filled)",
+        source=SOURCE_VOETEN,
+        alt=(
+            f"Dot chart of distances to {russia}, China and the USA for {len(table)} countries in {start} and {end}. "
+            f"{russia}'s own ideal point moved by {number(moved_ref, 2, signed=True)}"
+            + bench_text
+            + ". "
+            + "; ".join(
+                f"{r.country}: {number(r.distance_start, 2)} to {number(r.distance_end, 2)} from {russia}"
+                for r in table.itertuples()
+            )
+            + "."
+        ),
+        note=IDEAL_POINT_NOTE,
+    )
+
+
+SOURCE_SIPRI = (
+    "Source: Information from the SIPRI Arms Transfers Database (register of 12 February 2026); kzmv analysis."
+)
+TIV_NOTE = (
+    "A TIV (trend-indicator value) measures the military capability transferred, priced at the production cost of "
+    "comparable weapons (a used weapon at 40%): it is not what was paid and is not comparable with money."
+)
+
+
+def arms_text(
+    windows_table: pd.DataFrame, focus: str, countries: Sequence[str], names: Mapping[str, str]
+) -> FigureText:
+    """The arms chart's words: Russia's share of Kazakhstan's arms in the last window, and which peers relied more."""
+    mine = windows_table[windows_table["recipient_iso3"] == focus]
+    last = list(dict.fromkeys(mine["window"]))[-1]
+    latest = windows_table[(windows_table["window"] == last) & (windows_table["supplier_group"] == "Russia")]
+    latest = latest.set_index("recipient_iso3").reindex(list(countries))
+    share_last = float(mine.loc[(mine["window"] == last) & (mine["supplier_group"] == "Russia"), "share_pct"].iloc[0])
+    others = latest.drop(index=focus, errors="ignore")["share_pct"].dropna()
+    higher = [names[c] for c, v in others.items() if v > share_last]
+    first = mine["window"].iloc[0]
+    compared = f"only {', '.join(higher)} relied on Russia more" if higher else "no peer shown relied on Russia more"
+    return FigureText(
+        title=f"Russia supplied {pct(share_last, 0)} of {names[focus]}'s major arms in {last}; {compared}",
+        subtitle=(
+            f"Major conventional arms delivered, million TIV per window, {first} to {last}, and each country's "
+            f"share from Russia in {last}"
+        ),
+        source=SOURCE_SIPRI,
+        alt=(
+            f"Stacked bars of {names[focus]}'s arms imports by supplier group for each window from {first} to "
+            f"{last}, and horizontal bars of Russia's share for {len(latest)} countries in {last}: "
+            + "; ".join(
+                f"{names[c]} {'no deliveries' if pd.isna(v) else pct(v, 0)}" for c, v in latest["share_pct"].items()
+            )
+            + "."
+        ),
+        note=TIV_NOTE,
+    )
+
+
+SOURCE_EUROSTAT = (
+    "Sources: Eurostat, international trade in goods (Comext), extracted November 2024; Bureau of National "
+    "Statistics of Kazakhstan (WITS to 2019); kzmv analysis."
+)
+BASE_SPAN = f"{sanctions_trade.BASE_YEARS[0]}–{sanctions_trade.BASE_YEARS[1]}"
+LEDGER_NOTE = (
+    "EU exports are declared by member states in euro, valued FOB; Kazakhstan's exports are its own records in US "
+    f"dollars. Each series is indexed to its own {BASE_SPAN} average: only the changes are comparable."
+)
+
+
+def gateway_text(series: pd.DataFrame, ratios: Mapping[str, float], year: int, base_year: int) -> FigureText:
+    """The wartime-trade chart's words: EU exports to Russia against those to Kazakhstan and the fastest neighbour.
+
+    ``ratios`` are each partner's EU exports in ``year`` over ``base_year``
+    (:func:`kzmv.analysis.sanctions_trade.ratio_to_base_year`).
+    """
+    names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
+    growing = {k: v for k, v in ratios.items() if k != "RUS"}
+    top = max(growing, key=lambda k: growing[k])
+    last = series.loc[series["frequency"] == "month", "period"].max()
+    first = series["period"].astype(str).min()
+    return FigureText(
+        title=(
+            f"In {year} EU exports to Russia were {pct(100 * ratios['RUS'], 0)} of their {base_year} level, while "
+            f"those to {names['KAZ']} were {number(ratios['KAZ'], 1)} times and those to {names[top]} "
+            f"{number(growing[top], 1)} times theirs"
+        ),
+        subtitle=(
+            f"EU-27 goods exports by destination, monthly, {first} to {last}, and Kazakhstan's own exports to "
+            f"Russia, annual; each series {BASE_SPAN} average = 100"
+        ),
+        source=SOURCE_EUROSTAT,
+        alt=(
+            f"Line chart on a log scale of EU-27 exports to {', '.join(names[k] for k in ratios)} from {first} to "
+            f"{last}, indexed to {BASE_SPAN}, and Kazakhstan's annual exports to Russia. {year} against {base_year}: "
+            + "; ".join(f"{names[k]} ×{number(v, 2)}" for k, v in ratios.items())
+            + "."
+        ),
+        note=LEDGER_NOTE,
+    )
+
+
+SOURCE_IMF_POSITIONS = (
+    "Source: IMF, Direct Investment Positions by Counterpart Economy (formerly CDIS), downloaded 29 March 2026; "
+    "kzmv analysis."
+)
+POSITION_NOTE = (
+    "End-year stocks by immediate counterpart (directional principle): capital routed through the Netherlands or Hong "
+    "Kong is booked there. The USA reports no figure of its own for Kazakhstan."
+)
+
+
+def positions_text(
+    positions: pd.DataFrame, investors: Sequence[str], first: int, last: int, names: Mapping[str, str]
+) -> FigureText:
+    """The positions chart's words: the US and Chinese positions in ``last``, and how far China's own count differs."""
+    mirror = positions_analysis.china_mirror(positions, first, last)
+    usa = positions_analysis.position_series(positions, "USA", positions_analysis.MIRROR)
+    both = mirror.dropna(subset=["china_figure_usd_m", "kazakhstan_figure_usd_m"])
+    end = positions_analysis.PARTNER_DATA_LAST_YEAR
+    spread = (
+        f"China's own figure ran from {pct(both['gap_pct'].min(), 0, signed=True)} to "
+        f"{pct(both['gap_pct'].max(), 0, signed=True)} of Kazakhstan's in {int(both.index.min())}–{int(both.index.max())}"
+        if not both.empty
+        else "China reports no figure of its own for these years"
+    )
+    usa_last = billions(usa.get(last, np.nan))
+    china_last = billions(mirror["kazakhstan_figure_usd_m"].get(last, np.nan))
+    return FigureText(
+        title=(
+            f"In {last} the US direct-investment position in {names['KAZ']} was USD {usa_last} billion by "
+            f"{names['KAZ']}'s count, China's {china_last} billion; {spread}"
+        ),
+        subtitle=(
+            f"Direct-investment positions in {names['KAZ']} of {', '.join(names[i] for i in investors)}, "
+            f"{first}–{last}, USD billion; solid: {names['KAZ']}'s figure (IMF mirror), dashed: the investor's own"
+        ),
+        source=SOURCE_IMF_POSITIONS,
+        alt=(
+            f"Line chart of investment positions in {names['KAZ']}, {first}–{last}, USD billion. "
+            + "; ".join(
+                f"{names[i]} ({names['KAZ']}'s figure) "
+                + ", ".join(
+                    f"{y}: {billions(v)}"
+                    for y, v in positions_analysis.position_series(positions, i, positions_analysis.MIRROR)
+                    .loc[first:last]
+                    .items()
+                    if y in (first, end, last)
+                )
+                for i in investors
+            )
+            + ". China's own figure: "
+            + ", ".join(f"{int(y)}: {billions(v)}" for y, v in both["china_figure_usd_m"].items())
+            + "."
+        ),
+        note=POSITION_NOTE,
+    )
+
+
+SOURCE_SCORECARD = (
+    "Sources: BNS and WITS (trade), wiiw/National Bank of Kazakhstan (FDI), national statistics of the peers "
+    "(imports), SIPRI Arms Transfers Database (arms), Voeten UN ideal points (votes); kzmv analysis."
+)
+
+
+def scorecard_text(table: pd.DataFrame, focus: str, n_countries: int) -> FigureText:
+    """The scorecard chart's words: how many of Kazakhstan's vectors Russia leads, and who leads the others."""
+    mine = table[table["country_iso3"] == focus]
+    name = str(mine["country"].iloc[0])
+    led = vectors.russia_leads_everywhere(table, focus)
+    by_russia = mine.loc[mine["leader"] == vectors.RUSSIA, "vector"].tolist()
+    others = mine[mine["leader"].notna() & (mine["leader"] != vectors.RUSSIA)]
+    other_text = "; ".join(f"{r.vector}: {r.leader}" for r in others.itertuples())
+    known = int(table["leader"].notna().sum())
+    return FigureText(
+        title=(
+            f"Russia leads {led['led_by_russia']} of {name}'s {led['vectors_with_data']} vectors "
+            f"({', '.join(by_russia) or 'none'})" + (f"; {other_text}" if other_text else "")
+        ),
+        subtitle=(
+            "The leading partner group in each vector and its lead over the next (percentage points of the total; "
+            "for UN votes the distance between ideal points, smaller is closer)"
+        ),
+        source=SOURCE_SCORECARD,
+        alt=(
+            f"Grid of {n_countries} countries by {len(vectors.VECTORS)} vectors; {known} cells have data. {name}: "
+            + "; ".join(f"{r.vector}: {r.leader if pd.notna(r.leader) else 'no data'}" for r in mine.itertuples())
+            + "."
+        ),
+        note="Hatched cells: the raw data hold no partner breakdown for that country and vector.",
+    )

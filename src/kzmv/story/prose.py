@@ -9,14 +9,13 @@ their paragraphs from these.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 
 from kzmv.analysis.trade import group_name
 from kzmv.data.partners import GROUPS
+from kzmv.story.numbers import cell, number
 
 # Country names that take "the" in an English sentence, beyond the patterns in :func:`with_article`.
 NAMES_WITH_THE = frozenset({"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"})
@@ -31,7 +30,7 @@ def describe_change(before: float, after: float, unit: str = "%", digits: int = 
     """
     if pd.isna(before) or pd.isna(after):
         return "cannot be compared (a value is missing)"
-    b, a = f"{before:.{digits}f}{unit}", f"{after:.{digits}f}{unit}"
+    b, a = number(before, digits, grouping=False) + unit, number(after, digits, grouping=False) + unit
     if b == a:
         return f"stayed at {a}"
     return f"{'rose' if after > before else 'fell'} from {b} to {a}"
@@ -67,56 +66,13 @@ def join_and(items: Iterable[object]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-def usd_bn(usd_m: float, digits: int = 1) -> str:
-    """USD million as "USD 30.2 billion" (the tables are in millions, the sentences in billions)."""
-    return f"USD {usd_m / 1000:,.{digits}f} billion"
-
-
-def signed_pct(value: float, digits: int = 0) -> str:
-    """A change with its sign: "+68%", "-12%"."""
-    return f"{value:+.{digits}f}%"
-
-
-def upper_bound(value: float, digits: int = 1) -> str:
-    """``value`` rounded *up* at ``digits`` decimals, for "never more than X%".
-
-    Rounded to the nearest, a maximum of 8.44 would read "never more than 8.4%",
-    which the 8.44 itself contradicts; rounded up it reads 8.5%, which is true.
-    A value already exact at ``digits`` decimals is kept (8.4 stays 8.4).
-    """
-    scale = 10**digits
-    # round away float noise first (8.4 * 10 is 84.00000000000001)
-    return f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}"
-
-
-def upper_bound_significant(value: float) -> str:
-    """A small positive bound rounded *up* to one significant figure: 5.4e-08 -> "6e-08", 0.0255 -> "0.03".
-
-    For "agree to within X", where X is a tiny largest difference: rounded to
-    the nearest, 5.4e-08 would read 5e-08, which the difference exceeds.
-    """
-    if not value > 0:
-        return f"{value:g}"
-    exponent = math.floor(math.log10(value))
-    digits = -exponent
-    bound = math.ceil(round(value * 10**digits, 9)) / 10**digits
-    return f"{bound:.1g}"
-
-
 def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
-    """A small DataFrame as a Markdown table, each column formatted with ``formats`` (missing: "–")."""
+    """A small DataFrame as a Markdown table, each column formatted with ``formats`` (by :func:`numbers.cell`)."""
     formats = formats or {}
-
-    def cell(column: str, value: object) -> str:
-        if isinstance(value, float) and np.isnan(value):
-            return "–"
-        spec = formats.get(column)
-        return format(value, spec) if spec else str(value)
-
     header = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = [
-        "| " + " | ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + " |"
+        "| " + " | ".join(cell(v, formats.get(c)) for c, v in zip(frame.columns, row, strict=True)) + " |"
         for row in frame.itertuples(index=False)
     ]
     return "\n".join([header, rule, *body])

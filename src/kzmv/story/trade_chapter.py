@@ -5,7 +5,9 @@ about the data, so its wording must switch when the data do ("rose" or "fell",
 "grew" or "shrank", a bound stated only when it is the true maximum). Each
 function takes the chapter's tables and returns Markdown; the notebook shows it
 with :func:`kzmv.story.display.say`, and the tests feed it small frames.
-Numbers are rounded once, here, where they are shown.
+Numbers are rounded once, here, where they are shown (:mod:`kzmv.story.numbers`).
+The words of the chapter's figures (titles, subtitles, alt text, notes and
+source lines) are written here too, at the end of the module.
 """
 
 from __future__ import annotations
@@ -16,16 +18,9 @@ import pandas as pd
 
 from kzmv.analysis import periods, trade
 from kzmv.data.partners import GROUPS
-from kzmv.story.prose import (
-    count_of,
-    describe_change,
-    join_and,
-    named,
-    number_word,
-    signed_pct,
-    upper_bound,
-    usd_bn,
-)
+from kzmv.figures.style import FigureText
+from kzmv.story.numbers import billions, count, number, pct, upper_bound, usd_bn, usd_m
+from kzmv.story.prose import count_of, describe_change, join_and, named, number_word
 
 # A partner with at least a third of turnover would set the terms of trade: "dominates" from here on.
 DOMINANT_SHARE_PCT = 33.0
@@ -72,10 +67,10 @@ def finding(
     only = "only " if n["imports"] < min(n["turnover"], n["exports"]) else ""
     text = (
         headline + f"In {recent}, the last complete year, the largest partner, {named(largest.partner)}, had "
-        f"{largest['turnover_share_pct']:.1f}% of turnover; {named(e_lead)} took {exports[e_lead]:.1f}% of "
-        f"exports, while Russia and China together supplied {imports['Russia'] + imports['China']:.1f}% of imports. "
-        f"Turnover was spread as if over {n['turnover']:.1f} equal-sized partners, exports over "
-        f"{n['exports']:.1f}, imports over {only}{n['imports']:.1f}. "
+        f"{pct(largest['turnover_share_pct'])} of turnover; {named(e_lead)} took {pct(exports[e_lead])} of "
+        f"exports, while Russia and China together supplied {pct(imports['Russia'] + imports['China'])} of imports. "
+        f"Turnover was spread as if over {number(n['turnover'], 1)} equal-sized partners, exports over "
+        f"{number(n['exports'], 1)}, imports over {only}{number(n['imports'], 1)}. "
         f"Since {base}, the last year before the shocks of {periods.SHOCK_YEAR}, Russia's share of imports "
         f"{describe_change(imports_before['Russia'], imports['Russia'])} and China's "
         f"{describe_change(imports_before['China'], imports['China'])}, " + _russia_in_dollars(change)
@@ -84,12 +79,12 @@ def finding(
 
 
 def _russia_in_dollars(change: Mapping[str, float]) -> str:
-    others = ", ".join(f"{named(g)} {signed_pct(v)}" for g, v in change.items() if g != "Russia")
+    others = ", ".join(f"{named(g)} {pct(v, 0, signed=True)}" for g, v in change.items() if g != "Russia")
     russia = change["Russia"]
     if pd.isna(russia):
         return f"while the change in trade with Russia in dollars is unknown (a value is missing) ({others}). "
     verb = "grew" if russia >= 0 else "shrank"
-    return f"while trade with Russia in dollars {verb} by {abs(russia):.0f}% ({others}). "
+    return f"while trade with Russia in dollars {verb} by {pct(abs(russia), 0)} ({others}). "
 
 
 def _mirror_note(mirror: pd.DataFrame) -> str:
@@ -100,11 +95,11 @@ def _mirror_note(mirror: pd.DataFrame) -> str:
     gap = float(quoted.loc[year, "gap_pct"])
     if gap >= 0:
         return (
-            f"China's own customs record {gap:.0f}% more trade with Kazakhstan in {year} than Kazakhstan does, "
+            f"China's own customs record {pct(gap, 0)} more trade with Kazakhstan in {year} than Kazakhstan does, "
             "so the Chinese vector is, if anything, understated here."
         )
     return (
-        f"China's own customs record {-gap:.0f}% less trade with Kazakhstan in {year} than Kazakhstan does, "
+        f"China's own customs record {pct(-gap, 0)} less trade with Kazakhstan in {year} than Kazakhstan does, "
         "so the Chinese vector may be overstated here."
     )
 
@@ -125,14 +120,14 @@ def top_partners(top: pd.DataFrame, year: int, flow: str, missing: Sequence[str]
             "share of it, is unknown for that year."
         )
     runner_up = (
-        f", followed by {named(top.iloc[1].partner)} ({top.iloc[1][f'{flow}_share_pct']:.1f}%)" if len(top) > 1 else ""
+        f", followed by {named(top.iloc[1].partner)} ({pct(top.iloc[1][f'{flow}_share_pct'])})" if len(top) > 1 else ""
     )
     together = (
-        f" The top {len(top)} together account for {top[f'{flow}_share_pct'].sum():.1f}%." if len(top) > 1 else ""
+        f" The top {len(top)} together account for {pct(top[f'{flow}_share_pct'].sum())}." if len(top) > 1 else ""
     )
     return (
         f"In {year}{prelim}, {named(leader.partner)} was Kazakhstan's largest partner by {flow} "
-        f"({value}, {leader[f'{flow}_share_pct']:.1f}% of the sum over all partners){runner_up}.{together}"
+        f"({value}, {pct(leader[f'{flow}_share_pct'])} of the sum over all partners){runner_up}.{together}"
     )
 
 
@@ -150,7 +145,7 @@ def group_shares(exports: pd.DataFrame, imports: pd.DataFrame) -> str:
     text = (
         f"Between {y0} and {y1}{periods.preliminary_label(y1)}, {named(usual)} was the largest named "
         f"destination of exports in {count_of(int((export_leaders == usual).sum()), len(known))} years with data; "
-        f"the EU-27's share of exports ranged from {eu.min():.1f}% ({int(eu.idxmin())}) to {eu.max():.1f}% "
+        f"the EU-27's share of exports ranged from {pct(eu.min())} ({int(eu.idxmin())}) to {pct(eu.max())} "
         f"({int(eu.idxmax())}). Imports came first from Russia or China in "
         f"{count_of(int(import_leaders.isin(['Russia', 'China']).sum()), len(known))} years: Russia's share of "
         f"imports {describe_change(imp.loc[y0, 'Russia'], imp.loc[y1, 'Russia'])}, China's "
@@ -188,7 +183,7 @@ def around_the_shocks(
         f"Turnover with Russia was {usd_bn(level[(base, 'Russia')])} in {base} and "
         f"{usd_bn(level[(recent, 'Russia')])} in {recent}: the shocks of {periods.SHOCK_YEAR} {effect} trade "
         f"with Russia. Trade with {named(fastest)} {'grew fastest' if known[fastest] > 0 else 'fell least'} "
-        f"({signed_pct(known[fastest])}). At the national level, monthly exports reached their highest value of "
+        f"({pct(known[fastest], 0, signed=True)}). At the national level, monthly exports reached their highest value of "
         f"{first}–{last} in {peak['month']:%B %Y} ({usd_bn(peak['exports_usd_m'])}). "
         "Annual partner data cannot say which event moved which flow"
     )
@@ -214,13 +209,13 @@ def dependence(asymmetry: pd.DataFrame, year: int) -> str:
     if supplier.gap_pp > 0:
         name = named(supplier.label)
         parts.append(
-            f"In {year}{prelim}, {name} supplied {supplier.imports_share:.1f}% of Kazakhstan's imports but took "
-            f"{supplier.exports_share:.1f}% of its exports: a dependence on {name} as a supplier."
+            f"In {year}{prelim}, {name} supplied {pct(supplier.imports_share)} of Kazakhstan's imports but took "
+            f"{pct(supplier.exports_share)} of its exports: a dependence on {name} as a supplier."
         )
     if market.gap_pp < 0:
         parts.append(
             f"{named(market.label, start=True)} is {'the mirror image' if parts else 'a market more than a supplier'} "
-            f"({market.exports_share:.1f}% of exports against {market.imports_share:.1f}% of imports)."
+            f"({pct(market.exports_share)} of exports against {pct(market.imports_share)} of imports)."
         )
     if supplier.gap_pp > 0 and market.gap_pp < 0:
         parts.append(
@@ -271,7 +266,7 @@ def mirror(mirror: pd.DataFrame) -> str:
         f"{usd_bn(by_flow.loc['imports', 'china_usd_m'])} against Kazakh recorded imports from China of "
         f"{usd_bn(by_flow.loc['imports', 'kazakhstan_usd_m'])}, and China's imports from Kazakhstan "
         f"{usd_bn(by_flow.loc['exports', 'china_usd_m'])} against Kazakh recorded exports of "
-        f"{usd_bn(by_flow.loc['exports', 'kazakhstan_usd_m'])}; {in_imports:.0f}% of the turnover gap is in "
+        f"{usd_bn(by_flow.loc['exports', 'kazakhstan_usd_m'])}; {pct(in_imports, 0)} of the turnover gap is in "
         "China's exports."
     )
     if in_imports < ONE_SIDED_GAP_PCT:
@@ -293,8 +288,8 @@ def mirror_sources(mirror: pd.DataFrame, china_rows: pd.DataFrame) -> str:
     if no_china:
         parts.append(f"No full-year China-side figure was transcribed for {join_and(no_china)}.")
     parts += [
-        f"Two pages gave different figures for {r.year} {r.flow}; the later one is used (USD {r.china_usd_m:,.0f} "
-        f"million, dated {r.source_date})."
+        f"Two pages gave different figures for {r.year} {r.flow}; the later one is used ({usd_m(r.china_usd_m)}, "
+        f"dated {r.source_date})."
         for r in dupes.itertuples()
     ]
     return " ".join(parts) or "Every year compared has one full-year China-side figure, and no two pages disagree."
@@ -314,8 +309,8 @@ def source_break(coverage: pd.DataFrame) -> str:
         return text + f"The BNS national totals do not cover {before}, so the size of the break cannot be measured."
     effect = "changes little in the totals" if max(abs(exports), abs(imports)) < 1 else "shifts the totals by that much"
     return text + (
-        f"In {before} the WITS partner sum was {exports:.2f}% below the BNS national total for exports and "
-        f"{imports:.2f}% for imports, so the break {effect}; whether the two sources attribute trade to partners "
+        f"In {before} the WITS partner sum was {pct(exports, 2)} below the BNS national total for exports and "
+        f"{pct(imports, 2)} for imports, so the break {effect}; whether the two sources attribute trade to partners "
         "in the same way cannot be checked from these files, so changes in shares across the break deserve caution."
     )
 
@@ -347,7 +342,7 @@ def preliminary_year(dropped: pd.DataFrame, coverage: pd.DataFrame, year: int) -
     """Why ``year`` is labelled preliminary: partners without a row yet (:func:`trade.dropped_partners`) and the shortfall."""
     cov = coverage.set_index(["year", "flow"])["shortfall_pct"]
     before = year - 1
-    listed = join_and(f"{named(r.partner)} (USD {r.turnover_usd_m:,.0f} million)" for r in dropped.head(3).itertuples())
+    listed = join_and(f"{named(r.partner)} ({usd_m(r.turnover_usd_m)})" for r in dropped.head(3).itertuples())
     if dropped.empty:
         text = f"Every partner with a row in {before} has one in {year}. "
     elif len(dropped) == 1:
@@ -355,12 +350,12 @@ def preliminary_year(dropped: pd.DataFrame, coverage: pd.DataFrame, year: int) -
     else:
         largest = "the largest of them" if len(dropped) > 3 else "they"
         text = (
-            f"{len(dropped)} partners with a row in {before} have none in {year}; {largest} by {before} turnover "
+            f"{count(len(dropped))} partners with a row in {before} have none in {year}; {largest} by {before} turnover "
             f"{'are' if len(dropped) > 1 else 'is'} {listed}. "
         )
     if (year, "exports") in cov.index and (year, "imports") in cov.index:
         text += (
-            f"The {year} partner sums fall {cov[(year, 'exports')]:.2f}% (exports) and {cov[(year, 'imports')]:.2f}% "
+            f"The {year} partner sums fall {pct(cov[(year, 'exports')], 2)} (exports) and {pct(cov[(year, 'imports')], 2)} "
             f"(imports) short of the monthly national totals, against at most "
             f"{upper_bound(_complete_shortfall(coverage), 2)}% in complete years."
         )
@@ -378,7 +373,7 @@ def hubs(hubs: pd.DataFrame, trade_by_partner: pd.DataFrame) -> str:
     if other.empty:
         return "None of the trading hubs is outside the named groups, so the 'Other' share holds no hub."
     peaks = join_and(
-        f"{named(r.partner)} took {r.peak_share:.1f}% of exports in {r.peak_year} ({usd_bn(r.peak_exports_usd_m)})"
+        f"{named(r.partner)} took {pct(r.peak_share)} of exports in {r.peak_year} ({usd_bn(r.peak_exports_usd_m)})"
         for r in other.itertuples()
     )
     text = f"{peaks}: the share of other partners in exports in those years is partly oil sold through these hubs"
@@ -388,4 +383,263 @@ def hubs(hubs: pd.DataFrame, trade_by_partner: pd.DataFrame) -> str:
     return text + (
         f", and part of the EU-27's share{later} ({join_and(named(p) for p in eu['partner'])}) is the same bookkeeping, not "
         "necessarily final consumption in Europe."
+    )
+
+
+# --- the words of the chapter's figures ------------------------------------------------------------------
+# Each function writes one figure's title (the finding, as a sentence), subtitle, alt text, note and source
+# line from the data the figure draws; kzmv.figures.trade draws it.
+
+SOURCE_TRADE = (
+    "Source: Bureau of National Statistics of Kazakhstan (2020 on); WITS/UN Comtrade, Kazakhstan as reporter "
+    "(to 2019); kzmv analysis."
+)
+SOURCE_MONTHLY = "Monthly totals: Bureau of National Statistics of Kazakhstan."
+SOURCE_MIRROR = (
+    "Source: Kazakhstan: Bureau of National Statistics (trade by partner). China: customs figures (General "
+    "Administration of Customs) as quoted in news pages and transcribed by kzmv; where two pages give one figure, "
+    "the later page is used."
+)
+
+
+def top_partners_text(top: pd.DataFrame, year: int, flow: str, missing: Sequence[str] = ()) -> FigureText:
+    """The ranking chart's words: the largest partner and its share, or why the shares are unknown."""
+    leader = top.iloc[0]
+    prelim = periods.preliminary_label(year)
+    share = leader[f"{flow}_share_pct"]
+    share_text = (
+        f", with {pct(share, 0)} of the total"
+        if pd.notna(share)
+        else f" among partners with data ({', '.join(missing)} missing)"
+    )
+    note = "Shares are of the sum over all partners."
+    if missing:
+        note += f" No {year} values for {', '.join(missing)}: not ranked, and the total is unknown."
+    return FigureText(
+        title=f"{leader.partner} was Kazakhstan's largest trading partner by {flow} in {year}{prelim}{share_text}",
+        subtitle=f"Top {len(top)} partners by {flow}, {year}{prelim}: exports and imports, USD billion",
+        source=SOURCE_TRADE,
+        alt=(
+            f"Bar chart of Kazakhstan's top {len(top)} trading partners in {year}{prelim} by {flow}: "
+            + "; ".join(
+                f"{r.partner} {billions(r.exports_usd_m)} billion exports and "
+                f"{billions(r.imports_usd_m)} billion imports"
+                for r in top.itertuples()
+            )
+        ),
+        note=note,
+    )
+
+
+def group_shares_text(by_group: pd.DataFrame, first_year: int, last_year: int) -> FigureText:
+    """The group-shares chart's words: where exports went and imports came from in the latest year with shares."""
+    wides = {flow: trade.group_shares_wide(by_group, flow, first_year, last_year) for flow in ("exports", "imports")}
+    years = list(wides["exports"].index)
+    shown = trade.last_known_year(wides["exports"])
+    prelim = periods.preliminary_label(shown)
+    (e_group, e_share), *_ = trade.leading_groups(wides["exports"].loc[shown], 1)
+    (i1, s1), (i2, s2) = trade.leading_groups(wides["imports"].loc[shown], 2)
+    return FigureText(
+        title=(
+            f"In {shown}{prelim}, exports went mostly to {trade.group_name(e_group)} ({pct(e_share, 0)}), "
+            f"while imports came mostly from {trade.group_name(i1)} ({pct(s1, 0)}) and "
+            f"{trade.group_name(i2)} ({pct(s2, 0)})"
+        ),
+        subtitle=(
+            f"Share of each partner group in Kazakhstan's exports (top) and imports (bottom), {years[0]}–{years[-1]}, "
+            "% of the sum over all partners"
+        ),
+        source=SOURCE_TRADE,
+        alt=(
+            f"Two stacked bar charts of partner-group shares in Kazakhstan's exports and imports, "
+            f"{years[0]}–{years[-1]}. In {shown}, exports: "
+            + ", ".join(f"{g} {pct(v, 0)}" for g, v in wides["exports"].loc[shown].items())
+            + "; imports: "
+            + ", ".join(f"{g} {pct(v, 0)}" for g, v in wides["imports"].loc[shown].items())
+            + "."
+        ),
+        note=(
+            "EU-27 = today's 27 members in every year. Source break: WITS to 2019, BNS from 2020. "
+            "Oil sold through trading hubs (Bermuda, Switzerland) is counted under 'Other' in the early 2000s."
+        ),
+    )
+
+
+def _change_words(change: float) -> str:
+    if pd.isna(change):
+        return "changed by an unknown amount"
+    return f"grew by {pct(change, 0)}" if change >= 0 else f"fell by {pct(-change, 0)}"
+
+
+def changes_sentence(changes: Sequence[tuple[str, float]]) -> str:
+    """ "with the EU-27 grew by 69%, with China by 68% and with Russia by 14%" (verbs repeated if signs differ)."""
+    same_sign = len({c >= 0 for _, c in changes}) == 1
+    parts = []
+    for i, (group, change) in enumerate(changes):
+        words = _change_words(change)
+        if same_sign and i > 0:
+            words = words.split(" ", 1)[1]  # "grew by 68%" -> "by 68%"
+        parts.append(f"with {trade.group_name(group)} {words}")
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+
+
+def levels_events_text(levels: pd.DataFrame, events: pd.DataFrame) -> FigureText:
+    """The levels chart's words: how trade with each main group changed from the pre-war base, and the events."""
+    first, last = int(levels["year"].min()), int(levels["year"].max())
+    base, end, changes = trade.level_changes(levels)
+    prelim_years = sorted(set(range(first, last + 1)) & periods.PRELIMINARY_YEARS)
+    return FigureText(
+        title=f"Between {base} and {end}, trade {changes_sentence(changes)}",
+        subtitle=(
+            f"Kazakhstan's trade with Russia, China and the EU-27, {first}–{last}, USD billion (annual, "
+            "drawn mid-year); total monthly exports and imports, USD billion; dashed lines: key events of "
+            + ", ".join(str(y) for y in sorted(set(events["date"].dt.year)))
+        ),
+        source=f"{SOURCE_TRADE} {SOURCE_MONTHLY} Events: data/events.csv ("
+        + ", ".join(sorted(set(events["source"])))
+        + ").",
+        alt=(
+            f"Line chart of annual trade turnover with Russia, China and the EU-27 from {first} to {last}, "
+            "with a panel of monthly total exports and imports and dashed lines at "
+            + ", ".join(f"{r.label} ({r.date:%d %B %Y})" for r in events.itertuples())
+            + ". Change "
+            + f"{base}–{end}: "
+            + ", ".join(f"{g} {pct(c, 0)}" for g, c in changes)
+            + "."
+        ),
+        note=(
+            f"Shaded: {', '.join(map(str, prelim_years))}, preliminary (some partners have no row yet)."
+            if prelim_years
+            else ""
+        ),
+    )
+
+
+def asymmetry_text(points: pd.DataFrame, year: int, missing: Sequence[str] = ()) -> FigureText:
+    """The dependence chart's words: who supplies more than it buys and the reverse, or why there are no shares."""
+    if points[["exports_share", "imports_share"]].isna().any().any():
+        who = " and ".join(missing) or "some partners"
+        return FigureText(
+            title=f"Shares of Kazakhstan's trade in {year} are unknown: the source has no {year} values for {who}",
+            subtitle=f"Partner shares of exports and imports, {year}: not computed",
+            source=SOURCE_TRADE,
+            alt=f"No chart: shares for {year} cannot be computed because {who} have no values.",
+            placeholder=f"No shares for {year}: the source has no values for {who}.",
+        )
+    supplier = points.loc[points["gap_pp"].idxmax()]
+    market = points.loc[points["gap_pp"].idxmin()]
+    prelim = periods.preliminary_label(year)
+    return FigureText(
+        title=(
+            f"{supplier.label} supplies {pct(supplier.imports_share, 0)} of Kazakhstan's imports but takes only "
+            f"{pct(supplier.exports_share, 0)} of its exports; for {trade.group_name(market.label)} it is the reverse "
+            f"({pct(market.exports_share, 0)} of exports, {pct(market.imports_share, 0)} of imports), {year}{prelim}"
+        ),
+        subtitle=(
+            f"Main partners' shares of Kazakhstan's exports and imports, {year}{prelim}, % of the sum over all "
+            "partners, log scales; above the dashed line Kazakhstan depends on the partner more as a supplier"
+        ),
+        source=SOURCE_TRADE,
+        alt=(
+            f"Scatter plot of partners' shares of Kazakhstan's exports against imports in {year}: "
+            + "; ".join(
+                f"{r.label} {pct(r.exports_share)} of exports, {pct(r.imports_share)} of imports"
+                for r in points.itertuples()
+            )
+            + "."
+        ),
+        note="Countries: the top partners ranked in figure 1; diamonds: EU-27 and Central Asia as wholes.",
+    )
+
+
+def hub_title(conc: pd.DataFrame, start: int, end: int, flow: str = "exports") -> str:
+    """The concentration finding, with how much of its change is oil booked to trading hubs (``HUBS``).
+
+    The hubs' part of the HHI is their squared shares; its change over the
+    change of the whole HHI is the share of the change that bookkeeping explains.
+    """
+    part = trade.hub_part_of_change(conc, flow, start, end)
+    names = list(trade.HUBS.values())
+    others = {1: "one other", 2: "two other", 3: "three other", 4: "four other"}.get(
+        len(names) - 2, f"{len(names) - 2} other"
+    )
+    hubs = f"{names[0]}, the {names[1]} and {others} oil-trading hubs" if len(names) > 2 else " and ".join(names)
+    direction = "more" if part["hhi_change"] > 0 else "less"
+    moved = (
+        f"{flow.capitalize()} became {direction} concentrated between {start} and {end} ({number(part['start'], 1)} "
+        f"to {number(part['end'], 1)} equal-sized partners)"
+    )
+    share = part["hub_share"]
+    if pd.isna(share) or share <= 0:
+        return f"{moved}; none of that change is oil booked to {hubs}"
+    how_much = "all" if share >= 1 else pct(100 * share, 0)
+    weight = "growing" if part["hub_change"] > 0 else "shrinking"
+    return f"{moved}; {how_much} of that change is the {weight} weight of {hubs}"
+
+
+def concentration_text(conc: pd.DataFrame, first_year: int, last_year: int) -> FigureText:
+    """The concentration chart's words: how concentrated exports became since the base year, and the hubs' part."""
+    window = conc[(conc["year"] >= first_year) & (conc["year"] <= last_year)]
+    known = window[(window["level"] == "partner")].pivot(index="year", columns="flow", values="effective_number")
+    end = trade.last_known_year(known, complete=True)
+    start = periods.BASE_YEAR if first_year <= periods.BASE_YEAR < end else int(known.dropna().index.min())
+    exp_n = trade.concentration_value(conc, end, "exports", "partner")
+    imp_n = trade.concentration_value(conc, end, "imports", "partner")
+    return FigureText(
+        title=hub_title(conc, start, end),
+        subtitle=(
+            f"Effective number of partners and of partner groups (1 / Herfindahl-Hirschman index), "
+            f"{first_year}–{last_year}, by flow"
+        ),
+        source=SOURCE_TRADE,
+        alt=(
+            f"Two line charts of the effective number of trading partners and partner groups, {first_year}–"
+            f"{last_year}, for exports, imports and turnover, with a dashed line for exports without the oil "
+            f"hubs' part. In {end}: exports {number(exp_n, 1)} partners, imports {number(imp_n, 1)} partners. "
+            + hub_title(conc, start, end)
+            + "."
+        ),
+        note=(
+            "HHI = sum of squared shares of the partner sum; 1/HHI is the number of equal partners giving the "
+            "same concentration. Oil booked to trading hubs counts as trade with the hub; the hubs' part is "
+            f"their squared shares ({', '.join(trade.HUBS.values())}, as the panel's provenance names them)."
+        ),
+    )
+
+
+def mirror_text(mirror: pd.DataFrame) -> FigureText:
+    """The mirror chart's words: how much more trade China records, and in which flow the gap lies."""
+    turnover = mirror[mirror["flow"] == "turnover"].set_index("year")
+    years = turnover.index.to_numpy()
+    flow_year = trade.mirror_flow_year(mirror)
+    quoted = turnover.dropna(subset=["china_usd_m"])
+    latest, latest_year = quoted.iloc[-1], int(quoted.index[-1])
+    in_imports = trade.mirror_gap_share_in_imports(mirror, flow_year)
+    return FigureText(
+        title=(
+            f"China records {pct(latest['gap_pct'], 0)} more trade with Kazakhstan than Kazakhstan does "
+            f"({latest_year}); the gap lies in China's exports, which Kazakhstan's imports do not match"
+        ),
+        subtitle=(
+            "Kazakhstan's goods trade with China as recorded by Kazakhstan and by China's customs, "
+            f"{years.min()}–{years.max()}, USD billion"
+        ),
+        source=SOURCE_MIRROR,
+        alt=(
+            "Bar charts comparing Kazakhstan's and China's figures for their trade: "
+            + "; ".join(
+                f"{y}: Kazakhstan {billions(r.kazakhstan_usd_m)} bn, China "
+                + ("not available" if pd.isna(r.china_usd_m) else f"{billions(r.china_usd_m)} bn")
+                for y, r in turnover.iterrows()
+            )
+            + f". In {flow_year}, {pct(in_imports, 0)} of the turnover gap is in China's exports to Kazakhstan."
+        ),
+        note=(
+            f"In {flow_year}, {pct(in_imports, 0)} of the turnover gap is China's exports against Kazakh imports. "
+            + (
+                f"{flow_year} China-side turnover = quoted exports + imports."
+                if (turnover.loc[flow_year, "china_basis"] != "quoted")
+                else ""
+            )
+        ),
     )

@@ -1,24 +1,25 @@
-"""The ledger: one row per claim, built from the register and the tables, and checked.
+"""The ledger: one row per claim, written from the claims' assessments, and checked.
 
-The ledger is what ``data/processed/claims.csv`` holds. Besides the verdict it
-carries what a reader needs to weigh it: whether the ``claimed`` column quotes
-the source or paraphrases it, what would have refuted the claim, whether the
-test is of the claimed quantity or of something it implies, and whether the
-verdict is fragile (a probe reverses it), with the probe's figure.
+The ledger is what ``data/processed/claims.csv`` holds. The numbers (measured
+values, verdicts, probes) are computed by :mod:`kzmv.analysis.claims`; this
+module writes the row a reader weighs them by: whether the ``claimed`` column
+quotes the source or paraphrases it, what would have refuted the claim,
+whether the test is of the claimed quantity or of something it implies, and
+whether the verdict is fragile (a probe reverses it), with the probe's figure.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from kzmv.analysis.claims import VERDICTS, Assessment, ProbeResult, Tables, assess, evidence_ids
+from kzmv.data.claims_register import Claim
 from kzmv.errors import PipelineError
-from kzmv.story.claims.measures import MEASURES, RAW_PREFIX, Tables
-from kzmv.story.claims.register import Claim
-from kzmv.story.claims.verdicts import VERDICTS, ProbeResult, measured_value, probe_results, verdict, verdict_word
+from kzmv.story.claims.wording import verdict_word
+from kzmv.story.numbers import MISSING_CELL, number
 
 LEDGER_COLUMNS: list[str] = [
     "claim_id",
@@ -44,11 +45,9 @@ def format_measured(value: float | None, unit: str, decimals: int | None = None,
     ``signed`` puts a plus on positive values, for changes judged against zero,
     where the sign is the finding.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
     if decimals is None:
         decimals = 0 if unit.startswith("number") else 2 if unit.startswith("ratio") else 1
-    return f"{value:{'+' if signed else ''},.{decimals}f}".replace("-", "−")
+    return number(value, decimals, signed=signed, missing=MISSING_CELL)
 
 
 def claim_value(claim: Claim, value: float | None) -> str:
@@ -68,27 +67,27 @@ def fragility_text(claim: Claim, value: float, results: list[ProbeResult]) -> st
     return "robust to: " + "; ".join(f"{r.probe.label} ({claim_value(claim, r.value)})" for r in results)
 
 
-def evidence_ids(claim: Claim, dictionary: Mapping[str, Any] | None = None) -> list[str]:
-    """Processed tables and raw source ids behind a claim, in order, without repeats.
-
-    The tables come from the measure (and its probes' measures); each processed
-    table brings the raw sources the data dictionary records for it; the
-    register may add raw ids that were consulted but not computed with.
-    """
-    ids: list[str] = []
-    if claim.measure:
-        for name in dict.fromkeys([claim.measure, *(p.measure or claim.measure for p in claim.probes)]):
-            spec = MEASURES[name]
-            for table in spec.tables:
-                if table.startswith(RAW_PREFIX):
-                    ids.append(table.removeprefix(RAW_PREFIX))
-                else:
-                    ids.append(table)
-                    if spec.raw is None:
-                        ids.extend((dictionary or {}).get(table, {}).get("sources", []))
-            ids.extend(spec.raw or ())
-    ids.extend(claim.evidence)
-    return list(dict.fromkeys(ids))
+def ledger_row(assessment: Assessment, source: str, dictionary: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One claim's row of the ledger, in the columns of :data:`LEDGER_COLUMNS`."""
+    claim, value = assessment.claim, assessment.value
+    tested = value is not None
+    note = claim.note if tested else " ".join(t for t in (claim.not_testable_reason, claim.note) if t)
+    return {
+        "claim_id": claim.claim_id,
+        "claim": claim.claim,
+        "source": source,
+        "claimed": claim.claimed,
+        "claimed_form": claim.claimed_form,
+        "measured": value,
+        "unit": claim.unit,
+        "period": claim.period,
+        "verdict": assessment.verdict,
+        "fragility": fragility_text(claim, value, list(assessment.probes)) if value is not None else "",
+        "test_kind": claim.test_kind if tested else "",
+        "refuted_by": claim.refuted_by or "",
+        "evidence": "; ".join(evidence_ids(claim, dictionary)),
+        "note": note,
+    }
 
 
 def build_ledger(
@@ -99,39 +98,16 @@ def build_ledger(
     sources: Mapping[str, str] | None = None,
     dictionary: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """The claims ledger: one row per claim with the columns of :data:`LEDGER_COLUMNS`.
+    """The claims ledger: every claim assessed (:func:`kzmv.analysis.claims.assess`) and written as a row.
 
     ``sources`` maps a document key to its label ("author, title, outlet,
     date"); ``dictionary`` is the data dictionary, used to name the raw sources
     of each processed table in the evidence column.
     """
-    rows = []
-    for claim in register:
-        value = measured_value(claim, tables)
-        judged = verdict(value, claim.claimed_value, claim.rule, tolerance_pct)
-        tested = value is not None
-        note = claim.note if tested else " ".join(t for t in (claim.not_testable_reason, claim.note) if t)
-        fragility = ""
-        if tested:
-            fragility = fragility_text(claim, value, probe_results(claim, tables, judged, tolerance_pct))
-        rows.append(
-            {
-                "claim_id": claim.claim_id,
-                "claim": claim.claim,
-                "source": (sources or {}).get(claim.source, claim.source),
-                "claimed": claim.claimed,
-                "claimed_form": claim.claimed_form,
-                "measured": value,
-                "unit": claim.unit,
-                "period": claim.period,
-                "verdict": judged,
-                "fragility": fragility,
-                "test_kind": claim.test_kind if tested else "",
-                "refuted_by": claim.refuted_by or "",
-                "evidence": "; ".join(evidence_ids(claim, dictionary)),
-                "note": note,
-            }
-        )
+    rows = [
+        ledger_row(a, (sources or {}).get(a.claim.source, a.claim.source), dictionary)
+        for a in assess(register, tables, tolerance_pct)
+    ]
     ledger = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
     ledger["measured"] = ledger["measured"].astype(float)
     return ledger
@@ -169,12 +145,6 @@ def check_ledger(ledger: pd.DataFrame, register: list[Claim], known_ids: set[str
             raise PipelineError(f"claims ledger, {row.claim_id}: unknown evidence id(s) {unknown}")
         if tested and not ids:
             raise PipelineError(f"claims ledger, {row.claim_id}: a measured claim must name its evidence")
-
-
-def verdict_counts(ledger: pd.DataFrame) -> dict[str, int]:
-    """How many claims got each verdict, in the order of :data:`VERDICTS`."""
-    counts = ledger["verdict"].value_counts()
-    return {v: int(counts.get(v, 0)) for v in VERDICTS}
 
 
 def fragile_ids(ledger: pd.DataFrame) -> list[str]:

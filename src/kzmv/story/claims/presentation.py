@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from kzmv.errors import PipelineError
+from kzmv.analysis.claims import section_verdicts
+from kzmv.data.claims_register import Claim
 from kzmv.story.claims.ledger import claim_value
-from kzmv.story.claims.register import SECTIONS, Claim
-from kzmv.story.claims.verdicts import CONSISTENCY_WORDS, verdict_word
+from kzmv.story.claims.wording import CONSISTENCY_WORDS, verdict_word
 
 DISPLAY_COLUMNS: dict[str, str] = {
     "claim_id": "id",
@@ -132,14 +132,6 @@ VERDICT_VERBS = (
 
 def _listing(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
-def section_verdicts(ledger: pd.DataFrame, register: list[Claim], section: str) -> pd.Series:
-    """The verdicts of one narrative section's claims, by claim id, in the register's order."""
-    if section not in SECTIONS:
-        raise PipelineError(f"unknown section {section!r}; sections: {', '.join(SECTIONS)}")
-    ids = [c.claim_id for c in register if c.section == section]
-    return ledger.set_index("claim_id").loc[ids, "verdict"]
 
 
 def section_markdown(

@@ -1,4 +1,11 @@
-"""The register: ``data/claims.yml``, each published claim and how it is tested, validated on load.
+"""The register: ``data/claims.yml``, each published claim and how it is tested, read and validated.
+
+Why it is read here, in the data layer: the register is a project file like the
+manifest, and reading a file is the data layer's work. The measures it names
+are functions of the analysis layer, which this layer may not import; so the
+catalogue of measures (name -> the parameters it takes and the tables it
+reads, :class:`MeasureSpec`) is handed in by the caller, and every claim and
+probe is checked against it while the file is read.
 
 Why the register is data and what it must say:
 
@@ -19,19 +26,28 @@ Why the register is data and what it must say:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from kzmv import paths
 from kzmv.errors import PipelineError
-from kzmv.story.claims.measures import MEASURES, RAW_PREFIX
 from kzmv.yamlio import first_error, load_yaml_list
 
 SECTIONS: tuple[str, ...] = ("aspiration", "economic", "political", "geopolitical")
 Rule = Literal["approx", "greater_than", "less_than", "equals"]
+# A table name a measure reads: a processed table, or ``raw:<source id>`` for a raw file read directly.
+RAW_PREFIX = "raw:"
+
+
+class MeasureSpec(Protocol):
+    """What the register needs to know of a measure: the parameters it takes and the tables it reads."""
+
+    tables: tuple[str, ...]
+
+    def parameters(self) -> list[str]: ...
 
 
 class Probe(BaseModel):
@@ -72,14 +88,17 @@ class Claim(BaseModel):
     decimals: int | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> Claim:
+    def _consistent(self, info: ValidationInfo) -> Claim:
+        measures: Mapping[str, MeasureSpec] | None = (info.context or {}).get("measures")
+        if measures is None:
+            raise ValueError("a claim is checked against the measures: validate it with context={'measures': ...}")
         if self.measure is None:
             if not self.not_testable_reason:
                 raise ValueError("a claim without a measure needs a not_testable_reason")
             if self.probes or self.refuted_by:
                 raise ValueError("an untestable claim has no probes and no refutation")
             return self
-        _check_measure(self.measure, self.params)
+        _check_measure(measures, self.measure, self.params)
         if self.rule is None or self.claimed_value is None:
             raise ValueError("a tested claim needs a rule and a claimed_value")
         if self.not_testable_reason:
@@ -89,7 +108,7 @@ class Claim(BaseModel):
         if not self.probes:
             raise ValueError("a tested claim needs at least one probe (another period, release, benchmark or reading)")
         for probe in self.probes:
-            _check_measure(probe.measure or self.measure, self.probe_params(probe))
+            _check_measure(measures, probe.measure or self.measure, self.probe_params(probe))
         return self
 
     def probe_params(self, probe: Probe) -> dict[str, Any]:
@@ -99,10 +118,10 @@ class Claim(BaseModel):
         return dict(probe.params)
 
 
-def _check_measure(name: str, params: dict[str, Any]) -> None:
-    if name not in MEASURES:
-        raise ValueError(f"unknown measure {name!r}; known: {', '.join(sorted(MEASURES))}")
-    expected = MEASURES[name].parameters()
+def _check_measure(measures: Mapping[str, MeasureSpec], name: str, params: dict[str, Any]) -> None:
+    if name not in measures:
+        raise ValueError(f"unknown measure {name!r}; known: {', '.join(sorted(measures))}")
+    expected = measures[name].parameters()
     unknown = sorted(set(params) - set(expected))
     if unknown:
         raise ValueError(f"measure {name!r} has no parameter(s) {unknown}; it takes {expected}")
@@ -112,15 +131,21 @@ def register_path() -> Path:
     return paths.project_file("data/claims.yml")
 
 
-def load_register(path: Path | None = None, documents: set[str] | None = None) -> list[Claim]:
-    """Read and validate ``data/claims.yml``; ids are unique and sources are known documents."""
+def load_register(
+    measures: Mapping[str, MeasureSpec], path: Path | None = None, documents: set[str] | None = None
+) -> list[Claim]:
+    """Read and validate ``data/claims.yml``: ids unique, sources known documents, measures and parameters known.
+
+    ``measures`` is the analysis layer's catalogue
+    (:data:`kzmv.analysis.claims.measures.MEASURES`).
+    """
     path = path or register_path()
     register: list[Claim] = []
     seen: set[str] = set()
     for i, entry in enumerate(load_yaml_list(path, "claims", "the claims register"), start=1):
         label = entry.get("claim_id", "?") if isinstance(entry, dict) else "?"
         try:
-            claim = Claim.model_validate(entry)
+            claim = Claim.model_validate(entry, context={"measures": measures})
         except ValidationError as exc:
             field, message = first_error(exc)
             raise PipelineError(f"{path}: claim #{i} ({label}), field '{field or '(claim)'}': {message}") from None
@@ -136,25 +161,11 @@ def load_register(path: Path | None = None, documents: set[str] | None = None) -
     return register
 
 
-def required_tables(register: list[Claim]) -> list[str]:
+def required_tables(register: Sequence[Claim], measures: Mapping[str, MeasureSpec]) -> list[str]:
     """Every table the tested claims and their probes read, sorted (processed names and ``raw:<id>``)."""
     names: set[str] = set()
     for claim in register:
         if claim.measure:
             for measure in {claim.measure, *(p.measure or claim.measure for p in claim.probes)}:
-                names.update(MEASURES[measure].tables)
+                names.update(measures[measure].tables)
     return sorted(names)
-
-
-def load_tables(names: list[str], folder: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Read the named processed tables (and ``raw:<id>`` raw files, validated) for the measures."""
-    from kzmv.data.loading import read_raw
-    from kzmv.data.tables import read_table
-
-    loaded: dict[str, pd.DataFrame] = {}
-    for name in names:
-        if name.startswith(RAW_PREFIX):
-            loaded[name] = read_raw(name.removeprefix(RAW_PREFIX))
-        else:
-            loaded[name] = read_table(name, folder)
-    return loaded

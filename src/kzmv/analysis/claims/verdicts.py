@@ -1,40 +1,29 @@
 """Verdicts by written rules, their fragility, and how they move with the tolerance.
 
 Why rules and not judgement: :func:`verdict` turns a measured and a claimed
-value into one of four words, with a tolerance the reader can change (the
+value into one of four verdicts, with a tolerance the reader can change (the
 notebook parameter ``tolerance_pct``), so no verdict is a call hidden in prose.
 A verdict that a probe (another period, a first release, another benchmark)
-would reverse is labelled fragile, with the probe's figure
-(:func:`probe_results`); and :func:`tolerance_sensitivity` shows which verdicts
-change between half and twice the tolerance.
+would reverse is fragile (:func:`probe_results`), and
+:func:`tolerance_sensitivity` shows which verdicts change between half and
+twice the tolerance. All of it is arithmetic on numbers: how a verdict is
+worded for a reader is the story layer's (:mod:`kzmv.story.claims`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from kzmv.analysis.claims.measures import MEASURES, Tables
+from kzmv.data.claims_register import SECTIONS, Claim, Probe
 from kzmv.errors import PipelineError
-from kzmv.story.claims.measures import MEASURES, Tables
-from kzmv.story.claims.register import Claim, Probe
 
 VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported", "not testable")
-# A consistency test can find the data consistent with a claim, or not; it cannot prove the claim.
-CONSISTENCY_WORDS: dict[str, str] = {
-    "supported": "consistent",
-    "partly supported": "partly consistent",
-    "not supported": "not consistent",
-}
-
-
-def verdict_word(verdict: str, test_kind: str) -> str:
-    """The verdict as prose says it: "consistent" / "not consistent" for a consistency test, else the verdict."""
-    return CONSISTENCY_WORDS.get(verdict, verdict) if test_kind == "consistency" else verdict
-
-
-RULE_WORDS = {"approx": "about", "greater_than": "more than", "less_than": "less than", "equals": "exactly"}
 
 
 def verdict(measured: float | None, claimed_value: float | None, rule: str | None, tolerance_pct: float) -> str:
@@ -96,8 +85,38 @@ def probe_results(claim: Claim, tables: Tables, main_verdict: str, tolerance_pct
     return results
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """One claim judged: its measured value (None if untestable), its verdict, and each probe's result."""
+
+    claim: Claim
+    value: float | None
+    verdict: str
+    probes: tuple[ProbeResult, ...]
+
+    @property
+    def tested(self) -> bool:
+        return self.value is not None
+
+    @property
+    def fragile(self) -> bool:
+        """Whether a probe reverses the verdict."""
+        return any(r.flips for r in self.probes)
+
+
+def assess(register: Sequence[Claim], tables: Tables, tolerance_pct: float) -> list[Assessment]:
+    """Every claim of the register measured, judged and probed, in register order."""
+    assessed = []
+    for claim in register:
+        value = measured_value(claim, tables)
+        judged = verdict(value, claim.claimed_value, claim.rule, tolerance_pct)
+        probes = probe_results(claim, tables, judged, tolerance_pct) if value is not None else []
+        assessed.append(Assessment(claim, value, judged, tuple(probes)))
+    return assessed
+
+
 def tolerance_sensitivity(
-    register: list[Claim], measured: dict[str, float | None], tolerance_pct: float
+    register: Sequence[Claim], measured: dict[str, float | None], tolerance_pct: float
 ) -> pd.DataFrame:
     """Each tested claim's verdict at half, at and at twice ``tolerance_pct``, and whether it changes.
 
@@ -120,3 +139,54 @@ def tolerance_sensitivity(
             }
         )
     return pd.DataFrame(rows, columns=["claim_id", "at_half", "at_tolerance", "at_twice", "changes"])
+
+
+def measured_by_claim(ledger: pd.DataFrame) -> dict[str, float | None]:
+    """The ledger's measured values by claim id (None where a claim is untestable)."""
+    return {i: (None if pd.isna(v) else float(v)) for i, v in zip(ledger["claim_id"], ledger["measured"], strict=True)}
+
+
+def ledger_sensitivity(register: Sequence[Claim], ledger: pd.DataFrame, tolerance_pct: float) -> pd.DataFrame:
+    """:func:`tolerance_sensitivity` on the ledger's own measured values."""
+    return tolerance_sensitivity(register, measured_by_claim(ledger), tolerance_pct)
+
+
+def verdict_counts(ledger: pd.DataFrame) -> dict[str, int]:
+    """How many claims got each verdict, in the order of :data:`VERDICTS`."""
+    counts = ledger["verdict"].value_counts()
+    return {v: int(counts.get(v, 0)) for v in VERDICTS}
+
+
+def section_verdicts(ledger: pd.DataFrame, register: Sequence[Claim], section: str) -> pd.Series:
+    """The verdicts of one narrative section's claims, by claim id, in the register's order."""
+    if section not in SECTIONS:
+        raise PipelineError(f"unknown section {section!r}; sections: {', '.join(SECTIONS)}")
+    ids = [c.claim_id for c in register if c.section == section]
+    return ledger.set_index("claim_id").loc[ids, "verdict"]
+
+
+def section_reach(ledger: pd.DataFrame, register: Sequence[Claim], section: str) -> dict[str, int]:
+    """How many of a section's claims there are, how many the data test, and how many of those they support."""
+    verdicts = section_verdicts(ledger, register, section)
+    return {
+        "claims": len(verdicts),
+        "tested": int((verdicts != "not testable").sum()),
+        "supported": int((verdicts == "supported").sum()),
+    }
+
+
+def ledger_results(ledger: pd.DataFrame, tolerance_pct: float, fragile: Sequence[str]) -> dict[str, Any]:
+    """The ledger's results as plain values, for the executed notebook's record: verdicts, measures, counts.
+
+    ``fragile`` lists the claims whose verdict a probe reverses.
+    """
+    ids = ledger["claim_id"]
+    return {
+        "tolerance_pct": tolerance_pct,
+        "verdicts": dict(zip(ids, ledger["verdict"], strict=True)),
+        "measured": {
+            i: (None if pd.isna(v) else round(float(v), 6)) for i, v in zip(ids, ledger["measured"], strict=True)
+        },
+        "verdict_counts": verdict_counts(ledger),
+        "fragile": list(fragile),
+    }

@@ -33,7 +33,6 @@ from kzmv.analysis import energy, fdi, macro, politics, sanctions_trade, securit
 from kzmv.errors import PipelineError
 
 Tables = Mapping[str, pd.DataFrame]
-RAW_PREFIX = "raw:"
 
 
 @dataclass(frozen=True)
