@@ -23,18 +23,19 @@ BIN    := $(VENV)/bin
 # Every command that needs the environment first has its own Python check it (a few tens of ms; see
 # src/kzmv/engine/venv.py): its Python runs, the pinned tools import, the package is this checkout's,
 # and it was installed from today's lock. If not, a base Python repairs what is wrong, saying so in one
-# line: a half-made or broken .venv is rebuilt, a copied checkout gets its own package. The base Python
-# is only looked for then.
+# line: a half-made or broken .venv is rebuilt, a copied checkout gets its own package. The check runs
+# when make expands the recipe, so the base Python is looked for only when a repair is needed, and with
+# none, make stops with one line before anything is installed.
 # the folder of this Makefile, as given (./ when run in the checkout: a path with spaces stays whole)
 HERE := $(dir $(lastword $(MAKEFILE_LIST)))
-ENSURE_VENV = @$(BIN)/python $(HERE)src/kzmv/engine/venv.py check >/dev/null 2>&1 \
-  || $(MAKE) --no-print-directory -f $(HERE)Makefile venv-repair
+VENV_WHOLE = $(shell $(BIN)/python $(HERE)src/kzmv/engine/venv.py check >/dev/null 2>&1 && echo yes)
+ENSURE_VENV = $(if $(VENV_WHOLE),@:,@$(or $(FOUND_PYTHON),$(error $(NO_PYTHON))) $(HERE)src/kzmv/engine/venv.py ensure)
 
 # Python before 3.13 reads a venv's .pth files in the locale's encoding: under LC_ALL=C (or LANG=C) a
 # checkout whose path has letters outside ASCII would not even start the venv's Python. So every recipe
 # runs in a UTF-8 locale when the user's is not one.
 ifneq ($(shell locale charmap 2>/dev/null),UTF-8)
-UTF8_LOCALE := $(firstword $(shell locale -a 2>/dev/null | grep -i -x -E 'c\.utf-?8|en_us\.utf-?8'))
+UTF8_LOCALE := $(firstword $(filter C.UTF-8 C.utf8 en_US.UTF-8 en_US.utf8,$(shell locale -a 2>/dev/null)))
 ifneq ($(UTF8_LOCALE),)
 export LC_ALL := $(UTF8_LOCALE)
 endif
@@ -48,18 +49,13 @@ export PYTHONUTF8 := 1
 unexport PARAMS VINTAGE REF SOURCE FILE RELEASE BASE_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help report pdf test lab data clean lint lock env-files bench venv venv-repair which-python params diff release update
+.PHONY: help report pdf test lab data clean lint lock env-files bench venv which-python params diff release update
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 venv: ## create .venv with the pinned packages, or repair it (every command does this first)
 	$(ENSURE_VENV)
-
-# make expands every line of a recipe before it runs the first, so with no supported Python
-# this stops before anything is installed.
-venv-repair:
-	@$(or $(FOUND_PYTHON),$(error $(NO_PYTHON))) $(HERE)src/kzmv/engine/venv.py ensure
 
 which-python: ## print the Python a new .venv would be made with (PYTHON=... overrides)
 	@echo $(or $(FOUND_PYTHON),$(error $(NO_PYTHON)))
