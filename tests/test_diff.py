@@ -161,7 +161,7 @@ def test_a_figures_table_reports_rows_moved_and_the_largest_change_in_each_unit(
     assert [(p.name, p.before, p.after) for p in diff.parameters] == [("focus_year", 2024, 2023)]
     text = render_text(diff)
     assert text.splitlines()[1] == "Inputs: parameters nb.focus_year 2024 → 2023."
-    assert "  shares (groups): 2 of 4 rows moved (1 changed, 1 added); largest -1,054 USD million (turnover, " in text
+    assert "  shares (groups): 2 of 4 rows moved (1 changed, 1 added); largest −1,054 USD million (turnover, " in text
     assert "Figures added: added; removed: gone" in text
     assert json.loads(render_json(diff))["tables"][0]["rows_moved"] == 2
     assert summary(diff) == (

@@ -51,6 +51,7 @@ from kzmv.engine.figure_panel import FigureInfo, TableCut
 from kzmv.errors import PipelineError
 from kzmv.paths import PUBLISHED
 from kzmv.story.display import FINDINGS_KEY
+from kzmv.story.numbers import with_minus
 
 LEDGER = "data/processed/claims.csv"
 NOTEBOOKS = "report/notebooks"
@@ -704,7 +705,8 @@ def compare_cut(name: str, old: Side, cut_old: TableCut, new: Side, cut_new: Tab
 
 
 def fmt(text: str | float | None) -> str:
-    """A number as a reader reads it: three or four significant digits, thousands separated; text as it is."""
+    """A number as a reader reads it: three or four significant digits, thousands separated, the report's
+    minus sign (:func:`kzmv.story.numbers.with_minus`); text as it is."""
     if text is None or text == "":
         return "empty"
     x = _number(text) if isinstance(text, str) else float(text)
@@ -714,7 +716,7 @@ def fmt(text: str | float | None) -> str:
         return "0"
     decimals = min(6, max(0, 3 - math.floor(math.log10(abs(x)))))
     shown = f"{x:,.{decimals}f}"
-    return shown.rstrip("0").rstrip(".") if "." in shown else shown
+    return with_minus(shown.rstrip("0").rstrip(".") if "." in shown else shown)
 
 
 def _signed(x: float) -> str:
