@@ -166,7 +166,7 @@ def test_a_figures_table_reports_rows_moved_and_the_largest_change_in_each_unit(
     assert json.loads(render_json(diff))["tables"][0]["rows_moved"] == 2
     assert summary(diff) == (
         "Against the outputs it replaced: parameters nb.focus_year 2024 → 2023; no ledger to compare verdicts with, "
-        "1 number in the key findings, 1 figure’s table (shares), figures added: added, figures removed: gone. `make diff` compares "
+        "1 number in the key findings, 1 figure’s table (shares), 1 figure added (added), 1 figure removed (gone). `make diff` compares "
         "with the last commit in detail."
     )
 

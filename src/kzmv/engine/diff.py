@@ -891,10 +891,10 @@ def summary(diff: FindingsDiff) -> str:
         parts.append(f"{_count(len(figures), 'figure’s table', 'figures’ tables')} ({named})")
     else:
         parts.append("no figure’s table")
-    if diff.figures_added:
-        parts.append(f"figures added: {', '.join(diff.figures_added)}")
-    if diff.figures_removed:
-        parts.append(f"figures removed: {', '.join(diff.figures_removed)}")
+    for what, names in (("added", diff.figures_added), ("removed", diff.figures_removed)):
+        if names:
+            listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            parts.append(f"{_count(len(names), 'figure', 'figures')} {what} ({listed})")
     return f"{lead}{'; ' if inputs else ': '}{', '.join(parts)}. `make diff` compares with the last commit in detail."
 
 

@@ -235,6 +235,8 @@ def _changes(paths: BuildPaths) -> str:
     """
     from kzmv.engine.diff import FolderOutputs, compare, summary
 
+    if not (paths.root / "report" / "notebooks").is_dir():
+        return "A first build: there were no published outputs to compare with."
     try:
         return summary(compare(FolderOutputs(paths.root), FolderOutputs(paths.stage, checkout=paths.root)))
     except (PipelineError, OSError, ValueError, KeyError, TypeError) as exc:
