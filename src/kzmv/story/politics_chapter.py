@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 import pycountry
 
+from kzmv.analysis import gateway, politics, sanctions_trade, security, vectors
 from kzmv.analysis import investment_positions as positions_analysis
-from kzmv.analysis import politics, sanctions_trade, security, vectors
 from kzmv.analysis.trade import recordable
 from kzmv.data.schemas import SIPRI_PREAMBLE_LINES
 from kzmv.figures.style import FigureText
 from kzmv.story.back_matter import md_escape
-from kzmv.story.numbers import billions, count, number, pct
+from kzmv.story.numbers import billions, count, number, ordinal, pct
 
 # The raw files the chapter reads (manifest ids), besides none of the other chapters' outputs.
 CHAPTER_SOURCES: tuple[str, ...] = (
@@ -31,6 +31,7 @@ CHAPTER_SOURCES: tuple[str, ...] = (
     "unga_ukraine_votes",
     "sipri_arms_register",
     "eu_exports_monthly_eurostat",
+    "eu27_exports_annual_eurostat",
     "peer_imports_national",
     "imf_dip_outward",
     "imf_dip_inward",
@@ -433,31 +434,33 @@ def peers_arms_paragraph(
 # --- sanctions-era trade --------------------------------------------------------------------------------------
 
 
-def gateway_paragraph(series: pd.DataFrame, partners: Sequence[str], year: int, base_year: int) -> str:
-    """How EU exports to each partner moved against Russia's, complete year and latest part-year."""
+def gateway_paragraph(series: pd.DataFrame, partners: Sequence[str], year: int) -> str:
+    """How EU exports to each partner moved against Russia's, complete year and latest part-year, on the figure's base.
+
+    Every change is against the series' own 2019-2021 average, the base the figure
+    draws; a part-year is set against the same months of the base years.
+    """
     names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
     part_year = int(sanctions_trade.last_period(series)[:4])
     months = sanctions_trade.months_covered(series, "KAZ", part_year)
-    ratios = {p: sanctions_trade.ratio_to_base_year(series, p, year, base_year) for p in partners}
-    part = {p: sanctions_trade.ratio_to_base_year(series, p, part_year, base_year) for p in partners}
-    own = series[(series["frequency"] == "year")].set_index("period")["value_m"]
-    own_base, own_year = own.get(str(base_year), np.nan), own.get(str(year), np.nan)
+    index = {p: sanctions_trade.annual_index(series, p, year) for p in partners}
     grew = [p for p in partners if p != "RUS"]
-    part_text = (
-        f" In the first {len(months)} months of {part_year}, against the same months of {base_year}, the ratios were "
-        + "; ".join(f"{names[p]} {number(part[p], 2)}" for p in partners)
-        + "."
-        if part_year > year
-        else ""
-    )
+    part_text = ""
+    if part_year > year:
+        part = {p: sanctions_trade.annual_index(series, p, part_year) for p in partners}
+        part_text = (
+            f" In the first {len(months)} months of {part_year}, against the same months of {BASE_SPAN}, the indices "
+            "were " + "; ".join(f"{names[p]} {number(part[p], 0)}" for p in partners) + "."
+        )
+    own = sanctions_trade.own_exports_index(series, "RUS", year)
     return (
-        f"In {year} EU-27 exports to {names['RUS']} were {pct(100 * ratios['RUS'], 0)} of their {base_year} value, "
+        f"In {year} EU-27 exports to {names['RUS']} were {pct(index['RUS'], 0)} of their {BASE_SPAN} average, "
         "while exports to its neighbours multiplied: "
-        + join_words([f"{number(ratios[p], 1)}-fold to {names[p]}" for p in grew])
+        + join_words([f"{number(index[p] / 100, 1)}-fold to {names[p]}" for p in grew])
         + "."
         + part_text
-        + f" {names['KAZ']}'s own recorded exports to {names['RUS']} went from USD {number(own_base)} million in "
-        f"{base_year} to {number(own_year)} million in {year} ({pct(100 * (own_year / own_base - 1), 0, signed=True)})."
+        + f" {names['KAZ']}'s own recorded exports to {names['RUS']} in {year} were "
+        f"{pct(abs(own - 100), 0)} {'above' if own >= 100 else 'below'} their {BASE_SPAN} average."
     )
 
 
@@ -482,9 +485,11 @@ def ledgers_paragraph(
         + "; ".join(parts)
         + "."
         + (
-            f" For {join_words(faster)} the EU-declared flow grew faster than the partner's own record of it; the "
-            "gap is consistent with goods declared for a country but not recorded as arriving there, and it is no "
-            "proof of where they went."
+            f" For {join_words(faster)} the EU-declared flow grew faster than the partner's own record of it. A "
+            "partner's record above the importer's can be read two ways, and both fit: the importer records less "
+            "than arrives (under-declared or misattributed goods), or goods declared for it went on elsewhere, "
+            "Russia among the possible destinations. The trade chapter reads China's larger record of its trade "
+            "with Kazakhstan the same two ways; these totals cannot choose between them."
             if faster
             else " The two ledgers grew alike."
         )
@@ -752,22 +757,23 @@ LEDGER_NOTE = (
 )
 
 
-def gateway_text(series: pd.DataFrame, ratios: Mapping[str, float], year: int, base_year: int) -> FigureText:
+def gateway_text(series: pd.DataFrame, indices: Mapping[str, float], year: int) -> FigureText:
     """The wartime-trade chart's words: EU exports to Russia against those to Kazakhstan and the fastest neighbour.
 
-    ``ratios`` are each partner's EU exports in ``year`` over ``base_year``
-    (:func:`kzmv.analysis.sanctions_trade.ratio_to_base_year`).
+    ``indices`` are each partner's EU exports in ``year`` against their own 2019-2021
+    average (= 100, :func:`kzmv.analysis.sanctions_trade.annual_index`): the base the
+    lines are drawn on, so that the title, the subtitle and the lines use one base.
     """
     names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
-    growing = {k: v for k, v in ratios.items() if k != "RUS"}
+    growing = {k: v for k, v in indices.items() if k != "RUS"}
     top = max(growing, key=lambda k: growing[k])
     last = series.loc[series["frequency"] == "month", "period"].max()
     first = series["period"].astype(str).min()
     return FigureText(
         title=(
-            f"In {year} EU exports to Russia were {pct(100 * ratios['RUS'], 0)} of their {base_year} level, while "
-            f"those to {names['KAZ']} were {number(ratios['KAZ'], 1)} times and those to {names[top]} "
-            f"{number(growing[top], 1)} times theirs"
+            f"In {year} EU exports to Russia were {pct(indices['RUS'], 0)} of their {BASE_SPAN} average, while "
+            f"those to {names['KAZ']} were {number(indices['KAZ'] / 100, 1)} times theirs and those to "
+            f"{names[top]} {number(growing[top] / 100, 1)} times"
         ),
         subtitle=(
             f"EU-27 goods exports by destination, monthly, {first} to {last}, and Kazakhstan's own exports to "
@@ -775,10 +781,9 @@ def gateway_text(series: pd.DataFrame, ratios: Mapping[str, float], year: int, b
         ),
         source=SOURCE_EUROSTAT,
         alt=(
-            f"Line chart on a log scale of EU-27 exports to {', '.join(names[k] for k in ratios)} from {first} to "
-            f"{last}, indexed to {BASE_SPAN}, and Kazakhstan's annual exports to Russia. {year} against {base_year}: "
-            + "; ".join(f"{names[k]} ×{number(v, 2)}" for k, v in ratios.items())
-            + "."
+            f"Line chart on a log scale of EU-27 exports to {', '.join(names[k] for k in indices)} from {first} to "
+            f"{last}, indexed to {BASE_SPAN}, and Kazakhstan's annual exports to Russia. {year} against the "
+            f"{BASE_SPAN} average (= 100): " + "; ".join(f"{names[k]} {number(v, 0)}" for k, v in indices.items()) + "."
         ),
         note=LEDGER_NOTE,
     )
@@ -872,4 +877,191 @@ def scorecard_text(table: pd.DataFrame, focus: str, n_countries: int) -> FigureT
             + "."
         ),
         note="Hatched cells: the raw data hold no partner breakdown for that country and vector.",
+    )
+
+
+# --- the gateway with a comparison group ---------------------------------------------------------------------
+
+SOURCE_EUROSTAT_ANNUAL = (
+    "Source: Eurostat, international trade in goods (Comext), EU-27 exports by destination, annual 2010–2023, "
+    "extracted November 2024; kzmv analysis."
+)
+GATEWAY_NOTE = (
+    "Log points: 0.69 is a doubling relative to the group, −0.69 a halving. Each comparison destination's statistic "
+    "is measured against the rest of the group, as a placebo. A change larger than the group's is consistent with "
+    "goods going on to Russia and proves nothing of the kind."
+)
+
+
+def _did_rows(did: pd.DataFrame) -> pd.DataFrame:
+    return did[did["role"].isin([gateway.ROLE_TREATED, gateway.ROLE_CONTRAST])].set_index("partner_iso3")
+
+
+def _above_every_placebo(did: pd.DataFrame) -> list[str]:
+    rows = _did_rows(did)
+    return [str(r.partner) for r in rows.itertuples() if r.role == gateway.ROLE_TREATED and r.rank == 1]
+
+
+def gateway_comparison_text(
+    did: pd.DataFrame, panel: pd.DataFrame, pre: tuple[int, int], post: tuple[int, int], focus: str = gateway.FOCUS
+) -> FigureText:
+    """The comparison chart's words: how far Kazakhstan's EU imports outgrew the group's, and its placebo rank."""
+    rows = _did_rows(did)
+    kaz = rows.loc[focus]
+    n = int((did["role"] == gateway.ROLE_COMPARISON).sum())
+    more = "more" if kaz["did_log"] >= 0 else "less"
+    top = [name for name in _above_every_placebo(did) if name != kaz["partner"]]
+    first, last = int(panel["year"].min()), int(panel["year"].max())
+    tail = f"; {join_words(top)} grew more than any of them" if top else ""
+    return FigureText(
+        title=(
+            f"From {periods_span(pre)} to {periods_span(post)} EU exports to {kaz['partner']} grew "
+            f"{pct(abs(kaz['did_pct']), 0)} {more} than to {n} destinations far from the war, the "
+            f"{ordinal(int(kaz['rank']))} largest change of {int(kaz['rank_of'])}{tail}"
+        ),
+        subtitle=(
+            f"EU-27 goods exports: each destination's gap to a comparison group of {n} destinations outside the EU "
+            f"that border neither Russia, Ukraine nor Belarus, log points, {first}–{last}, {periods_span(pre)} = 0 "
+            f"(left); the difference in differences, {periods_span(post)} against {periods_span(pre)}, of every "
+            "destination (right)"
+        ),
+        source=SOURCE_EUROSTAT_ANNUAL,
+        alt=(
+            f"Left: line chart of the log gap to the comparison group, {first}–{last}, for "
+            + ", ".join(str(r.partner) for r in rows.itertuples())
+            + ", with the group's 5–95% band. Right: the difference in differences of the "
+            f"{n} comparison destinations as ticks and of each destination shown as a dot: "
+            + "; ".join(
+                f"{r.partner} {number(r.did_log, 2, signed=True)} ({ordinal(int(r.rank))} of {int(r.rank_of)})"
+                for r in rows.itertuples()
+            )
+            + "."
+        ),
+        note=GATEWAY_NOTE,
+    )
+
+
+def periods_span(years: tuple[int, int]) -> str:
+    """ "2019–2021", or "2023" for a one-year period."""
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+
+
+def gateway_group_paragraph(destinations: pd.DataFrame, labels_dropped: int) -> str:
+    """Who is in the comparison group and who is left out, by rule, with the destinations each rule left out.
+
+    ``labels_dropped`` counts the file's rows that name no destination (aggregates and residuals).
+    """
+    n = int((destinations["role"] == gateway.ROLE_COMPARISON).sum())
+    treated = destinations[destinations["role"] == gateway.ROLE_TREATED]["partner"].tolist()
+    contrast = destinations[destinations["role"] == gateway.ROLE_CONTRAST]["partner"].tolist()
+    summary = gateway.left_out_summary(destinations)
+    listed = []
+    for r in summary.itertuples():
+        names = r.destinations.split(", ")
+        shown = join_words(names) if len(names) <= 8 else f"{', '.join(names[:6])} and {len(names) - 6} more"
+        listed.append(f"{r.reason} ({count(r.count)}: {shown})")
+    return (
+        f"**The comparison group.** Of the destinations in Eurostat's annual file, {count(n)} form the comparison "
+        f"group: places outside the EU that border neither Russia, Ukraine nor Belarus, one territory throughout, "
+        f"exported to in every year and large enough that one shipment does not move their log. The treated are "
+        f"{join_words(treated)}, each measured on its own against the group; {join_words(contrast)} is the contrast. "
+        f"Left out, with the rule that left each out: " + "; ".join(listed) + f". {count(labels_dropped)} rows "
+        "name no destination at all (the EU aggregates, trade not allocated to a country, ships' stores, the high "
+        "seas) and are dropped before anything is summed. The full list is the table gateway_destinations."
+    )
+
+
+def gateway_did_paragraph(did: pd.DataFrame, pre: tuple[int, int], post: tuple[int, int], focus: str) -> str:
+    """Each treated destination's difference in differences and its placebo rank, Kazakhstan first."""
+    rows = _did_rows(did)
+    kaz = rows.loc[focus]
+    others = rows.drop(index=focus)
+
+    def said(r: pd.Series) -> str:
+        return f"{r['partner']} {number(r['did_log'], 2, signed=True)} ({ordinal(int(r['rank']))})"
+
+    unusual = others[(others["role"] == gateway.ROLE_TREATED) & (others["placebo_p"] <= PLACEBO_LEVEL)]
+    usual = others[(others["role"] == gateway.ROLE_TREATED) & (others["placebo_p"] > PLACEBO_LEVEL)]
+    contrast = others[others["role"] == gateway.ROLE_CONTRAST]
+    return (
+        f"From {periods_span(pre)} to {periods_span(post)}, log EU exports to {kaz['partner']} rose "
+        f"{number(abs(kaz['did_log']), 2)} log points {'more' if kaz['did_log'] >= 0 else 'less'} than the group's "
+        f"({pct(kaz['did_pct'], 0, signed=True)}), the "
+        f"{ordinal(int(kaz['rank']))} largest change among {int(kaz['rank_of'])} destinations: "
+        f"{pct(100 * kaz['placebo_p'], 1)} of the comparison destinations, each set against the rest of the group, "
+        f"changed as much or more. Against the group's summed exports instead of its mean, the difference is "
+        f"{number(kaz['did_pooled_log'], 2, signed=True)}. Among the neighbours, "
+        + (join_words([said(r) for _, r in unusual.iterrows()]) + " also rank in the top " if len(unusual) else "")
+        + (f"{pct(100 * PLACEBO_LEVEL, 0)} of the placebos" if len(unusual) else "none ranks in the top tail")
+        + (
+            f", while {join_words([said(r) for _, r in usual.iterrows()])} lie within the group's own spread"
+            if len(usual)
+            else ""
+        )
+        + "."
+        + "".join(
+            f" {r['partner']}, the contrast, fell {number(abs(r['did_log']), 2)} log points against the group "
+            f"({ordinal(int(r['rank']))} of {int(r['rank_of'])})."
+            for _, r in contrast.iterrows()
+        )
+    )
+
+
+# A treated destination "stands out" when at most this share of placebos changed as much: the top tenth.
+PLACEBO_LEVEL = 0.10
+
+
+def gateway_pre_trend_paragraph(did: pd.DataFrame, first: int, pre_last: int, focus: str) -> str:
+    """The pre-war trend of each treated gap: slope, interval, placebo rank, and the trend-adjusted change."""
+    rows = _did_rows(did)
+    kaz = rows.loc[focus]
+    direction = "gaining" if kaz["pre_trend_slope"] > 0 else "losing"
+    steep = rows[(rows["role"] == gateway.ROLE_TREATED) & (rows["pre_trend_placebo_p"] <= PLACEBO_LEVEL)]
+    moved = rows[
+        (rows["role"] == gateway.ROLE_TREATED)
+        & (rows["placebo_p"] <= PLACEBO_LEVEL)
+        & (rows["trend_adjusted_p"] > PLACEBO_LEVEL)
+    ]
+    return (
+        f"**The pre-war trend.** From {first} to {pre_last} the gap between {kaz['partner']} and the group drifted by "
+        f"{number(kaz['pre_trend_slope'], 3, signed=True)} log points a year (95% interval "
+        f"{number(kaz['pre_trend_ci_low'], 3)} to {number(kaz['pre_trend_ci_high'], 3)}): EU exports to "
+        f"{kaz['partner']} were {direction} ground on the group's before the war"
+        + (
+            ", so the trend works against the war-time jump rather than explaining it"
+            if kaz["pre_trend_slope"] < 0 < kaz["did_log"]
+            else ""
+        )
+        + f". With the fitted trend taken out the difference is {number(kaz['did_trend_adjusted_log'], 2, signed=True)} "
+        f"log points ({ordinal(int(kaz['trend_adjusted_rank']))} of {int(kaz['rank_of'])}). The interval assumes "
+        "independent years, which a yearly gap is not, so it is too narrow; without that assumption, "
+        f"{pct(100 * kaz['pre_trend_placebo_p'], 0)} of the comparison destinations' gaps moved at least as steeply "
+        "before the war. "
+        + (
+            f"A pre-war slope steeper than nine in ten of the group's marks "
+            f"{join_words([str(r.partner) for r in steep.itertuples()])}. "
+            if len(steep)
+            else "No treated destination's pre-war slope is steeper than nine in ten of the group's. "
+        )
+        + (
+            f"Taking the trend out moves {join_words([str(r.partner) for r in moved.itertuples()])} back into the "
+            "group's spread."
+            if len(moved)
+            else "Taking the trend out moves no treated destination back into the group's spread."
+        )
+    )
+
+
+def gateway_limits_paragraph() -> str:
+    """What the comparison can and cannot show, and what goods-level data would add."""
+    return (
+        "**Consistency, not proof.** A destination whose EU imports outgrew those of a hundred-odd places far from "
+        "the war is what a route to Russia would leave in the EU's ledger, and the comparison removes what every "
+        "destination shared (prices, the euro, the recovery after the pandemic). It cannot tell a route from other "
+        "reasons a neighbour's imports grew: firms and people that moved from Russia, projects that began in those "
+        "years, goods stored or assembled locally. Goods-level data would narrow this down: the EU's exports at "
+        "the six-digit level of the Harmonized System, for the items on its common list of high-priority goods "
+        "that Russia's armed forces use, set against the same items in the neighbour's imports and in its exports "
+        "to Russia (its own customs and Russia's mirror records), would show whether the extra goods were those "
+        "items and whether they left again. Firm-level customs records would show who bought them."
     )

@@ -95,12 +95,15 @@ def _mirror_note(mirror: pd.DataFrame) -> str:
     gap = float(quoted.loc[year, "gap_pct"])
     if gap >= 0:
         return (
-            f"China's own customs record {pct(gap, 0)} more trade with Kazakhstan in {year} than Kazakhstan does, "
-            "so the Chinese vector is, if anything, understated here."
+            f"China's own customs record {pct(gap, 0)} more trade with Kazakhstan in {year} than Kazakhstan does. "
+            "That can mean Kazakhstan records less than crosses the border, which would make the Chinese vector "
+            "larger than shown here, or that goods China declares for Kazakhstan go on elsewhere; the wartime-trade "
+            "section reads the EU's larger record of its exports the same two ways, and neither ledger can choose."
         )
     return (
-        f"China's own customs record {pct(-gap, 0)} less trade with Kazakhstan in {year} than Kazakhstan does, "
-        "so the Chinese vector may be overstated here."
+        f"China's own customs record {pct(-gap, 0)} less trade with Kazakhstan in {year} than Kazakhstan does: "
+        "the Chinese vector may be overstated here, or Kazakhstan attributes to China goods that China does not "
+        "record as its own; as with the EU's ledger, neither reading can be ruled out."
     )
 
 
