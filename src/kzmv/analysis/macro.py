@@ -238,6 +238,8 @@ COMPARISON_COLUMNS = [
     "growth_war_years_pct",
     "cpi_year",
     "cpi_pct",
+    "cpi_imf_pct",
+    "cpi_disputed",
     "trade_year",
     "trade_pct_gdp",
 ]
@@ -251,17 +253,18 @@ def comparison(
     An average over the whole window would hide the war years, so growth is also
     averaged over ``first``..the pre-war year and over the war years up to
     ``last`` (empty where the window does not reach them). The latest CPI is the
-    latest World Bank value in a year the World Bank and the IMF do not dispute
-    (:func:`disputed_years`): a value the inflation section itself calls doubtful
-    is not shown as a country's latest inflation.
+    World Bank's value in the latest year it gives, as the inflation chart draws it;
+    where the World Bank and the IMF dispute that year (:func:`disputed_years`), the
+    IMF's value goes beside it (``cpi_imf_pct``) and ``cpi_disputed`` is true, so a
+    reader gets both rather than an older year presented as the latest.
     """
     disputed = set(disputed_years(macro))
     before_last = min(last, BASE_YEAR)
     rows = []
     for iso3 in ["KAZ", *countries]:
         cpi = window(series(macro, CPI, WB, iso3), first, last).dropna()
-        if iso3 == "KAZ":
-            cpi = cpi[~cpi.index.isin(disputed)]
+        year = int(cpi.index[-1]) if len(cpi) else None
+        imf = series(macro, CPI, IMF, iso3) if iso3 == "KAZ" else pd.Series(dtype=float)
         trade = window(series(macro, TRADE, WB_OWID, iso3), first, last).dropna()
         rows.append(
             {
@@ -274,8 +277,10 @@ def comparison(
                 "growth_war_years_pct": mean_growth(macro, iso3, SHOCK_YEAR, last)
                 if last >= SHOCK_YEAR
                 else float("nan"),
-                "cpi_year": int(cpi.index[-1]) if len(cpi) else None,
+                "cpi_year": year,
                 "cpi_pct": float(cpi.iloc[-1]) if len(cpi) else float("nan"),
+                "cpi_imf_pct": float(imf.get(year, float("nan"))) if year is not None else float("nan"),
+                "cpi_disputed": iso3 == "KAZ" and year in disputed,
                 "trade_year": int(trade.index[-1]) if len(trade) else None,
                 "trade_pct_gdp": float(trade.iloc[-1]) if len(trade) else float("nan"),
             }

@@ -10,10 +10,11 @@ published values (``t(0.975, 10) = 2.228``), so a reader can check it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from kzmv.errors import PipelineError
 
@@ -128,3 +129,36 @@ def correlation(a: Sequence[float], b: Sequence[float]) -> float:
     if xa.std() == 0 or xb.std() == 0:
         return float("nan")
     return float(np.corrcoef(xa, xb)[0, 1])
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A value between two endpoints that lies beyond both of them: a peak above both, or a trough below both."""
+
+    kind: str  # "peak" or "trough"
+    year: int
+    value: float
+
+
+def turns_between(series: Mapping[int, float] | pd.Series, start: int, end: int) -> list[Turn]:
+    """The highest year strictly between ``start`` and ``end`` if it tops both endpoints, and the lowest if it
+    lies under both: what a comparison of the two endpoints alone would hide.
+
+    Why: "39.7 in 2021 and 39.8 in 2024" reads as a flat line when the series rose to
+    43.7 in 2022 and fell back. Missing years are skipped; an endpoint that is missing
+    gives no turn (there is nothing to compare with).
+    """
+    values = pd.Series(series, dtype=float).dropna()
+    values.index = values.index.astype(int)
+    if start not in values.index or end not in values.index:
+        return []
+    inside = values[(values.index > start) & (values.index < end)]
+    if inside.empty:
+        return []
+    turns = []
+    high, low = inside.idxmax(), inside.idxmin()
+    if inside[high] > max(values[start], values[end]):
+        turns.append(Turn("peak", int(high), float(inside[high])))
+    if inside[low] < min(values[start], values[end]):
+        turns.append(Turn("trough", int(low), float(inside[low])))
+    return sorted(turns, key=lambda t: t.year)

@@ -24,6 +24,7 @@ from kzmv.data.schemas import SIPRI_PREAMBLE_LINES
 from kzmv.figures.style import FigureText
 from kzmv.story.back_matter import md_escape
 from kzmv.story.numbers import billions, count, number, ordinal, pct
+from kzmv.story.prose import path_clause
 
 # The raw files the chapter reads (manifest ids), besides none of the other chapters' outputs.
 CHAPTER_SOURCES: tuple[str, ...] = (
@@ -189,17 +190,26 @@ def shrinking_distance_paragraph(ideal: pd.DataFrame, focus: str, reference: str
     m = politics.who_moved(ideal, focus, reference, pre, last)
     mover_is_reference = abs(m["moved_reference"]) > abs(m["moved_self"])
     direction = "narrowed" if m["change"] < 0 else "widened"
+    points = politics.positions(ideal)
+
+    def score_path(iso3: str) -> str:
+        return path_clause(points[iso3], pre, last, lambda v: number(v, 2))
+
     reading = (
         f"The gap {direction} because {names[reference]} moved, not {names[focus]}: "
-        f"{names[reference]}'s score went from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}, "
-        f"{names[focus]}'s from {number(m['self_start'], 2)} to {number(m['self_end'], 2)}."
+        f"{names[reference]}'s score went from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}"
+        f"{score_path(reference)}, {names[focus]}'s from {number(m['self_start'], 2)} to {number(m['self_end'], 2)}"
+        f"{score_path(focus)}."
         if mover_is_reference
         else f"{names[focus]} moved more than {names[reference]}: its score went from {number(m['self_start'], 2)} to "
         f"{number(m['self_end'], 2)}, {names[reference]}'s from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}."
     )
+    gap = politics.distance_series(politics.distances(ideal, [reference]), focus, reference)
+    path = path_clause(gap, pre, last, lambda v: number(v, 2))
     return (
         f"**What a shrinking distance means.** Between {pre} and {last} the distance between {names[focus]} and "
-        f"{names[reference]} went from {number(m['distance_start'], 2)} to {number(m['distance_end'], 2)}. {reading} A distance "
+        f"{names[reference]} went from {number(m['distance_start'], 2)} to {number(m['distance_end'], 2)}{path}. "
+        f"{reading} A distance "
         "records where two countries stand relative to each other; when it shrinks because the other country moved "
         f"towards {names[focus]}'s position, it says that {names[reference]} began voting more like "
         f"{names[focus]} on the Assembly's recorded votes, not that {names[focus]} moved "
@@ -507,11 +517,15 @@ def investment_paragraph(positions: pd.DataFrame, first: int, last: int, names: 
     both = china.dropna(subset=["china_figure_usd_m", "kazakhstan_figure_usd_m"])
     low, high = both["gap_pct"].idxmin(), both["gap_pct"].idxmax()
     kz_china = china["kazakhstan_figure_usd_m"]
+    def bn(value: float) -> str:
+        return number(value / 1000, 1)
+
     return (
         f"By {names['KAZ']}'s count (the IMF's mirror of the National Bank's data), the US direct-investment "
-        f"position in {names['KAZ']} was USD {number(usa.get(end, np.nan) / 1000, 1)} billion at the end of {end} and "
-        f"{number(usa.get(last, np.nan) / 1000, 1)} billion at the end of {last}, China's {number(kz_china.get(end, np.nan) / 1000, 1)} "
-        f"and {number(kz_china.get(last, np.nan) / 1000, 1)} billion. The USA reports no figure of its own for "
+        f"position in {names['KAZ']} was USD {bn(usa.get(end, np.nan))} billion at the end of {end} and "
+        f"{bn(usa.get(last, np.nan))} billion at the end of {last}{path_clause(usa, end, last, bn)}, China's "
+        f"{bn(kz_china.get(end, np.nan))} and {bn(kz_china.get(last, np.nan))} billion"
+        f"{path_clause(kz_china, end, last, bn)}. The USA reports no figure of its own for "
         f"{names['KAZ']}, but China does, and it is a second mirror, like the trade one: in {last} China counted "
         f"{number(china['china_figure_usd_m'].get(last, np.nan) / 1000, 1)} billion, and over {int(both.index.min())}–"
         f"{int(both.index.max())} its count ranged from {pct(abs(both.at[low, 'gap_pct']), 0)} "
