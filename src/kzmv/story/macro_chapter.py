@@ -326,3 +326,38 @@ def neighbours_text(
             + ". Growth after the last actual year is an IMF estimate."
         ),
     )
+
+
+# --- echoes of Russia: co-movement, and growth against other oil exporters -----------------------------------
+
+
+def comovement_paragraph(
+    growth: dict, inflation: dict, change: dict, before: tuple[int, int], after: tuple[int, int]
+) -> str:
+    """Co-movement of Kazakhstan's growth and inflation with Russia's against oil exporters', and what it cannot show.
+
+    ``growth`` and ``inflation`` are :func:`macro.comovement_gap` results; ``change`` is
+    :func:`macro.growth_change_against` for the oil exporters over ``before`` and ``after``.
+    """
+
+    def said(found: dict) -> str:
+        more = "more" if found["gap"] > 0 else "less"
+        return (
+            f"in {found['first_year']}–{found['last_year']} correlated {number(found['partner'], 2)} with Russia's, "
+            f"{more} than its median correlation of {number(found['benchmark'], 2)} with six oil exporters outside "
+            "the former Soviet Union"
+        )
+
+    return (
+        "**Echoes of Russia.** If Russia's economic troubles travel to Kazakhstan, the two economies' growth and "
+        "inflation should move together more than the oil price alone would make them. Kazakhstan's growth "
+        f"{said(growth)}; its inflation {said(inflation)} (the World Bank's series for Russia ends earlier, so this "
+        "window ends earlier too). A correlation over ten years is a weak instrument: it cannot say which way "
+        "anything travelled, and shocks the two share besides oil, the rouble's swings and the sanctions among "
+        "them, move both at once. Measured against its pre-war pace "
+        f"({before[0]}–{before[1]} to {after[0]}–{after[1]}), growth changed by "
+        f"{number(change['own_change_pp'], 1, signed=True)} points in Kazakhstan against a median of "
+        f"{number(change['peers_median_change_pp'], 1, signed=True)} for the same oil exporters. That sets "
+        "Kazakhstan beside economies that shared the oil price but not the Russian trade; even so it cannot tell "
+        "what trade with Russia did to growth."
+    )

@@ -517,6 +517,7 @@ def investment_paragraph(positions: pd.DataFrame, first: int, last: int, names: 
     both = china.dropna(subset=["china_figure_usd_m", "kazakhstan_figure_usd_m"])
     low, high = both["gap_pct"].idxmin(), both["gap_pct"].idxmax()
     kz_china = china["kazakhstan_figure_usd_m"]
+
     def bn(value: float) -> str:
         return number(value / 1000, 1)
 
@@ -1078,4 +1079,168 @@ def gateway_limits_paragraph() -> str:
         "that Russia's armed forces use, set against the same items in the neighbour's imports and in its exports "
         "to Russia (its own customs and Russia's mirror records), would show whether the extra goods were those "
         "items and whether they left again. Firm-level customs records would show who bought them."
+    )
+
+
+# --- the military doctrine and the suppliers of arms ------------------------------------------------------------
+
+
+def doctrine_paragraph(
+    diversity: pd.DataFrame,
+    orders: pd.DataFrame,
+    focus: str,
+    names: Mapping[str, str],
+    doctrine_year: int,
+    russia_exports: Mapping[str, float],
+) -> str:
+    """How many states supplied Kazakhstan's arms before and after the 2022 doctrine, by delivery and by order year.
+
+    ``russia_exports`` is Russia's deliveries to every recipient in the windows before and
+    after (:func:`kzmv.analysis.security.exporter_total`), keyed "before" and "after".
+    """
+    mine = diversity[diversity["recipient_iso3"] == focus].set_index(["basis", "period"])
+
+    def said(basis: str, period: str) -> str:
+        r = mine.loc[(basis, period)]
+        span = periods_span((int(r["first_year"]), int(r["last_year"])))
+        if int(r["suppliers"]) == 0:
+            return f"none in {span}"
+        return (
+            f"{count(int(r['suppliers']))} in {span} ({r['supplier_names']}; Russia {pct(r['russia_share_pct'], 0)} "
+            "of the TIV)"
+        )
+
+    earlier = mine.xs("earlier window", level="period") if "earlier window" in mine.index.get_level_values(1) else None
+    record = ""
+    if earlier is not None and len(earlier):
+        most = int(earlier["suppliers"].max())
+        when = earlier[earlier["suppliers"] == most]
+        after = int(mine.loc[(security.BY_DELIVERY, "after the doctrine"), "suppliers"])
+        compared = "more than" if after > most else "as many as" if after == most else "fewer than"
+        record = (
+            f" The same count in every earlier window of that length tops out at {count(most)} "
+            f"({join_words([periods_span((int(r.first_year), int(r.last_year))) for r in when.itertuples()])}): the "
+            f"suppliers after the doctrine are {compared} at the register's most varied."
+        )
+    after = mine.loc[(security.BY_DELIVERY, "after the doctrine")]
+    delivered = orders[
+        (orders["recipient_iso3"] == focus) & orders["year"].between(after["first_year"], after["last_year"])
+    ]
+    earlier_orders = (
+        100 * delivered.loc[delivered["order_year"] < doctrine_year, "tiv_m"].sum() / delivered["tiv_m"].sum()
+    )
+    peers = diversity[(diversity["recipient_iso3"] != focus) & (diversity["basis"] == security.BY_DELIVERY)]
+    wide = peers.pivot(index="recipient_iso3", columns="period", values="suppliers")
+    more = [names.get(c, c) for c, r in wide.iterrows() if r["after the doctrine"] > r["before the doctrine"]]
+    return (
+        f"**Suppliers before and after the {doctrine_year} military doctrine.** The doctrine Kazakhstan adopted in "
+        f"{doctrine_year} calls for more diverse military cooperation. States delivering major arms: "
+        f"{said(security.BY_DELIVERY, 'before the doctrine')}, against {said(security.BY_DELIVERY, 'after the doctrine')}."
+        + record
+        + f" Deliveries follow orders by years: {pct(earlier_orders, 0)} of the TIV delivered after the doctrine "
+        f"was ordered before {doctrine_year}. By the year of the order, {said(security.BY_ORDER, 'before the doctrine')}, against "
+        f"{said(security.BY_ORDER, 'after the doctrine')}, and the later count is a floor, because an order appears "
+        "in the register only once something has been delivered. Russia's deliveries to all its buyers came to "
+        f"{number(russia_exports['before'])} million TIV in the window before and {number(russia_exports['after'])} "
+        "in the window after, so a smaller Russian share is not only Kazakhstan's choice; among the other countries "
+        "shown, "
+        + (join_words(more) if more else "none")
+        + " also had more suppliers after the doctrine's year than before. One aircraft delivery can make a year, "
+        "so these windows are short for a lumpy series."
+    )
+
+
+# --- the annexation referendums and alignment with Russia --------------------------------------------------------
+
+
+def referendum_paragraph(grid: pd.DataFrame, focus: str) -> str:
+    """How Kazakhstan and the others voted on the resolution that declared the annexation referendums invalid."""
+    votes = politics.votes_on(grid, politics.ANNEXATION_RESOLUTION)
+    names = grid.drop_duplicates("country_iso3").set_index("country_iso3")["country"]
+    row = grid[grid["resolution"] == politics.ANNEXATION_RESOLUTION].iloc[0]
+    groups = {
+        v: [the(names[c]) for c, x in votes.items() if x == v and c != focus]
+        for v in ("yes", "no", "abstain", "absent")
+    }
+    listed = "; ".join(f"{politics.VOTE_LABELS[v]}: {join_words(c)}" for v, c in groups.items() if c)
+    unknown = [the(names[c]) for c, x in votes.items() if x == "unknown"]
+    return (
+        f"**The annexation referendums.** Resolution {politics.ANNEXATION_RESOLUTION} ({_month(row['date'])}) declared "
+        "invalid the referendums Russia staged in four occupied regions of Ukraine and their annexation. "
+        f"{names[focus]}'s recorded vote on it: {politics.VOTE_LABELS[votes[focus]]}. The others shown: {listed}"
+        + (f"; no page seen states the vote of {join_words(unknown)}" if unknown else "")
+        + ". A vote is one record of a stance; what officials said about the referendums is not in these data."
+    )
+
+
+def alignment_paragraph(table: pd.DataFrame, focus: str, benchmark: str, central_asia: Sequence[str]) -> str:
+    """Alignment with Russia measured three ways that can each show it: votes on the war, distance, own move."""
+    rows = table.set_index("iso3")
+    kaz, bench = rows.loc[focus], rows.loc[benchmark]
+    ca = rows.loc[[c for c in central_asia if c in rows.index and c != focus]]
+    overlap = "overlap" if bool(kaz["bands_overlap_latest"]) else "do not overlap"
+    return (
+        f"**Alignment with Russia, measured so that it could show.** On the war's resolutions whose votes are known, "
+        f"{kaz['country']} voted as Russia did on {count(int(kaz['votes_with_russia']))} of "
+        f"{count(int(kaz['votes_known']))} ({pct(kaz['share_with_russia_pct'], 0)}) and against Russia's position on "
+        f"{count(int(kaz['votes_yes']))}; {bench['country']}, the benchmark of alignment, on "
+        f"{count(int(bench['votes_with_russia']))} of {count(int(bench['votes_known']))}. On the Assembly's main "
+        f"voting dimension the picture differs: {kaz['country']}'s distance to Russia went from "
+        f"{number(kaz['distance_pre_war'], 2)} to {number(kaz['distance_latest'], 2)}, the two posterior bands {overlap} "
+        f"in the latest year and overlapped in {count(int(kaz['war_years_overlapping']))} war years, and "
+        f"{bench['country']} stood {number(bench['distance_latest'], 2)} from Russia: by ideal points alone, "
+        f"{kaz['country']} cannot be told apart from Russia, mostly because Russia moved towards where "
+        f"{kaz['country']} already stood. {kaz['country']}'s own move brought it "
+        f"{number(kaz['move_towards_russia_latest'], 2, signed=True)} closer to Russia's latest position. "
+        f"**Central Asia.** {join_words(list(ca['country']))} voted with Russia on "
+        + join_words([f"{count(int(r.votes_with_russia))} of {count(int(r.votes_known))}" for r in ca.itertuples()])
+        + " of their known votes and against it on "
+        + join_words([count(int(r.votes_yes)) for r in ca.itertuples()])
+        + "; abstaining or staying away is distance from Moscow, not a push against it."
+    )
+
+
+# --- Russia from an early stage ------------------------------------------------------------------------------------
+
+
+def early_weight_paragraph(early: pd.DataFrame) -> str:
+    """Russia's place in the first years of every series, by country and against the EU as a bloc."""
+    parts = []
+    for r in early.itertuples():
+        span = periods_span((int(r.first_year), int(r.last_year)))
+        if r.unit == vectors.DISTANCE_UNIT:
+            parts.append(
+                f"UN votes ({span}): closest to {r.leader_country} ({number(r.leader_country_value, 2)} apart on average)"
+            )
+            continue
+        rank = ordinal(int(r.russia_rank_country)) if pd.notna(r.russia_rank_country) else "not ranked"
+        text = f"{r.vector} ({span}): Russia {pct(r.russia_value, 0)}, {rank} among countries"
+        if r.leader_country != vectors.RUSSIA:
+            text += f" ({r.leader_country} first, {pct(r.leader_country_value, 0)})"
+        if r.leader_group != vectors.RUSSIA and r.leader_country == vectors.RUSSIA:
+            text += f", behind the {r.leader_group} as a bloc ({pct(r.leader_group_value, 0)})"
+        parts.append(text)
+    return (
+        "**Russia from an early stage.** In the first five years of each series the report holds: "
+        + "; ".join(parts)
+        + ". The series start when their sources do (trade in 2000, investment by partner in 2003, arms in 1995, "
+        "votes in 1992), not at independence."
+    )
+
+
+def positions_change_paragraph(combined: pd.Series, start: int, before_last: int, last: int) -> str:
+    """The five IMF investors' summed position in Kazakhstan, its latest change and its path since the partner data end."""
+    if last not in combined.index or before_last not in combined.index:
+        return "The IMF positions do not give all five investors for the latest two years."
+
+    def bn(v: float) -> str:
+        return number(v / 1000, 1)
+
+    change = 100 * (combined[last] / combined[before_last] - 1)
+    return (
+        f"Together, the five investors the IMF file reports, none of them Russia, held USD {bn(combined[start])} "
+        f"billion in Kazakhstan at the end of {start} and {bn(combined[last])} billion at the end of {last}"
+        f"{path_clause(combined, start, last, bn)}, by Kazakhstan's count; from {before_last} to {last} the sum "
+        f"changed by {pct(change, 1, signed=True)}. A position is a stock: it falls with disinvestment, with "
+        "repaid intra-company loans and with revaluation, and five countries are not all investors."
     )
