@@ -49,8 +49,9 @@ def test_the_gateway_words_state_rank_and_never_proof() -> None:
     assert "Russia, the contrast, fell 0.81 log points" in paragraph
     trend = chapter.gateway_pre_trend_paragraph(did, 2010, 2021, "KAZ")
     assert "were losing ground on the group's before the war" in trend and "works against the war-time jump" in trend
-    limits = chapter.gateway_limits_paragraph()
+    limits = chapter.gateway_limits_paragraph(138)
     assert "Consistency, not proof" in limits and "six-digit level of the Harmonized System" in limits
+    assert "those of 138 places far from the war" in limits and "0.69 is a doubling" in text.note
 
 
 def test_the_group_paragraph_names_every_rule_and_who_it_left_out() -> None:

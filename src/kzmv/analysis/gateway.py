@@ -79,7 +79,7 @@ REASONS: dict[str, str] = {
     "territory": "its territory changed within the years compared",
     "no_code": "no ISO 3166-1 code (one label, not a country series)",
     "gaps": "not exported to in every year",
-    "small": f"took less than EUR {MIN_BASE_EUR_M:.0f} million a year before the war: one shipment moves its log",
+    "small": "too small before the war (under the minimum yearly exports): one shipment moves its log",
 }
 
 DESTINATION_COLUMNS = ["partner_iso3", "partner", "role", "reason", "years_present", "base_mean_eur_m"]

@@ -247,17 +247,18 @@ def crude_monthly_text(crude: pd.DataFrame, dips: pd.DataFrame, shock_year: int)
     deepest = war.loc[war["deepest_log"].idxmin()]
     first, last = crude["month"].iloc[0], crude["month"].iloc[-1]
     threshold = float(crude["threshold_log"].iloc[0])
+    worst = f"the worst {pct(100 * energy.DIP_QUANTILE, 0)} of pre-war months"
     head = (
-        f"No month since {shock_year} fell as far below its trend as the worst twentieth of pre-war months"
+        f"No month since {shock_year} fell as far below its trend as {worst}"
         if below == 0
-        else f"{below} months since {shock_year} fell below their trend further than the worst twentieth of "
-        "pre-war months"
+        else f"{count(below)} months since {shock_year} fell below their trend further than {worst}"
     )
+    gaps = crude.loc[crude["crude_usd_m"].isna(), "month"].tolist()
     return FigureText(
         title=f"{head}; the deepest dip was {_month(deepest['deepest_month'])}",
         subtitle=(
-            f"Crude oil exports against other exports, deviation from the median of the 12 months before, "
-            f"log points, {first} to {last}"
+            f"Crude oil exports against other exports, deviation from the median of the {energy.TRAILING_MONTHS} "
+            f"months before, log points, {first} to {last}"
         ),
         source="Source: Bureau of National Statistics of Kazakhstan, exports by commodity (monthly); kzmv analysis.",
         alt=(
@@ -267,8 +268,12 @@ def crude_monthly_text(crude: pd.DataFrame, dips: pd.DataFrame, shock_year: int)
             + "."
         ),
         note=(
-            "Values in dollars: price moves stay in the ratio. A gap in the line is a month missing from the source "
-            "(September 2022)."
+            "Values in dollars: price moves stay in the ratio."
+            + (
+                f" A gap in the line is a month missing from the source ({join_and(_month(m) for m in gaps)})."
+                if gaps
+                else ""
+            )
         ),
     )
 
@@ -295,8 +300,9 @@ def crude_monthly_paragraph(dips: pd.DataFrame, threshold: float, shock_year: in
     )
     return (
         f"**Disruptions in the monthly exports.** A month stands out when crude exports, set against all other "
-        f"exports, fell further below the median of the twelve months before than in the worst twentieth of the "
-        f"pre-war months ({number(threshold, 2)} log points). Before the war that happened in "
+        f"exports, fell further below the median of the {energy.TRAILING_MONTHS} months before than in the worst "
+        f"{pct(100 * energy.DIP_QUANTILE, 0)} of the pre-war months ({number(threshold, 2)} log points). Before the "
+        "war that happened in "
         + (join_and(f"{r.year} ({_months(r.below_threshold)})" for r in pre_below.itertuples()) or "no year")
         + f"; since {shock_year}, in {_months(int(war['below_threshold'].sum()), none='no month')}. In the years "
         "the briefing paper "

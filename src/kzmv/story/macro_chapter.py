@@ -14,7 +14,7 @@ from kzmv.analysis import macro
 from kzmv.analysis.periods import BASE_YEAR, SHOCK_YEAR
 from kzmv.figures.style import FigureText
 from kzmv.story.numbers import as_stated, number, pct, upper_bound
-from kzmv.story.prose import join_and, path_clause
+from kzmv.story.prose import join_and, number_word, path_clause
 
 # Two sources "disagree" about a year's inflation when they differ by at least this many points.
 DISAGREEMENT_PP = 1.0
@@ -344,15 +344,16 @@ def comovement_paragraph(
         more = "more" if found["gap"] > 0 else "less"
         return (
             f"in {found['first_year']}–{found['last_year']} correlated {number(found['partner'], 2)} with Russia's, "
-            f"{more} than its median correlation of {number(found['benchmark'], 2)} with six oil exporters outside "
-            "the former Soviet Union"
+            f"{more} than its median correlation of {number(found['benchmark'], 2)} with "
+            f"{number_word(len(macro.OIL_EXPORTERS))} oil exporters outside the former Soviet Union"
         )
 
     return (
         "**Echoes of Russia.** If Russia's economic troubles travel to Kazakhstan, the two economies' growth and "
         "inflation should move together more than the oil price alone would make them. Kazakhstan's growth "
         f"{said(growth)}; its inflation {said(inflation)} (the World Bank's series for Russia ends earlier, so this "
-        "window ends earlier too). A correlation over ten years is a weak instrument: it cannot say which way "
+        f"window ends earlier too). A correlation over {number_word(macro.COMOVEMENT_WINDOW)} years is a weak "
+        "instrument: it cannot say which way "
         "anything travelled, and shocks the two share besides oil, the rouble's swings and the sanctions among "
         "them, move both at once. Measured against its pre-war pace "
         f"({before[0]}–{before[1]} to {after[0]}–{after[1]}), growth changed by "

@@ -11,6 +11,7 @@ by immediate investor) are written next to the numbers they qualify.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -24,7 +25,7 @@ from kzmv.data.schemas import SIPRI_PREAMBLE_LINES
 from kzmv.figures.style import FigureText
 from kzmv.story.back_matter import md_escape
 from kzmv.story.numbers import billions, count, number, ordinal, pct
-from kzmv.story.prose import path_clause
+from kzmv.story.prose import number_word, path_clause
 
 # The raw files the chapter reads (manifest ids), besides none of the other chapters' outputs.
 CHAPTER_SOURCES: tuple[str, ...] = (
@@ -902,9 +903,9 @@ SOURCE_EUROSTAT_ANNUAL = (
     "extracted November 2024; kzmv analysis."
 )
 GATEWAY_NOTE = (
-    "Log points: 0.69 is a doubling relative to the group, −0.69 a halving. Each comparison destination's statistic "
-    "is measured against the rest of the group, as a placebo. A change larger than the group's is consistent with "
-    "goods going on to Russia and proves nothing of the kind."
+    f"Log points: {number(math.log(2), 2)} is a doubling relative to the group, {number(-math.log(2), 2)} a halving. "
+    "Each comparison destination's statistic is measured against the rest of the group, as a placebo. A change "
+    "larger than the group's is consistent with goods going on to Russia and proves nothing of the kind."
 )
 
 
@@ -978,7 +979,8 @@ def gateway_group_paragraph(destinations: pd.DataFrame, labels_dropped: int) -> 
     return (
         f"**The comparison group.** Of the destinations in Eurostat's annual file, {count(n)} form the comparison "
         f"group: places outside the EU that border neither Russia, Ukraine nor Belarus, one territory throughout, "
-        f"exported to in every year and large enough that one shipment does not move their log. The treated are "
+        f"exported to in every year and large enough that one shipment does not move their log (at least EUR "
+        f"{number(gateway.MIN_BASE_EUR_M)} million a year in {periods_span(gateway.PRE_YEARS)}). The treated are "
         f"{join_words(treated)}, each measured on its own against the group; {join_words(contrast)} is the contrast. "
         f"Left out, with the rule that left each out: " + "; ".join(listed) + f". {count(labels_dropped)} rows "
         "name no destination at all (the EU aggregates, trade not allocated to a country, ships' stores, the high "
@@ -1053,10 +1055,11 @@ def gateway_pre_trend_paragraph(did: pd.DataFrame, first: int, pre_last: int, fo
         f"{pct(100 * kaz['pre_trend_placebo_p'], 0)} of the comparison destinations' gaps moved at least as steeply "
         "before the war. "
         + (
-            f"A pre-war slope steeper than nine in ten of the group's marks "
+            f"A pre-war slope steeper than {pct(100 * (1 - PLACEBO_LEVEL), 0)} of the group's marks "
             f"{join_words([str(r.partner) for r in steep.itertuples()])}. "
             if len(steep)
-            else "No treated destination's pre-war slope is steeper than nine in ten of the group's. "
+            else f"No treated destination's pre-war slope is steeper than {pct(100 * (1 - PLACEBO_LEVEL), 0)} of "
+            "the group's. "
         )
         + (
             f"Taking the trend out moves {join_words([str(r.partner) for r in moved.itertuples()])} back into the "
@@ -1067,11 +1070,11 @@ def gateway_pre_trend_paragraph(did: pd.DataFrame, first: int, pre_last: int, fo
     )
 
 
-def gateway_limits_paragraph() -> str:
+def gateway_limits_paragraph(group_size: int) -> str:
     """What the comparison can and cannot show, and what goods-level data would add."""
     return (
-        "**Consistency, not proof.** A destination whose EU imports outgrew those of a hundred-odd places far from "
-        "the war is what a route to Russia would leave in the EU's ledger, and the comparison removes what every "
+        f"**Consistency, not proof.** A destination whose EU imports outgrew those of {count(group_size)} places far "
+        "from the war is what a route to Russia would leave in the EU's ledger, and the comparison removes what every "
         "destination shared (prices, the euro, the recovery after the pandemic). It cannot tell a route from other "
         "reasons a neighbour's imports grew: firms and people that moved from Russia, projects that began in those "
         "years, goods stored or assembled locally. Goods-level data would narrow this down: the EU's exports at "
@@ -1166,7 +1169,7 @@ def referendum_paragraph(grid: pd.DataFrame, focus: str) -> str:
     unknown = [the(names[c]) for c, x in votes.items() if x == "unknown"]
     return (
         f"**The annexation referendums.** Resolution {politics.ANNEXATION_RESOLUTION} ({_month(row['date'])}) declared "
-        "invalid the referendums Russia staged in four occupied regions of Ukraine and their annexation. "
+        "invalid the referendums Russia staged in occupied regions of Ukraine and their annexation. "
         f"{names[focus]}'s recorded vote on it: {politics.VOTE_LABELS[votes[focus]]}. The others shown: {listed}"
         + (f"; no page seen states the vote of {join_words(unknown)}" if unknown else "")
         + ". A vote is one record of a stance; what officials said about the referendums is not in these data."
@@ -1221,7 +1224,8 @@ def early_weight_paragraph(early: pd.DataFrame) -> str:
             text += f", behind the {r.leader_group} as a bloc ({pct(r.leader_group_value, 0)})"
         parts.append(text)
     return (
-        "**Russia from an early stage.** In the first five years of each series the report holds: "
+        f"**Russia from an early stage.** In the first {number_word(vectors.EARLY_YEARS)} years of each series the "
+        "report holds: "
         + "; ".join(parts)
         + ". The series start when their sources do (trade in 2000, investment by partner in 2003, arms in 1995, "
         "votes in 1992), not at independence."
