@@ -282,3 +282,122 @@ def _peer_imports_row(iso3: str, name: str, peer: pd.DataFrame, last_year: int) 
     one = peer[(peer["reporter_iso3"] == iso3) & (peer["year"] == year)]
     shares = partner_shares(one["imports_usd_m"], one["group"], one["partner"])
     return share_lead(iso3, name, "imports", shares, str(year), "share of goods imports", note)
+
+
+# --- Russia's weight in the first years of every series --------------------------------------------------------
+
+# How many first years of each series count as "an early stage".
+EARLY_YEARS = 5
+EARLY_COLUMNS = [
+    "vector",
+    "first_year",
+    "last_year",
+    "unit",
+    "russia_value",
+    "russia_rank_country",
+    "leader_country",
+    "leader_country_value",
+    "russia_rank_group",
+    "leader_group",
+    "leader_group_value",
+]
+
+
+def _ranked(values: pd.Series, ascending: bool = False) -> pd.Series:
+    order = sorted(values.index, key=lambda k: ((values[k] if ascending else -values[k]), str(k)))
+    return values.reindex(order)
+
+
+def _early_row(vector: str, span: tuple[int, int], unit: str, by_country: pd.Series, by_group: pd.Series,
+               ascending: bool = False) -> dict[str, object]:  # fmt: skip
+    countries, groups = _ranked(by_country.dropna(), ascending), _ranked(by_group.dropna(), ascending)
+    return {
+        "vector": vector,
+        "first_year": span[0],
+        "last_year": span[1],
+        "unit": unit,
+        "russia_value": float(countries.get(RUSSIA, np.nan)),
+        "russia_rank_country": list(countries.index).index(RUSSIA) + 1 if RUSSIA in countries.index else np.nan,
+        "leader_country": str(countries.index[0]),
+        "leader_country_value": float(countries.iloc[0]),
+        "russia_rank_group": list(groups.index).index(RUSSIA) + 1 if RUSSIA in groups.index else np.nan,
+        "leader_group": str(groups.index[0]),
+        "leader_group_value": float(groups.iloc[0]),
+    }
+
+
+def early_weight(
+    trade_by_partner: pd.DataFrame,
+    fdi_by_partner: pd.DataFrame,
+    fdi_world: pd.Series,
+    arms: pd.DataFrame,
+    ideal: pd.DataFrame,
+    focus: str = "KAZ",
+    years: int = EARLY_YEARS,
+) -> pd.DataFrame:
+    """Russia's weight in the first ``years`` years of every series the report holds, country by country and by group.
+
+    Each vector over its own first years: trade (exports, imports, turnover; shares of the
+    sum over partners), the inward FDI stock (share of wiiw's world total), major-arms
+    deliveries (share of TIV) and UN votes (mean distance between ideal points to Russia,
+    China and the USA; smaller is closer). Values are pooled over the years (summed
+    flows or stocks over summed totals), so that one odd year does not decide. Ranks are
+    among single countries and among the report's groups (the EU-27 as one): "dominant
+    by country" and "dominant against the EU as a bloc" can differ, and both are kept.
+    """
+    rows = []
+    first = int(trade_by_partner["year"].min())
+    span = (first, first + years - 1)
+    window = trade_by_partner[trade_by_partner["year"].between(*span)]
+    for flow in ("exports", "imports", "turnover"):
+        sums = window.groupby(["partner", "group"])[f"{flow}_usd_m"].sum(min_count=1).reset_index()
+        total = float(sums[f"{flow}_usd_m"].sum())
+        by_country = 100 * sums.set_index("partner")[f"{flow}_usd_m"] / total
+        by_group = partner_shares(sums[f"{flow}_usd_m"], sums["group"], sums["partner"])
+        rows.append(_early_row(flow, span, SHARE_UNIT, by_country, by_group))
+    stock = fdi_by_partner[fdi_by_partner["measure"] == "inward stock"]
+    first = int(stock["year"].min())
+    span = (first, first + years - 1)
+    inside = stock[stock["year"].between(*span)].groupby(["partner", "group"])["value"].sum(min_count=1).reset_index()
+    world = float(fdi_world.loc[span[0] : span[1]].sum())
+    rows.append(
+        _early_row(
+            "investment",
+            span,
+            SHARE_UNIT,
+            100 * inside.set_index("partner")["value"] / world,
+            partner_shares(inside["value"], inside["group"], inside["partner"], world),
+        )
+    )
+    mine = arms[arms["recipient_iso3"] == focus]
+    first = int(mine["year"].min())
+    span = (first, first + years - 1)
+    inside = mine[mine["year"].between(*span)].groupby(["supplier", "supplier_group"])["tiv_m"].sum().reset_index()
+    rows.append(
+        _early_row(
+            "arms",
+            span,
+            SHARE_UNIT,
+            100 * inside.set_index("supplier")["tiv_m"] / inside["tiv_m"].sum(),
+            partner_shares(inside["tiv_m"], inside["supplier_group"], inside["supplier"]),
+        )
+    )
+    points = politics.positions(ideal)
+    first = int(points[focus].dropna().index.min())
+    span = (first, first + years - 1)
+    names = ideal.drop_duplicates("iso3").set_index("iso3")["country"]
+    poles = {politics.VOTE_PARTNERS.get(r, names.get(r, r)): r for r in politics.REFERENCES}
+    distance = pd.Series(
+        {
+            label: float((points.loc[span[0] : span[1], focus] - points.loc[span[0] : span[1], r]).abs().mean())
+            for label, r in poles.items()
+        }
+    )
+    rows.append(_early_row("UN votes", span, DISTANCE_UNIT, distance, distance, ascending=True))
+    out = pd.DataFrame(rows, columns=EARLY_COLUMNS)
+    for column in ("russia_value", "leader_country_value", "leader_group_value"):
+        out[column] = out[column].astype(float).round(6)
+    out[["russia_rank_country", "russia_rank_group"]] = out[["russia_rank_country", "russia_rank_group"]].astype(
+        "Int64"
+    )
+    return out
