@@ -37,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 from kzmv.analysis.claims.measures import MEASURES, Tables
-from kzmv.data.claims_register import SECTIONS, TOLERANCE, Claim, Specification
+from kzmv.data.claims_register import SECTIONS, Claim, Specification
 from kzmv.errors import PipelineError
 
 SUPPORTED, CONSISTENT, INDETERMINATE = "supported", "consistent", "indeterminate"
@@ -402,12 +402,3 @@ def ledger_results(ledger: pd.DataFrame, tolerance_pct: float) -> dict[str, Any]
         "by_strength": strength_counts(ledger),
         "depends": ledger.loc[ledger["verdict"] == DEPENDS, "claim_id"].tolist(),
     }
-
-
-def dimension_names(assessments: Sequence[Assessment]) -> list[str]:
-    """Every dimension any claim declares, in order of first appearance, the tolerance last."""
-    names: list[str] = []
-    for a in assessments:
-        for r in a.results:
-            names.extend(d for d, _ in r.spec.choices if d not in names and d != TOLERANCE)
-    return [*names, TOLERANCE]
