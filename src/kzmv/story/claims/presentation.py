@@ -2,31 +2,37 @@
 
 Values are rounded once, here, at display; the CSV keeps them unrounded. The
 ``claimed`` column shows a quotation in quotation marks and marks a paraphrase
-as one, so a reader can tell the source's words from the project's. Text taken
-from the register is escaped (HTML by the Styler, Markdown by
-:func:`kzmv.story.back_matter.md_escape`).
+as one, so a reader can tell the source's words from the project's. Every cell
+is escaped (HTML by :func:`html.escape`, Markdown by
+:func:`kzmv.story.back_matter.md_escape`), since the text comes from data files.
+
+The HTML is one ``<tr>`` per claim with one ``<td>`` per column, each carrying a
+``data-label`` naming its column, so that a stylesheet can lay a row out as a
+card on a narrow screen without changing the markup.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from kzmv.analysis.claims import section_verdicts
+from kzmv.analysis.claims import DEPENDS, NOT_TESTABLE, STRENGTHS, section_verdicts
 from kzmv.data.claims_register import Claim
-from kzmv.story.claims.ledger import claim_value
-from kzmv.story.claims.wording import CONSISTENCY_WORDS, verdict_word
+from kzmv.story.claims.ledger import band_text, claim_value
+from kzmv.story.claims.wording import VERDICT_VERBS, share_words
 
 DISPLAY_COLUMNS: dict[str, str] = {
     "claim_id": "id",
     "claim": "claim (our words)",
     "source": "source",
     "claimed": "the source says",
-    "measured": "measured",
+    "measured": "measured, as stated",
     "unit": "unit",
     "period": "period",
     "verdict": "verdict",
+    "robustness": "across its specifications",
     "refuted_by": "refuted if",
     "evidence": "evidence",
     "note": "note",
@@ -34,16 +40,17 @@ DISPLAY_COLUMNS: dict[str, str] = {
 # Relative column widths of the ledger table (percent of the report column), so that long text wraps evenly.
 LEDGER_WIDTHS: dict[str, int] = {
     "id": 4,
-    "claim (our words)": 14,
-    "source": 7,
-    "the source says": 9,
-    "measured": 6,
-    "unit": 10,
+    "claim (our words)": 13,
+    "source": 6,
+    "the source says": 8,
+    "measured, as stated": 7,
+    "unit": 9,
     "period": 6,
-    "verdict": 8,
-    "refuted if": 11,
-    "evidence": 9,
-    "note": 16,
+    "verdict": 7,
+    "across its specifications": 10,
+    "refuted if": 10,
+    "evidence": 8,
+    "note": 12,
 }
 
 
@@ -52,40 +59,50 @@ def claimed_text(claimed: str, form: str) -> str:
     return f"“{claimed}”" if form == "quote" else f"{claimed} (paraphrase)"
 
 
-def verdict_text(verdict: str, fragility: str, test_kind: str) -> str:
-    """The verdict as a reader sees it: a consistency test says "consistent" or "not consistent", never "supported".
+def verdict_text(verdict: str, test_kind: str) -> str:
+    """The verdict as a reader sees it, with a consistency test marked as one (its verdict goes no higher)."""
+    if test_kind == "consistency" and verdict != NOT_TESTABLE:
+        return f"{verdict} (a test of consistency, not proof)"
+    return verdict
 
-    The CSV keeps the four verdicts of the rules (so that counts stay one
-    vocabulary); here a test of something the claim implies is worded as what it
-    can show, agreement or its absence, and marked "not proof", with the fragile label.
-    """
-    consistency = test_kind == "consistency" and verdict in CONSISTENCY_WORDS
-    words = verdict_word(verdict, test_kind)
-    labels = [
-        w
-        for w, on in (("fragile", fragility.startswith("fragile")), ("a test of consistency, not proof", consistency))
-        if on
-    ]
-    return words + (f" ({', '.join(labels)})" if labels else "")
+
+def robustness_text(row: pd.Series) -> str:
+    """ "all 9 specifications agree", or "5 of 9 specifications (56%) give consistent; flips on flow: exports"."""
+    if row["verdict"] == NOT_TESTABLE:
+        return ""
+    n = int(row["specifications"])
+    said = share_words(float(row["robust_share"]), n)
+    if row["verdict"] == DEPENDS:
+        return f"{said} give {row['modal_verdict']}; flips on {row['flips_on']}"
+    return f"{said} agree" if said.startswith("all") else f"{said} give it"
+
+
+def _cell(value: object) -> str:
+    return value if isinstance(value, str) and value else "—"
 
 
 def ledger_display(
     ledger: pd.DataFrame, register: list[Claim], short_sources: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
-    """The ledger for reading: values rounded once, quotes marked, verdicts labelled, sources shortened.
+    """The ledger for reading: values and bands rounded once, quotes marked, verdicts labelled, sources shortened.
 
     ``short_sources`` maps a document key to a short citation ("Wahlang,
     MP-IDSA, 2023"); the CSV keeps the full label.
     """
     by_id = {c.claim_id: c for c in register}
     shown = ledger.copy()
-    shown["measured"] = [claim_value(by_id[i], v) for i, v in zip(shown["claim_id"], shown["measured"], strict=True)]
+    shown["claim"] = [f"{by_id[i].title}. {c}" for i, c in zip(shown["claim_id"], shown["claim"], strict=True)]
+    shown["measured"] = [
+        band_text(by_id[r.claim_id], r.measured, r.band_low, r.band_high) if pd.notna(r.measured) else ""
+        for r in shown.itertuples()
+    ]
     shown["claimed"] = [claimed_text(c, f) for c, f in zip(shown["claimed"], shown["claimed_form"], strict=True)]
-    fragility, kind = shown["fragility"].fillna(""), shown["test_kind"].fillna("")
-    shown["verdict"] = [verdict_text(v, f, k) for v, f, k in zip(shown["verdict"], fragility, kind, strict=True)]
+    shown["robustness"] = [robustness_text(row) for _, row in ledger.iterrows()]
+    kinds = shown["test_kind"].fillna("")
+    shown["verdict"] = [verdict_text(v, k) for v, k in zip(shown["verdict"], kinds, strict=True)]
     shown["note"] = [
-        " ".join(t for t in (n if isinstance(n, str) else "", f[0].upper() + f[1:] + "." if f else "") if t)
-        for n, f in zip(shown["note"], fragility, strict=True)
+        " ".join(t for t in (n if isinstance(n, str) else "", f"Band: {b}" if isinstance(b, str) and b else "") if t)
+        for n, b in zip(shown["note"], shown["band_basis"], strict=True)
     ]
     if short_sources:
         shown["source"] = [
@@ -94,40 +111,28 @@ def ledger_display(
     # ids are long words: allow a line break after each underscore (zero-width space), not inside a name
     shown["evidence"] = shown["evidence"].fillna("").str.replace("; ", ", ").str.replace("_", "_\u200b")
     shown = shown[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
-    return shown.fillna("—").replace("", "—")
+    return shown.map(_cell)
 
 
 def ledger_html(ledger: pd.DataFrame, register: list[Claim], short_sources: Mapping[str, str] | None = None) -> str:
-    """The ledger as an HTML table (pandas Styler); every cell is escaped, since the text comes from data files."""
+    """The ledger as an HTML table: one row per claim, one cell per column labelled by ``data-label``, all escaped."""
     shown = ledger_display(ledger, register, short_sources)
-    styles = [
-        {"selector": "", "props": "table-layout: fixed; width: 100%; font-size: 0.74rem;"},
-        {"selector": "th, td", "props": "vertical-align: top; text-align: left; padding: 0.3em 0.35em;"},
-        {"selector": "th", "props": "overflow-wrap: anywhere;"},
-    ]
-    widths = {
-        column: [{"selector": "th", "props": f"width: {LEDGER_WIDTHS[column]}%;"}]
-        for column in shown.columns
-        if column in LEDGER_WIDTHS
-    }
-    styler = (
-        shown.style.hide(axis="index")
-        .format(escape="html")
-        .set_uuid("claims-ledger")
-        .set_table_attributes('class="kzmv-table claims-ledger"')
-        .set_table_styles(styles)
-        .set_table_styles(widths, overwrite=False)
+    esc = html.escape
+    columns = list(shown.columns)
+    cols = "".join(f'<col style="width: {LEDGER_WIDTHS[c]}%">' for c in columns)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    body = "".join(
+        '<tr id="claim-'
+        + esc(str(ledger["claim_id"].iloc[i]))
+        + '">'
+        + "".join(f'<td data-label="{esc(c)}">{esc(str(v))}</td>' for c, v in zip(columns, row, strict=True))
+        + "</tr>"
+        for i, row in enumerate(shown.itertuples(index=False))
     )
-    styler.cell_ids = False
-    return styler.to_html()
-
-
-VERDICT_VERBS = (
-    ("supported", "support"),
-    ("partly supported", "partly support"),
-    ("not supported", "contradict"),
-    ("not testable", "cannot test"),
-)
+    return (
+        '<table class="kzmv-table claims-ledger" style="table-layout: fixed; width: 100%; font-size: 0.74rem;">'
+        f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _listing(parts: list[str]) -> str:
@@ -148,24 +153,24 @@ def section_markdown(
     verdicts = section_verdicts(ledger, register, section)
     ids = list(verdicts.index)
     counts = verdicts.value_counts()
-    listed = _listing([f"{how} {int(counts[v])}" for v, how in VERDICT_VERBS if v in counts])
+    order = [*STRENGTHS, DEPENDS, NOT_TESTABLE]
+    listed = _listing([f"{VERDICT_VERBS[v]} {int(counts[v])}" for v in order if v in counts])
     noun = "claim" if len(ids) == 1 else "claims"
     lines = [f"Of the {len(ids)} {noun} behind this section, the data {listed}.", ""]
     for claim in (c for c in register if c.section == section):
         row = rows.loc[claim.claim_id]
-        fragility = row["fragility"] if isinstance(row["fragility"], str) else ""
         kind = row["test_kind"] if isinstance(row["test_kind"], str) else ""
-        head = f"- **{claim.claim_id}, {verdict_text(row['verdict'], fragility, kind)}.** {md_escape(claim.claim)}"
+        head = f"- **{claim.claim_id}, {verdict_text(row['verdict'], kind)}.** {md_escape(claim.claim)}"
         says = md_escape(claimed_text(claim.claimed, claim.claimed_form))
-        if row["verdict"] == "not testable":
+        if row["verdict"] == NOT_TESTABLE:
             body = f" The source says {says}. Not testable: {md_escape(claim.not_testable_reason or '')}"
         else:
-            value = claim_value(claim, row["measured"])
+            value, band = claim_value(claim, row["measured"]), band_text(claim, None, row["band_low"], row["band_high"])
             body = (
-                f" The source says {says}; the data give {value} ({md_escape(claim.unit)}, {md_escape(claim.period)})."
+                f" The source says {says}; as stated, the data give {value} ({md_escape(claim.unit)}, "
+                f"{md_escape(claim.period)}{'; band ' + band if band else ''}), {row['verdict_as_stated']}. Across "
+                f"its specifications: {md_escape(robustness_text(row))}."
             )
-            if fragility.startswith("fragile"):
-                body += f" {md_escape(fragility[0].upper() + fragility[1:])}."
         links = figure_links(claim.figures) if figure_links and claim.figures else ""
         lines.append(head + body + (f" See {links}." if links else ""))
     return "\n".join(lines)
