@@ -267,11 +267,14 @@ def test_the_first_release_of_russias_2023_trade_reverses_claim_b3_and_the_diff_
     built = copy.make("report", VINTAGE="trade_partner_panel@2024-02-first")  # 3.
     assert built.returncode == 0, built.stderr
     before, after = _claim(ROOT, "B3"), _claim(copy.root, "B3")
-    assert (before["verdict"], after["verdict"]) == ("supported", "not supported")
+    assert after["verdict_as_stated"] in ("not supported", "contradicted"), "as stated, the claim is refuted"
+    assert before["verdict_as_stated"] != after["verdict_as_stated"]
     assert float(before["measured"]) > 0 > float(after["measured"]), "the measure crossed its threshold (0)"
+    was, now = before["verdict"], after["verdict"]
+    assert was != now, "the ledger's verdict moves with it"
     # 4. the build's last paragraph, and the diff in detail
     summary = built.stderr.strip().splitlines()[-1]
-    assert summary.startswith("Against the outputs it replaced: 1 verdict changed (B3 supported → not supported)")
+    assert summary.startswith(f"Against the outputs it replaced: 1 verdict changed (B3 {was} → {now})")
     assert "trade_group_shares" in summary
     assert "Built with another data release than the manifest's active one: trade_partner_panel@2024-02-first" in (
         built.stderr
@@ -281,12 +284,13 @@ def test_the_first_release_of_russias_2023_trade_reverses_claim_b3_and_the_diff_
         report
     ), "the published report's data note says which release it was built from"
     text = render_text(compare(FolderOutputs(ROOT, label="committed"), FolderOutputs(copy.root, label="first")))
-    why = f"B3 supported → not supported: measure {fmt(before['measured'])} → {fmt(after['measured'])}"
-    assert why in text, text
+    moved = f"verdict_as_stated {before['verdict_as_stated']} → {after['verdict_as_stated']}"
+    assert f"B3 {was} → {now}; {moved}" in text, text
+    assert f": measure {fmt(before['measured'])} → {fmt(after['measured'])}" in text, text
     russia = "largest −1,054 USD million (turnover_usd_m, year 2023, group Russia: 27,054 → 26,000)"
     assert f"trade_group_shares (trade_by_group): 8 of 208 rows moved (8 changed); {russia}" in text, text
     # without VINTAGE the build goes back to the active release: the committed outputs, byte for byte
     back = copy.make("report")
     assert back.returncode == 0, back.stderr
-    assert "1 verdict changed (B3 not supported → supported)" in back.stderr
+    assert f"1 verdict changed (B3 {now} → {was})" in back.stderr
     assert output_digests(copy.root) == output_digests(ROOT)

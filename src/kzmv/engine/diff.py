@@ -728,12 +728,19 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _verdict_text(change: VerdictChange) -> str:
+def _verdict_text(change: VerdictChange, brief: bool = False) -> str:
+    """``"B3 supported → not supported"``; in full, every verdict-like column that moved (as stated, robustness).
+
+    ``brief`` (the end-of-build summary) keeps the ledger's own ``verdict`` where it moved.
+    """
+    changes = change.changes
+    if brief and any(c.column == "verdict" for c in changes):
+        changes = [c for c in changes if c.column == "verdict"]
     parts = [
         f"{c.before or 'empty'} → {c.after or 'empty'}"
         if c.column == "verdict"
         else f"{c.column} {fmt(c.before)} → {fmt(c.after)}"
-        for c in change.changes
+        for c in changes
     ]
     return f"{change.claim_id} {'; '.join(parts)}"
 
@@ -878,7 +885,7 @@ def summary(diff: FindingsDiff) -> str:
     if not diff.claims_compared:
         parts.append("no ledger to compare verdicts with")
     elif verdicts:
-        shown = "; ".join(_verdict_text(v) for v in verdicts[:6]) + ("; ..." if len(verdicts) > 6 else "")
+        shown = "; ".join(_verdict_text(v, brief=True) for v in verdicts[:6]) + ("; ..." if len(verdicts) > 6 else "")
         parts.append(f"{_count(len(verdicts), 'verdict', 'verdicts')} changed ({shown})")
     else:
         parts.append("no verdict changed")
