@@ -181,13 +181,13 @@ def test_the_gateway_measures_compare_growth_never_levels() -> None:
         ],
         ignore_index=True,
     )
-    tables = {"sanctions_era_trade": series}
     # Russia's level is a hundred times Kazakhstan's; only the indices are set side by side
-    assert MEASURES["eu_export_index_gap"](tables, partner="KAZ", versus="RUS", year=2023) == pytest.approx(150.0)
-    assert MEASURES["eu_export_index_change"](tables, partner="KAZ", year=2023) == pytest.approx(100.0)
-    assert MEASURES["own_exports_index_change"](tables, partner="RUS", year=2023) == pytest.approx(50.0)
+    gap = sanctions_trade.annual_index(series, "KAZ", 2023) - sanctions_trade.annual_index(series, "RUS", 2023)
+    assert gap == pytest.approx(150.0)
+    assert sanctions_trade.annual_index(series, "KAZ", 2023) == pytest.approx(200.0)
+    assert sanctions_trade.own_exports_index(series, "RUS", 2023) == pytest.approx(150.0)
     with pytest.raises(PipelineError, match="no yearly index"):
-        MEASURES["own_exports_index_change"](tables, partner="RUS", year=2022)
+        sanctions_trade.own_exports_index(series, "RUS", 2022)
 
 
 def test_own_imports_change_needs_every_base_year() -> None:
