@@ -29,9 +29,11 @@ from kzmv.analysis.claims.verdicts import (
     ledger_results,
     measured_value,
     period_reason,
+    section_balance,
     section_reach,
     section_verdicts,
     strength_counts,
+    strongest,
     verdict,
     verdict_counts,
 )
@@ -57,9 +59,11 @@ __all__ = [
     "ledger_results",
     "measured_value",
     "period_reason",
+    "section_balance",
     "section_reach",
     "section_verdicts",
     "strength_counts",
+    "strongest",
     "verdict",
     "verdict_counts",
 ]

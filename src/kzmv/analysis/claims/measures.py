@@ -906,6 +906,11 @@ def _votes_since(grid: pd.DataFrame, first_date: str, last_date: str | None) -> 
     return rows.pivot(index="resolution", columns="country_iso3", values="vote")
 
 
+def vote_share_with(grid: pd.DataFrame, iso3: str, reference: str, first_date: str = politics.INVASION_DATE) -> float:
+    """Percent of the war's resolutions, both votes known, on which ``iso3`` voted as ``reference`` did."""
+    return _share_with(_votes_since(grid, first_date, None), iso3, reference, False)
+
+
 def _share_with(wide: pd.DataFrame, iso3: str, reference: str, unknown_with: bool) -> float:
     """Percent of the resolutions where ``iso3`` voted as ``reference`` did (its known votes; or every unknown as with it)."""
     for code in (iso3, reference):

@@ -426,6 +426,46 @@ def section_reach(ledger: pd.DataFrame, register: Sequence[Claim], section: str)
     }
 
 
+FOR, AGAINST = (SUPPORTED, CONSISTENT), (NOT_SUPPORTED, CONTRADICTED)
+
+
+def section_balance(ledger: pd.DataFrame, register: Sequence[Claim], section: str) -> dict[str, int]:
+    """How a section's tested claims fall: robustly borne out (supported or consistent), robustly not, or open.
+
+    Open means indeterminate or depending on the choices: the data cannot settle
+    them either way. For the argument's answer to how far each limit holds.
+    """
+    verdicts = section_verdicts(ledger, register, section)
+    tested = verdicts[verdicts != NOT_TESTABLE]
+    return {
+        "claims": len(verdicts),
+        "tested": len(tested),
+        "for": int(tested.isin(FOR).sum()),
+        "against": int(tested.isin(AGAINST).sum()),
+        "open": int(tested.isin([INDETERMINATE, DEPENDS]).sum()),
+    }
+
+
+def strongest(ledger: pd.DataFrame, register: Sequence[Claim], section: str, side: str, n: int = 2) -> list[str]:
+    """The ``n`` claims of a section whose verdicts bear the claim out (``side="for"``) or not (``"against"``) most firmly.
+
+    Firmest first: the stronger verdict (supported before consistent,
+    contradicted before not supported), then the larger share of agreeing
+    specifications, then the more specifications, then register order.
+    """
+    if side not in ("for", "against"):
+        raise PipelineError(f"side must be 'for' or 'against', got {side!r}")
+    verdicts = FOR if side == "for" else tuple(reversed(AGAINST))
+    ids = [c.claim_id for c in register if c.section == section]
+    rows = ledger[ledger["claim_id"].isin(ids) & ledger["verdict"].isin(verdicts)].copy()
+    rows["_rank"] = rows["verdict"].map({v: i for i, v in enumerate(verdicts)})
+    rows["_order"] = rows["claim_id"].map({c: i for i, c in enumerate(ids)})
+    rows = rows.sort_values(
+        ["_rank", "robust_share", "specifications", "_order"], ascending=[True, False, False, True], kind="stable"
+    )
+    return rows["claim_id"].head(n).tolist()
+
+
 def ledger_results(ledger: pd.DataFrame, tolerance_pct: float) -> dict[str, Any]:
     """The ledger's results as plain values, for the executed notebook's record: verdicts, measures, robustness."""
     ids = ledger["claim_id"]
