@@ -694,7 +694,11 @@ def gateway_paragraph(tables: Tables, register: list[Claim]) -> str:
         f"destinations far from the war instead: from {base} to {war} EU exports to it rose "
         f"{number(g.did_log, 2, signed=True)} log points against the group, the {ordinal(g.rank)} largest change of "
         f"the {g.of}, and the {ordinal(g.trend_rank)} with each destination's pre-war trend taken out"
-        + (f"; among its neighbours {_listing(top)} rank in the top tenth too" if top else "")
+        + (
+            f"; among its neighbours {_listing(top)} rank in the top {pct(100 * argument_numbers.TOP_TENTH, 0)} too"
+            if top
+            else ""
+        )
         + f". Kazakhstan's own record tells the flow differently: its imports from the EU grew "
         f"{number(g.ledger_ratio, 2)} times as much as the EU's declared exports to it, in dollars. Either "
         "Kazakhstan records less than arrives, or goods declared for it went on elsewhere; the ledgers cannot choose. "
