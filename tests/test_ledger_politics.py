@@ -190,22 +190,6 @@ def test_the_gateway_measures_compare_growth_never_levels() -> None:
         sanctions_trade.own_exports_index(series, "RUS", 2022)
 
 
-def test_own_imports_change_needs_every_base_year() -> None:
-    peer = pd.DataFrame(
-        {
-            "reporter_iso3": "KAZ",
-            "year": [2019, 2020, 2021, 2023],
-            "group": "EU-27",
-            "imports_usd_m": [90.0, 100.0, 110.0, 150.0],
-            "usable": True,
-        }
-    )
-    measure = MEASURES["own_imports_change_pct"]
-    assert measure({"peer_imports_by_partner": peer}, reporter="KAZ", group="EU-27", year=2023) == pytest.approx(50.0)
-    with pytest.raises(PipelineError, match=r"\[2020\]"):
-        measure({"peer_imports_by_partner": peer[peer["year"] != 2020]}, reporter="KAZ", group="EU-27", year=2023)
-
-
 def test_a_consistency_test_is_marked_as_one_and_reads_at_most_consistent() -> None:
     from kzmv.analysis.claims import judge
     from kzmv.story.claims.presentation import verdict_text

@@ -776,17 +776,6 @@ def ideal_point_move_towards(tables: Tables, country: str, reference: str, start
     return politics.move_towards(tables["unga_ideal_points"], country, reference, start, end)
 
 
-@measure("peer_imports_by_partner")
-def own_imports_change_pct(tables: Tables, reporter: str, group: str, year: int) -> float:
-    """``reporter``'s own recorded imports from ``group`` in ``year`` against their 2019-2021 mean, percent (USD)."""
-    series = sanctions_trade.imports_from_group(tables["peer_imports_by_partner"], reporter, group)
-    base = list(range(sanctions_trade.BASE_YEARS[0], sanctions_trade.BASE_YEARS[1] + 1))
-    missing = [y for y in [*base, year] if y not in series.index]
-    if missing:
-        raise PipelineError(f"peer_imports_by_partner: no usable imports of {reporter} from {group} for {missing}")
-    return float(100 * (series[year] / series[base].mean() - 1))
-
-
 # --------------------------------------------------------------------------- the referee's measures (issue 23)
 #
 # Each of these replaces a test that passed by construction, or read another claim's number backwards, with one
