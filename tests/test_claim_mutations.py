@@ -188,6 +188,72 @@ def ideal_point(country: str, years: list[int], value: float) -> Mutation:
     return change
 
 
+def ideal_point_at_russia(countries: list[str], year: int) -> Mutation:
+    """Put each country's ideal point in ``year`` where Russia's stands (its band moved with it)."""
+
+    def change(tables: Tables) -> Tables:
+        frame = tables["unga_ideal_points"].copy()
+        russia = float(frame.loc[_where(frame, iso3="RUS", year=year), "ideal_point"].iloc[0])
+        for country in countries:
+            mask = _where(frame, iso3=country, year=year)
+            shift = russia - frame.loc[mask, "ideal_point"]
+            for column in ("ideal_point", "lower_5", "upper_95"):
+                frame.loc[mask, column] += shift
+        return {**tables, "unga_ideal_points": frame}
+
+    return change
+
+
+def add_russian_gross_inflow(years: list[int], times_2021: float) -> Mutation:
+    """Add Russia's gross FDI inflow for ``years`` at ``times_2021`` its level of 2021: data reaching a later period."""
+
+    def change(tables: Tables) -> Tables:
+        frame = tables["fdi_gross_vs_net"]
+        russia = frame[(frame["partner"] == "Russia") & (frame["concept"] == "gross inflow")]
+        base = float(russia.loc[russia["year"] == 2021, "value"].iloc[0])
+        template = russia[russia["year"] == russia["year"].max()]
+        added = [template.assign(year=year, value=base * times_2021) for year in years]
+        return {**tables, "fdi_gross_vs_net": pd.concat([frame, *added], ignore_index=True)}
+
+    return change
+
+
+def crude_steady(since: str) -> Mutation:
+    """Crude and other exports held at their last pre-``since`` level from ``since`` on: no month can dip."""
+
+    def change(tables: Tables) -> Tables:
+        frame = tables["crude_exports_monthly"].copy()
+        mask = frame["month"] >= since
+        for column in ("crude_usd_m", "other_usd_m"):
+            frame.loc[mask, column] = float(frame.loc[~mask, column].iloc[-1])
+        return {**tables, "crude_exports_monthly": frame}
+
+    return change
+
+
+def without_suppliers_other_than_russia(recipient: str, first: int, last: int) -> Mutation:
+    """No supplier but Russia delivers to ``recipient`` in ``first``..``last``, by delivery and by order year."""
+
+    def change(tables: Tables) -> Tables:
+        flows = tables["arms_imports_by_supplier"].copy()
+        orders = tables["arms_orders_by_supplier"].copy()
+        flows.loc[
+            (flows["recipient_iso3"] == recipient)
+            & flows["year"].between(first, last)
+            & (flows["supplier"] != "Russia"),
+            "tiv_m",
+        ] = 0.0
+        orders.loc[
+            (orders["recipient_iso3"] == recipient)
+            & orders["order_year"].between(first, last)
+            & (orders["supplier"] != "Russia"),
+            "tiv_m",
+        ] = 0.0
+        return {**tables, "arms_imports_by_supplier": flows, "arms_orders_by_supplier": orders}
+
+    return change
+
+
 def all_led_by_russia(tables: Tables) -> Tables:
     frame = tables["vector_scorecard_variants"].copy()
     frame.loc[frame["leader"].notna(), "leader"] = "Russia"
@@ -201,6 +267,7 @@ def same(tables: Tables) -> Tables:
 
 WAR_YEARS = [2022, 2023, 2024, 2025]
 BASES = [2019, 2020, 2021]
+CENTRAL_ASIA = ["KAZ", "UZB", "KGZ", "TJK", "TKM"]
 
 # claim id -> (data that should refute every specification, data that should support the claim as stated)
 MUTATIONS: dict[str, tuple[Mutation, Mutation]] = {
@@ -233,27 +300,40 @@ MUTATIONS: dict[str, tuple[Mutation, Mutation]] = {
     "B8": (scale_partner("Russia", "RUS", "Russia", [2023, 2024], 0.2), set_turnover("ITA", "Italy", 2024, 28136.0)),
     "B13": (scale_partner("Russia", "RUS", "Russia", [2022, 2023, 2024], 3.0), same),
     # investment
+    # the EU without its Dutch holdings against the largest investor outside it
     "W3": (
         set_cell("fdi_by_partner", "value", lambda v: v * 3, partner_iso3="USA", year=BASES, measure="inward stock"),
-        same,
+        set_cell(
+            "fdi_by_partner",
+            "value",
+            lambda v: v * 0.1,
+            group=["USA", "China", "Russia", "UK", "Turkey", "Other"],
+            year=2021,
+            measure="inward stock",
+        ),
     ),
     "W4": (
         set_cell("fdi_by_group", "share_of_world_pct", 30.0, group="EU-27", year=BASES, measure="inward stock"),
         set_cell("fdi_by_group", "share_of_world_pct", 60.0, group="EU-27", year=2021, measure="inward stock"),
     ),
+    # one investor and one activity hold nearly all of the latest stock, or every investor holds the same
     "W7": (
+        chain(
+            set_cell(
+                "fdi_by_partner", "value", lambda v: v * 100, partner_iso3="NLD", year=2021, measure="inward stock"
+            ),
+            set_cell("fdi_by_activity", "value", lambda v: v * 100, nace_code="B", year=2021, measure="inward stock"),
+        ),
+        set_cell("fdi_by_partner", "value", 1.0, year=2021, measure="inward stock"),
+    ),
+    "B10": (
         set_cell(
-            "fdi_by_activity", "share_of_total_pct", 10.0, year=BASES, measure="inward stock", nace_code=["B", "M"]
+            "fdi_positions_kazakhstan", "position_usd_m", lambda v: v * 1.3, year=2024, direction="into Kazakhstan"
         ),
         same,
     ),
-    "B10": (
-        chain(
-            set_cell("fdi_gross_vs_net", "value", 40.0, partner="All countries", year=2022, concept="gross inflow"),
-            set_cell("raw:fdi_page_figures", "value", 20.0, indicator="FDI attracted, first half", year=2023),
-        ),
-        set_cell("fdi_gross_vs_net", "value", 20.0, partner="All countries", year=2022, concept="gross inflow"),
-    ),
+    # the period rule: with no data of its period the claim is not testable; with them it is judged
+    "B4": (add_russian_gross_inflow([2024, 2025], 1.5), add_russian_gross_inflow([2024, 2025], 2.5)),
     # energy
     "B1": (
         set_cell("export_structure", "share_of_total_pct", 30.0, item_code="CRUDE_OIL", year=[2023, 2024, 2025]),
@@ -268,10 +348,28 @@ MUTATIONS: dict[str, tuple[Mutation, Mutation]] = {
         same,
     ),
     "B20": (
-        set_cell("oil_exports", "share_of_total_pct", 40.0, route="Bypassing Russian ports (memo)", year=[2022, 2023]),
+        chain(
+            set_cell("oil_bypass", "crossing_russia_min_pct", 70.0, year=[2022, 2023]),
+            set_cell("oil_bypass", "crossing_russia_min_ports_only_pct", 75.0, year=[2022, 2023]),
+        ),
         same,
     ),
-    "B21": (set_cell("oil_exports", "value", 250.0, route="Total exports", year=[2022, 2023, 2025]), same),
+    # the other routes once carried together more than the CPC does now
+    "B21": (set_cell("oil_exports", "value", 100.0, route="Atyrau–Samara", year=2013), same),
+    "B32": (
+        chain(
+            set_cell("oil_bypass", "bypass_share_pct", 1.0, year=2023),
+            set_cell("oil_bypass", "ports_bypass_share_pct", 0.5, year=2023),
+        ),
+        same,
+    ),
+    "B33": (
+        crude_steady("2021-01"),
+        chain(
+            set_cell("crude_exports_monthly", "crude_usd_m", lambda v: v * 0.01, month="2022-06"),
+            set_cell("crude_exports_monthly", "crude_usd_m", lambda v: v * 0.01, month="2025-06"),
+        ),
+    ),
     "B22": (
         set_cell(
             "raw:oil_cpc_page_figures", "value", 100.0, indicator="transit of Russian oil through Kazakhstan, Jan-Oct"
@@ -293,6 +391,10 @@ MUTATIONS: dict[str, tuple[Mutation, Mutation]] = {
     # macro
     "B15": (both_cpi(range(2022, 2025), 2.0), same),
     "B16": (imf("NGDP_RPCH", range(2022, 2025), 10.0), imf("NGDP_RPCH", range(2022, 2025), 1.0)),
+    "B34": (
+        set_cell("macro_comovement", "correlation", -0.9, partner_iso3="RUS", last_year=[2021, 2024]),
+        same,
+    ),
     "B17": (imf("NGDP_RPCH", range(2022, 2025), 10.0), same),
     "B18": (both_cpi(range(2023, 2025), 2.0), cpi("World Bank WDI", range(2024, 2025), 9.0)),
     "B19": (imf("BCA_NGDPD", range(2023, 2025), 10.0), imf("BCA_NGDPD", range(2024, 2025), -8.0)),
@@ -303,18 +405,57 @@ MUTATIONS: dict[str, tuple[Mutation, Mutation]] = {
     "W8": (arms("KAZ", "Turkey", range(2018, 2025), 0.0), same),
     "B28": (votes("KAZ", "no", "2014-01-01"), same),
     "W9": (votes("KAZ", "yes", "2014-01-01", "2023-04-27"), same),
-    # Kazakhstan's own position moves a long way towards Russia's pre-war one (Russia stood above it), or away
-    "B29": (ideal_point("KAZ", [2023, 2024], 0.5), ideal_point("KAZ", [2024], -1.5)),
-    "B30": (
+    # Kazakhstan voting as Russia does on every war resolution; the ideal points already read it as aligned
+    "B29": (votes("KAZ", "no", "2022-02-24"), same),
+    # EU exports to Kazakhstan no longer outgrow those to the destinations far from the war
+    "B30": (set_cell("gateway_panel", "exports_eur_m", lambda v: v * 0.5, partner_iso3="KAZ", year=[2022, 2023]), same),
+    "W10": (
+        set_cell(
+            "peer_imports_by_partner",
+            "imports_usd_m",
+            lambda v: v * 0.3,
+            reporter_iso3="KAZ",
+            group="EU-27",
+            year=[2022, 2023],
+        ),
+        set_cell(
+            "peer_imports_by_partner",
+            "imports_usd_m",
+            lambda v: v * 1.5,
+            reporter_iso3="KAZ",
+            group="EU-27",
+            year=[2022, 2023],
+        ),
+    ),
+    "W11": (without_suppliers_other_than_russia("KAZ", 2022, 2024), same),
+    "W12": (votes("KAZ", "no", "2022-10-12", "2022-10-12"), votes("KAZ", "yes", "2022-10-12", "2022-10-12")),
+    "A2": (
         chain(
-            eu_exports("KAZ", ("2023", "2024"), 0.1),
+            *(votes(c, "abstain", "2022-02-24") for c in CENTRAL_ASIA),
+            ideal_point_at_russia(CENTRAL_ASIA, 2022),
+        ),
+        chain(*(votes(c, "yes", "2022-03-02", "2022-03-02") for c in ["KAZ", "UZB", "KGZ"])),
+    ),
+    "B31": (
+        chain(
             set_cell(
-                "sanctions_era_trade", "index_2019_2021", 60.0, partner_iso3="RUS", frequency="year", period="2023"
+                "russia_early_weight",
+                "russia_rank_country",
+                2,
+                vector=["exports", "imports", "turnover", "investment", "arms", "UN votes"],
             ),
             set_cell(
-                "sanctions_era_trade", "index_2019_2021", 60.0, partner_iso3="RUS", frequency="year", period="2024"
+                "russia_early_weight",
+                "russia_rank_group",
+                2,
+                vector=["exports", "imports", "turnover", "investment", "arms", "UN votes"],
             ),
-            set_cell("peer_imports_by_partner", "imports_usd_m", 100.0, reporter_iso3="KAZ", group="EU-27", year=2023),
+            set_cell(
+                "russia_early_weight",
+                "russia_value",
+                10.0,
+                vector=["exports", "imports", "turnover", "investment", "arms", "UN votes"],
+            ),
         ),
         same,
     ),

@@ -37,6 +37,16 @@ def test_findings_agree_with_the_ledger_and_the_tables() -> None:
     assert f"**The data robustly support {by_strength['supported']['robust']} of the {tested} claims" in text
 
 
+def test_the_oil_bound_is_rounded_down_and_says_what_it_counts() -> None:
+    """An "at least" bound never rounds up (94.7 reads 94), and says whether the China pipeline is counted apart."""
+    tables, ledger = _published()
+    h = headlines(tables)
+    assert (round(h.crossing, 1), round(h.crossing_ports_only, 1)) == (93.0, 94.7)
+    text = findings_markdown(tables, ledger)
+    assert f"at least 93% of it crossed Russia in {h.crossing_year}, with both the oil" in text
+    assert "(94% if the ports figure already held the China pipeline)" in text
+
+
 def test_headlines_set_the_pre_war_comparison_against_the_base_years_and_without_crude() -> None:
     tables, _ = _published()
     h = headlines(tables)
@@ -89,7 +99,7 @@ def test_findings_give_the_second_base_and_trade_without_oil() -> None:
     totals = by_group[by_group["year"].isin([2019, 2020])].groupby("year")["imports_usd_m"].sum()
     base = (100 * rows.set_index("year")["imports_usd_m"] / totals).mean()
     assert f"({base:.0f}% on average in 2019–2020: 2021 was a peak)" in text
-    assert "without crude oil exports" in text and "did not bypass Russian ports" in text
+    assert "without crude oil exports" in text and "crossed Russia" in text
 
 
 def test_trade_without_crude_is_said_once_when_it_rounds_alike_and_given_when_it_differs() -> None:

@@ -181,29 +181,13 @@ def test_the_gateway_measures_compare_growth_never_levels() -> None:
         ],
         ignore_index=True,
     )
-    tables = {"sanctions_era_trade": series}
     # Russia's level is a hundred times Kazakhstan's; only the indices are set side by side
-    assert MEASURES["eu_export_index_gap"](tables, partner="KAZ", versus="RUS", year=2023) == pytest.approx(150.0)
-    assert MEASURES["eu_export_index_change"](tables, partner="KAZ", year=2023) == pytest.approx(100.0)
-    assert MEASURES["own_exports_index_change"](tables, partner="RUS", year=2023) == pytest.approx(50.0)
+    gap = sanctions_trade.annual_index(series, "KAZ", 2023) - sanctions_trade.annual_index(series, "RUS", 2023)
+    assert gap == pytest.approx(150.0)
+    assert sanctions_trade.annual_index(series, "KAZ", 2023) == pytest.approx(200.0)
+    assert sanctions_trade.own_exports_index(series, "RUS", 2023) == pytest.approx(150.0)
     with pytest.raises(PipelineError, match="no yearly index"):
-        MEASURES["own_exports_index_change"](tables, partner="RUS", year=2022)
-
-
-def test_own_imports_change_needs_every_base_year() -> None:
-    peer = pd.DataFrame(
-        {
-            "reporter_iso3": "KAZ",
-            "year": [2019, 2020, 2021, 2023],
-            "group": "EU-27",
-            "imports_usd_m": [90.0, 100.0, 110.0, 150.0],
-            "usable": True,
-        }
-    )
-    measure = MEASURES["own_imports_change_pct"]
-    assert measure({"peer_imports_by_partner": peer}, reporter="KAZ", group="EU-27", year=2023) == pytest.approx(50.0)
-    with pytest.raises(PipelineError, match=r"\[2020\]"):
-        measure({"peer_imports_by_partner": peer[peer["year"] != 2020]}, reporter="KAZ", group="EU-27", year=2023)
+        sanctions_trade.own_exports_index(series, "RUS", 2022)
 
 
 def test_a_consistency_test_is_marked_as_one_and_reads_at_most_consistent() -> None:

@@ -121,3 +121,30 @@ def test_the_chapter_reads_as_the_story() -> None:
                 assert not YEAR.search(cell.source), f"a year typed in code: {cell.source!r}"
                 assert previous is not None and previous.cell_type == "markdown", f"no lead before {cell.source[:40]!r}"
         previous = cell
+
+
+# What a reader of the argument should never meet: a module, a file, the engine, a typed figure number.
+ENGINE_WORDS = re.compile(r"kzmv\.|\w+\.(?:yml|yaml|csv|py|ipynb|cff)\b|pipeline\.yml|data/|papermill", re.I)
+TYPED_FIGURE = re.compile(r"\b[Ff]igures? \d")
+
+
+def test_the_chapter_s_prose_is_about_the_argument() -> None:
+    """Issue 24: no engine, file or module names, no lead that dangles into hidden code, no stub section."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{NAME}.ipynb", as_version=4)
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        text = cell.source
+        assert not ENGINE_WORDS.search(text), f"an engine, file or module name in prose: {text[:80]!r}"
+        assert not TYPED_FIGURE.search(text), "a figure is cited by a link the report numbers, never typed"
+        assert not text.rstrip().endswith(":"), f"a lead ending in a colon dangles into hidden code: {text[-60:]!r}"
+        heading = text.lstrip().startswith("#")
+        following = cells[i + 1] if i + 1 < len(cells) else None
+        if heading and following is not None and following.cell_type == "code":
+            assert "show_key_findings(" not in following.source or "say(" in following.source, (
+                "a section whose only output is lifted elsewhere is a stub"
+            )
+    appendix = [c for c in cells if "appendix" in c.metadata.get("tags", [])]
+    assert any("verdict_method_markdown" in c.source for c in appendix), "the method is said in the appendix"
+    assert not any("verdict_method_markdown" in c.source for c in cells if c not in appendix)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kzmv.analysis import energy, fdi, macro, periods, politics, sanctions_trade, security, trade
+from kzmv.analysis import gateway as gateway_analysis
 from kzmv.analysis import investment_positions as positions
 from kzmv.analysis.claims import measures
 
@@ -194,7 +195,8 @@ class OilTransit:
     """The CPC's share by year, the share crossing Russia, Russian transit to China, and the CPC's owners."""
 
     cpc: pd.Series  # the CPC's share of stated full-year totals, percent, by year
-    crossing: pd.Series  # the share that did not bypass Russian ports, percent, by year
+    crossing: pd.Series  # the share that crossed Russia at least, the China pipeline counted as avoiding it, by year
+    crossing_ports_only: pd.Series  # the same bound if the ports figure already contains the China pipeline
     transit_year: int  # the latest transit figure: its year and period
     transit_period: str
     russian_through_kazakhstan_mt: float
@@ -209,11 +211,19 @@ class OilTransit:
     kazakhstan_state_percent: float
 
 
+def crossing_bounds(bypass: pd.DataFrame) -> pd.DataFrame:
+    """The full years with a lower bound of the crude that crossed Russia, both bases, by year (oil_bypass)."""
+    columns = ["crossing_russia_min_pct", "crossing_russia_min_ports_only_pct"]
+    full = bypass[(bypass["period"] == "full year")].dropna(subset=columns)
+    return full.set_index(full["year"].astype(int))[columns].sort_index()
+
+
 def oil_transit(tables: Tables) -> OilTransit:
     """:class:`OilTransit` from ``oil_exports`` and the transcribed oil and CPC figures."""
     oil = tables["oil_exports"]
     page = tables["raw:oil_cpc_page_figures"]
     transit = energy.russian_transit(page)
+    bounds = crossing_bounds(tables["oil_bypass"])
     row = transit.iloc[-1]
     balance = energy.transit_balance(oil, transit, int(row.year), row.period)
     china_pipe = oil[
@@ -224,7 +234,8 @@ def oil_transit(tables: Tables) -> OilTransit:
     states = holders[holders["by_state"]].set_index("holder")["percent"]
     return OilTransit(
         cpc=measures.cpc_shares(oil),
-        crossing=energy.crossing_russia_share(oil),
+        crossing=bounds["crossing_russia_min_pct"],
+        crossing_ports_only=bounds["crossing_russia_min_ports_only_pct"],
         transit_year=int(row.year),
         transit_period=row.period,
         russian_through_kazakhstan_mt=balance["russian_through_kazakhstan_mt"],
@@ -383,6 +394,7 @@ class PositionsAfterPartnerData:
     end: int  # the last year of the partner data
     last: int  # the latest year of the positions
     usa: dict[int, float]  # the US position by Kazakhstan's count, USD million, in ``end`` and ``last``
+    usa_path: pd.Series  # the US position in every year from ``end`` to ``last``, for the turns between them
     china_kazakhstan_count: dict[int, float]  # China's, by Kazakhstan's count
     china_own_count: dict[int, float]  # China's, by China's own
 
@@ -399,6 +411,7 @@ def positions_after_partner_data(tables: Tables) -> PositionsAfterPartnerData:
         end=end,
         last=last,
         usa={end: usa[end], last: usa[last]},
+        usa_path=usa.loc[end:last],
         china_kazakhstan_count={end: kz[end], last: kz[last]},
         china_own_count={end: cn[end], last: cn[last]},
     )
@@ -501,10 +514,12 @@ class Alignment:
     real: bool  # whether the country's own change exceeds the estimate's uncertainty
     towards: float  # how far the country moved towards the reference's starting position
     benchmark_distance: float  # the benchmark's distance from the reference in ``end``
+    votes_with_reference: float  # percent of the war's resolutions (both votes known) voted as the reference did
+    benchmark_votes_with_reference: float  # the benchmark's
 
 
 def alignment(tables: Tables, country: str, reference: str, start: int) -> Alignment:
-    """:class:`Alignment` from ``unga_ideal_points``, against the benchmark of alignment (Belarus)."""
+    """:class:`Alignment` from ``unga_ideal_points`` and the Ukraine votes, against the benchmark of alignment (Belarus)."""
     ideal = tables["unga_ideal_points"]
     end = politics.latest_year(ideal, country)
     point = politics.positions(ideal)
@@ -515,33 +530,49 @@ def alignment(tables: Tables, country: str, reference: str, start: int) -> Align
         real=politics.change_is_real(ideal, country, start, end),
         towards=politics.move_towards(ideal, country, reference, start, end),
         benchmark_distance=abs(point.at[end, bench] - point.at[end, reference]),
+        votes_with_reference=measures.vote_share_with(tables["unga_ukraine_votes"], country, reference),
+        benchmark_votes_with_reference=measures.vote_share_with(tables["unga_ukraine_votes"], bench, reference),
     )
 
 
 @dataclass(frozen=True)
 class Gateway:
-    """EU exports to a partner, its neighbours and Russia against the base years, and the partner's own record."""
+    """EU exports to a partner and to Russia against the base years, the partner's rank among destinations far from
+    the war (as measured and with its pre-war trend taken out), and the two ledgers of the flow."""
 
-    year: int
-    index: dict[str, float]  # EU exports in ``year``, base-years mean = 100, by partner code (EU_ORDER)
-    part_year: int  # the latest part-year, its months, and the two series' indices over those months
-    months: int
-    part_index: dict[str, float]
-    own_imports_index: float  # the partner's own imports from the EU-27 in ``year``, base = 100
-    onward_index: float  # its own exports to ``versus``, base = 100
+    year: int  # the last war year of the comparison
+    index: dict[str, float]  # EU exports in ``year``, base-years mean = 100, for the partner and Russia
+    did_log: float  # the partner's difference in differences against the comparison group, log points
+    rank: int  # its rank among the placebos and itself (1 = the largest), and how many were ranked
+    of: int
+    trend_rank: int  # the same with each destination's pre-war trend taken out
+    neighbours_top: list[str]  # the other treated destinations ranked in the top tenth, by code
+    ledger_ratio: float  # the partner's recorded imports from the EU over the EU's declared exports to it, growth
 
 
-def gateway(tables: Tables, partner: str, versus: str, year: int) -> Gateway:
-    """:class:`Gateway` from ``sanctions_era_trade`` and ``peer_imports_by_partner``."""
+# A destination "stands out" among the placebos when at most this share of them changed as much: the top tenth.
+TOP_TENTH = 0.10
+
+
+def gateway(tables: Tables, partner: str, pre: Sequence[int], post: Sequence[int]) -> Gateway:
+    """:class:`Gateway` from ``gateway_panel``, ``sanctions_era_trade`` and the peers' own imports."""
+    panel = tables["gateway_panel"]
+    span_pre, span_post = (int(pre[0]), int(pre[1])), (int(post[0]), int(post[1]))
+    own = gateway_analysis.placebo_from_panel(panel, partner, span_pre, span_post)
+    trend = gateway_analysis.placebo_from_panel(panel, partner, span_pre, span_post, trend_adjusted=True)
+    others = [c for c in gateway_analysis.TREATED if c != partner and c in set(panel["partner_iso3"])]
+    top = [c for c in others if gateway_analysis.placebo_from_panel(panel, c, span_pre, span_post).p <= TOP_TENTH]
     series = tables["sanctions_era_trade"]
-    part_year = int(sanctions_trade.last_period(series)[:4])
+    year = span_post[1]
     return Gateway(
         year=year,
-        index={p: sanctions_trade.annual_index(series, p, year) for p in sanctions_trade.EU_ORDER},
-        part_year=part_year,
-        months=len(sanctions_trade.months_covered(series, partner, part_year)),
-        part_index={p: sanctions_trade.annual_index(series, p, part_year) for p in (partner, versus)},
-        own_imports_index=100
-        + measures.MEASURES["own_imports_change_pct"](tables, reporter=partner, group="EU-27", year=year),
-        onward_index=sanctions_trade.own_exports_index(series, versus, year),
+        index={p: sanctions_trade.annual_index(series, p, year) for p in (partner, gateway_analysis.CONTRAST)},
+        did_log=own.did_log,
+        rank=own.rank,
+        of=own.of,
+        trend_rank=trend.rank,
+        neighbours_top=top,
+        ledger_ratio=measures.MEASURES["ledger_growth_ratio"](
+            tables, reporter=partner, base=list(span_pre), war=list(span_post)
+        ),
     )

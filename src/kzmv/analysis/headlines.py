@@ -29,6 +29,7 @@ TABLES = (
     "fdi_by_partner",
     "export_structure",
     "oil_exports",
+    "oil_bypass",
     "vector_scorecard",
     "vector_scorecard_variants",
 )
@@ -52,8 +53,9 @@ class Headlines:
     crude: float  # crude oil's share of export value in ``year``
     cpc_year: int  # the latest full year with the CPC's share of a stated total
     cpc: float  # the CPC's share of crude exports then
-    crossing_year: int  # the latest year with the share of crude that did not bypass Russian ports
-    crossing: float
+    crossing_year: int  # the latest full year with a lower bound of the crude that crossed Russia
+    crossing: float  # that bound, percent, the oil piped to China counted as avoiding Russia beside the ports figure
+    crossing_ports_only: float  # the bound if the ports figure already contained the oil piped to China
     fdi_year: int  # the last year of the wiiw partner data
     eu_stock: float  # the EU-27's share of the inward FDI stock then
     nl_stock: float  # the Netherlands' share
@@ -71,7 +73,9 @@ def headlines(tables: Mapping[str, pd.DataFrame]) -> Headlines:
     totals = by_group.groupby("year")["turnover_usd_m"].sum(min_count=1)
     crude_value = tables["export_structure"].query("item_code == 'CRUDE_OIL'").set_index("year")["value_usd_m"]
     cpc_year = int(measures.cpc_shares(tables["oil_exports"]).index.max())
-    crossing = energy.crossing_russia_share(tables["oil_exports"])
+    bypass = tables["oil_bypass"]
+    bounded = bypass[(bypass["period"] == "full year") & bypass["crossing_russia_min_pct"].notna()]
+    crossing_year = int(bounded["year"].max())
     stock = tables["fdi_by_group"]
     fdi_year = int(stock.loc[stock["measure"] == "inward stock", "year"].max())
     russia_now = measures.group_value(by_group, ["Russia"], year)
@@ -92,8 +96,9 @@ def headlines(tables: Mapping[str, pd.DataFrame]) -> Headlines:
         crude=measures.crude_oil_export_share(tables, year),
         cpc_year=cpc_year,
         cpc=measures.cpc_share_of_oil_exports(tables, cpc_year),
-        crossing_year=int(crossing.index[-1]),
-        crossing=float(crossing.iloc[-1]),
+        crossing_year=crossing_year,
+        crossing=energy.crossing_russia_lower_bound(bypass, crossing_year),
+        crossing_ports_only=energy.crossing_russia_lower_bound(bypass, crossing_year, with_china=False),
         fdi_year=fdi_year,
         eu_stock=measures.fdi_stock_share(tables, "EU-27", fdi_year),
         nl_stock=measures.partner_stock_share(tables, "NLD", fdi_year),

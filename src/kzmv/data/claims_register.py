@@ -35,6 +35,16 @@ Why the register is data and what it must say:
 * ``test_kind`` says whether the measure is the claimed quantity itself
   (``direct``) or something the claim implies (``consistency``: the data can
   agree with the claim, never prove it).
+* **One rule for periods.** Every tested claim declares ``period_years``, the
+  first and last year its period covers (a claim about "now" covers the years up
+  to its source, and is read on the latest figures published before it). The
+  claim as stated is tested on data of its period: the last year its parameters
+  read (:func:`measured_end`) lies inside it, checked here when the register is
+  read. A claim whose data end before its period begins is not testable, however
+  its test is written: the verdict code finds where the data end and says so
+  (:func:`kzmv.analysis.claims.verdicts.period_reason`), so that no older figure
+  is read as an answer about a later year, and the claim is tested as soon as
+  the data reach its period.
 """
 
 from __future__ import annotations
@@ -63,6 +73,8 @@ AS_SET = "as set"
 # The key of an alternative that switches the measure; every other key is a parameter of the measure.
 MEASURE_KEY = "measure"
 MIN_SPECIFICATIONS = 3
+# The parameters that name the last year a specification reads: a year, the end of a span or window, a last date.
+END_KEYS: tuple[str, ...] = ("year", "end", "last", "after", "post", "years", "last_date")
 
 
 class MeasureSpec(Protocol):
@@ -135,8 +147,12 @@ class Band(BaseModel):
     the band is the spread of the specification's value and theirs. ``quantiles``
     takes the band the measure computes from the source's own quantiles.
     ``rounding`` is the half-width the claim's own rounding allows around the
-    claimed level ("60 per cent": five either side). ``why`` says where the band
-    comes from, or why a claim has none.
+    claimed level ("60 per cent": five either side). ``margin`` is, for a
+    threshold, the width beyond it on the side where the claim fails within which
+    the measure cannot decide (a placebo p between 0.05 and 0.10; two ledgers of
+    one flow that differ by their usual valuation gap): a value there is
+    indeterminate, not a failure. ``why`` says where the band comes from, or why a
+    claim has none.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -144,14 +160,15 @@ class Band(BaseModel):
     records: dict[str, dict[str, Any]] = {}
     quantiles: bool = False
     rounding: float | None = Field(default=None, gt=0)
+    margin: float | None = Field(default=None, gt=0)
     why: str = Field(min_length=20)
 
     @property
     def kinds(self) -> list[str]:
-        """Where the band comes from, in words the ledger uses: "records", "quantiles", "rounding", or none."""
-        return [k for k, on in (("quantiles", self.quantiles), ("records", bool(self.records))) if on] + (
-            ["rounding"] if self.rounding else []
-        )
+        """Where the band comes from, in words the ledger uses: "records", "quantiles", "rounding", "margin"."""
+        return [k for k, on in (("quantiles", self.quantiles), ("records", bool(self.records))) if on] + [
+            k for k, on in (("rounding", self.rounding), ("margin", self.margin)) if on
+        ]
 
     def alternatives(self) -> list[Alternative]:
         return [_alternative(label, given) for label, given in self.records.items()]
@@ -172,6 +189,7 @@ class Claim(BaseModel):
     claimed_value: float | None
     unit: str
     period: str
+    period_years: list[int] = []
     measure: str | None
     params: dict[str, Any] = {}
     rule: Rule | None
@@ -318,6 +336,8 @@ def check_claim(claim: Claim, measures: Mapping[str, MeasureSpec]) -> None:
         raise RegisterFieldError(
             "band.rounding", "a claim's rounding is a band around a claimed level: rule approx only"
         )
+    if claim.band.margin and claim.rule not in ("greater_than", "less_than"):
+        raise RegisterFieldError("band.margin", "a margin lies beyond a threshold: rule greater_than or less_than only")
     if not any(s.as_stated for s in specs):
         raise RegisterFieldError("exclude", "the claim as stated (the first alternative of each dimension) is excluded")
     if len(specs) < MIN_SPECIFICATIONS and not claim.fewer_because:
@@ -327,6 +347,39 @@ def check_claim(claim: Claim, measures: Mapping[str, MeasureSpec]) -> None:
         )
     if len(specs) >= MIN_SPECIFICATIONS and claim.fewer_because:
         raise RegisterFieldError("fewer_because", f"the claim has {len(specs)} specifications: fewer_because is stale")
+    _check_period(claim)
+
+
+def measured_end(params: Mapping[str, Any]) -> int | None:
+    """The last year a specification's parameters read (:data:`END_KEYS`), or None where it reads the latest data.
+
+    A list gives its last element (a window's end), a date its year; words such
+    as "latest" name no year.
+    """
+    ends = []
+    for key in END_KEYS:
+        value = params.get(key)
+        if isinstance(value, list) and value:
+            value = value[-1]
+        if isinstance(value, str) and value[:4].isdigit():
+            value = int(value[:4])
+        if isinstance(value, int) and not isinstance(value, bool):
+            ends.append(value)
+    return max(ends) if ends else None
+
+
+def _check_period(claim: Claim) -> None:
+    """A tested claim states its period's years, and the claim as stated reads data of that period."""
+    if len(claim.period_years) != 2 or claim.period_years[0] > claim.period_years[1]:
+        raise RegisterFieldError("period_years", "a tested claim states its period as [first year, last year]")
+    first, last = claim.period_years
+    end = measured_end(claim.params)
+    if end is not None and not first <= end <= last:
+        raise RegisterFieldError(
+            "period_years",
+            f"the claim as stated reads {end}, outside its period {first}–{last}: a claim is tested on data of its "
+            "period, or is not testable",
+        )
 
 
 def _check_dimensions(claim: Claim) -> None:

@@ -18,10 +18,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from kzmv.analysis.claims import ROBUST_SHARE, STRENGTHS
 from kzmv.data import outputs
 from kzmv.data.bibliography import Bibliography, Document
+from kzmv.data.claims_register import TOLERANCE_FACTORS
 from kzmv.data.manifest import Source
 from kzmv.data.tables import load_dictionary
+from kzmv.story.numbers import as_stated
+from kzmv.story.prose import number_word
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -123,10 +127,68 @@ def groups_markdown(groups: pd.DataFrame, order: tuple[str, ...]) -> str:
     for group in order:
         members = groups.loc[groups["group"] == group, "name"].sort_values()
         if group == "Other":
-            lines.append(f"- **Other**: the remaining {len(members)} partners in `data/groups.csv`.")
+            lines.append(f"- **Other**: the remaining {len(members)} partners of the project's table of groups.")
         else:
             lines.append(f"- **{md_escape(group)}**: {md_escape(', '.join(members))}.")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- how a verdict is reached
+
+
+def verdict_method_markdown(tolerance_pct: float) -> str:
+    """How the argument turns a sentence of a source into a verdict, in plain words, for the appendix.
+
+    Why here and generated: the argument's own text is about the argument; the
+    method belongs with the data and methods, said once, without a file or module
+    name, and its numbers (the share of specifications that makes a verdict
+    robust, the tolerance and its half and double) come from the code that applies
+    them, so the words cannot drift from the rules.
+    """
+    low, high = (as_stated(tolerance_pct * TOLERANCE_FACTORS[k]) for k in ("half", "twice"))
+    robust = as_stated(100 * ROBUST_SHARE)
+    return "\n\n".join(
+        [
+            "**From a sentence to a test.** Each checkable claim of the three pieces is restated in our own words, "
+            "with the source's wording beside it, quoted in quotation marks or marked as a paraphrase, and with "
+            "the years it speaks of. A claim the data can reach is turned into one number computed from the "
+            "report's tables, and a rule for comparing that number with the claim: close to a stated level, above "
+            "or below a threshold (a rise, a lead, a share), or equal to a count. Each claim also says what result "
+            "would have refuted it.",
+            "**Periods.** A claim is tested on data of the years it speaks of. When the data end before those "
+            "years begin, the claim is not testable, whatever its test: an older figure cannot answer a question "
+            "about a later year, and the claim is tested in the first run whose data reach its period. A claim "
+            "about the present of an older piece is read on the latest figures its author could have had.",
+            "**Every reasonable way of testing it.** One test under one set of analysis choices is one verdict "
+            "among those a careful reader could reach. So each claim comes with the choices such a reader would "
+            "accept (the base year or window, a group as a bloc or country by country, the flow, a country's own "
+            "record or its partner's, the benchmark, the tolerance), and it is tested under every combination of "
+            "them, each a *specification*; the claim as its source states it is one of them (Simonsohn, Simmons "
+            "and Nelson, 2020; Steegen and colleagues, 2016).",
+            "**The measure's own uncertainty.** Where the source states it (the posterior quantiles of an "
+            "estimate), where two records or vintages of one figure exist (a first release and a revision, two "
+            "publishers of one series, two readings of a comparison, the two bounds of an unknown vote), or where "
+            "the claim itself is rounded, the number carries a *band*. For some thresholds a margin beyond the "
+            "threshold is also declared, in which the data cannot decide either (a placebo rank just beyond the "
+            "usual level of significance, two ledgers of one flow that differ by their usual valuation gap).",
+            f"**{number_word(len(STRENGTHS)).capitalize()} verdicts.** Each specification gets one: *supported* when the whole band lies on the claim's "
+            "side of the threshold or within the claimed level's zone; *consistent*, the highest a test of "
+            "something the claim implies can reach, since such a test can agree with a claim but never prove it; "
+            "*indeterminate* when the band straddles the threshold or reaches into its margin; *not supported* "
+            "when the data fall short by no more than the tolerance; *contradicted* when they point the other "
+            "way, beyond the band and the tolerance. The tolerance is a share of the claimed value, "
+            f"{as_stated(tolerance_pct)}% in this run, and every claim whose rule has slack is also judged at "
+            f"{low}% and at {high}%.",
+            f"**How many specifications agree.** A claim's verdict is the one at least {robust}% of its "
+            "specifications give, and it is then called robust; otherwise it *depends on the choices*, and the "
+            "ledger names the choice under which it flips.",
+            "**Tests that could fail.** A test that passes whatever the data say is no test. For every tested "
+            "claim, the project's tests feed each of its specifications data that should refute it, and check that "
+            "they do, and data that should support it; a test whose verdict followed from another claim's number, "
+            "or passed in every year by construction, was replaced by one that can fail in the direction the claim "
+            "would.",
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- downloads
@@ -155,7 +217,7 @@ def downloads_markdown(
     notes = licence_notes() if notes is None else notes
     tables = outputs.table_files(processed)
     stems = outputs.figure_files(figures)
-    lines = ["**Tables** (CSV, documented in `data/dictionary.yml`)", ""]
+    lines = ["**Tables** (CSV, each documented column by column in data\\_dictionary.csv, itself below)", ""]
     if any(name in notes for name in tables):
         lines += [
             "Some raw files may not be republished whole: SIPRI's terms, for one, allow reproducing less than a "

@@ -17,7 +17,7 @@ import pandas as pd
 from kzmv.analysis import periods, vectors
 from kzmv.analysis.claims import DEPENDS, NOT_TESTABLE, STRENGTHS, strength_counts
 from kzmv.analysis.headlines import BEFORE_SHOCKS, headlines
-from kzmv.story.numbers import pct
+from kzmv.story.numbers import lower_bound, pct
 from kzmv.story.prose import join_and, named
 
 FOCUS = "KAZ"
@@ -132,7 +132,9 @@ def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> 
             f"{pct(abs(h.growth_ru), 0)} in dollars, {pace} all trade ({_with_and_without_crude(h.growth_all, h.growth_no_crude)}).",
             f"- **Oil still pays, and almost all of it crosses Russia.** Crude oil earned {pct(h.crude, 0)} of the value of "
             f"goods exports in {h.year}; the CPC pipeline through Russia carried {pct(h.cpc, 0)} of crude exports in "
-            f"{h.cpc_year}, and at least {pct(h.crossing, 0)} did not bypass Russian ports in {h.crossing_year}.",
+            f"{h.cpc_year}, and at least {lower_bound(h.crossing, 0)}% of it crossed Russia in {h.crossing_year}, with "
+            f"both the oil that bypassed Russian ports and the oil piped to China counted as avoiding it "
+            f"({lower_bound(h.crossing_ports_only, 0)}% if the ports figure already held the China pipeline).",
             f"- **Europe's investment is largely Dutch.** The EU-27 held {pct(h.eu_stock, 0)} of the inward FDI stock at "
             f"the end of {h.fdi_year}, the Netherlands alone {pct(h.nl_stock, 0)}: much of that is capital routed through "
             "holding companies, not necessarily European money.",

@@ -27,9 +27,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from kzmv.analysis import energy, fdi, macro, politics, sanctions_trade, security, trade
+from kzmv.analysis import energy, gateway, macro, periods, politics, sanctions_trade, security, trade
+from kzmv.analysis import investment_positions as positions
 from kzmv.errors import PipelineError
 
 Tables = Mapping[str, pd.DataFrame]
@@ -43,13 +45,17 @@ class Measure:
     combines several (macro_indicators holds five); None means "the sources the
     data dictionary lists for the tables". ``band`` is a function of the same
     arguments giving the measure's own uncertainty (low, high) where the source
-    states it, as the ideal points' 5-95% quantiles.
+    states it, as the ideal points' 5-95% quantiles. ``coverage`` is a function of
+    the same arguments giving the last year the measure's data hold (for the
+    period rule: a claim whose period begins after it is not testable); by default
+    the last year its tables hold (:func:`tables_end`).
     """
 
     func: Callable[..., float]
     tables: tuple[str, ...]
     raw: tuple[str, ...] | None = None
     band: Callable[..., tuple[float, float]] | None = None
+    coverage: Callable[..., int | None] | None = None
 
     def _bind(self, tables: Tables, params: Mapping[str, Any]) -> None:
         missing = [t for t in self.tables if t not in tables]
@@ -80,6 +86,15 @@ class Measure:
     def has_band(self) -> bool:
         return self.band is not None
 
+    def data_end(self, tables: Tables, **params: Any) -> int | None:
+        """The last year the data this measure reads hold, for these parameters (None: no year to read)."""
+        missing = [t for t in self.tables if t not in tables]
+        if missing:
+            raise PipelineError(f"measure {self.func.__name__} needs table(s) {missing}, which were not loaded")
+        if self.coverage is None:
+            return tables_end(tables, self.tables)
+        return self.coverage(tables, **params)
+
     def parameters(self) -> list[str]:
         """The names of the parameters a register entry gives this measure."""
         return [p for p in inspect.signature(self.func).parameters if p != "tables"]
@@ -97,14 +112,37 @@ def measure(
     *table_names: str,
     raw: tuple[str, ...] | None = None,
     band: Callable[..., tuple[float, float]] | None = None,
+    coverage: Callable[..., int | None] | None = None,
 ) -> Callable[[Callable[..., float]], Callable[..., float]]:
-    """Register a measure under its function name, with the tables it reads and its own band, if any."""
+    """Register a measure under its function name, with the tables it reads, its own band and its coverage, if any."""
 
     def register(func: Callable[..., float]) -> Callable[..., float]:
-        MEASURES[func.__name__] = Measure(func, tuple(table_names), raw, band)
+        MEASURES[func.__name__] = Measure(func, tuple(table_names), raw, band, coverage)
         return func
 
     return register
+
+
+def _table_end(frame: pd.DataFrame) -> int | None:
+    """The last year a table holds: its ``year`` column, else the year of its ``date`` or ``month`` column."""
+    if "year" in frame.columns:
+        years = pd.to_numeric(frame["year"], errors="coerce").dropna()
+        return int(years.max()) if len(years) else None
+    for column in ("date", "month"):
+        if column in frame.columns:
+            years = pd.to_numeric(frame[column].astype(str).str[:4], errors="coerce").dropna()
+            return int(years.max()) if len(years) else None
+    return None
+
+
+def tables_end(tables: Tables, names: Sequence[str]) -> int | None:
+    """The last year every one of the named tables reaches (the earliest of their last years), or None.
+
+    Why the earliest: a measure needs all its tables, so its data end where the
+    first of them ends. A table without years does not limit it.
+    """
+    ends = [end for end in (_table_end(tables[name]) for name in names) if end is not None]
+    return min(ends) if ends else None
 
 
 def _years(frame: pd.DataFrame) -> str:
@@ -426,19 +464,6 @@ def cpc_share_of_oil_exports(tables: Tables, year: int | None = None) -> float:
     return _year_of(cpc_shares(tables["oil_exports"]), year, "oil_exports", "CPC share of stated total exports")
 
 
-@measure("oil_exports")
-def crude_crossing_russia_share(tables: Tables, year: int | None = None) -> float:
-    """Share of crude exports (volume, %) that did not bypass Russian ports: every route, not only the CPC."""
-    shares = energy.crossing_russia_share(tables["oil_exports"])
-    return _year_of(shares, year, "oil_exports", "figure for oil bypassing Russian ports")
-
-
-@measure("oil_exports")
-def other_routes_to_cpc_ratio(tables: Tables, year: int | None = None) -> float:
-    """All crude exports outside the CPC divided by the CPC's volume (full years with a stated total)."""
-    return _year_of(energy.other_routes_to_cpc(tables["oil_exports"]), year, "oil_exports", "total and CPC volume")
-
-
 @measure("oil_exports", "raw:oil_cpc_page_figures")
 def transit_ratio(tables: Tables, year: int, period: str, routes: list[str] | None = None) -> float:
     """Russian oil carried across Kazakhstan over Kazakh oil piped across Russia (default: CPC and Atyrau-Samara)."""
@@ -515,17 +540,6 @@ def fdi_stock_lead(tables: Tables, group: str, year: int, without: list[str] | N
     return lead / float(outside["value"].max())
 
 
-@measure("fdi_by_activity")
-def activity_stock_share(tables: Tables, codes: list[str], year: int) -> float:
-    """Share (percent) of NACE sections ``codes`` in the inward FDI stock at the end of ``year`` (wiiw)."""
-    activity = tables["fdi_by_activity"]
-    rows = activity[(activity["measure"] == "inward stock") & (activity["year"] == year)]
-    present = rows[rows["nace_code"].isin(codes)]
-    if len(present) != len(codes) or present["share_of_total_pct"].isna().any():
-        raise PipelineError(f"fdi_by_activity: no {year} stock share for every one of {codes}")
-    return float(present["share_of_total_pct"].sum())
-
-
 def russia_gross_fdi(gross_vs_net: pd.DataFrame) -> pd.Series:
     """Russia's gross FDI inflow (USD billion, National Bank basis), by year; derived years included."""
     rows = gross_vs_net[(gross_vs_net["partner"] == "Russia") & (gross_vs_net["concept"] == "gross inflow")]
@@ -534,7 +548,13 @@ def russia_gross_fdi(gross_vs_net: pd.DataFrame) -> pd.Series:
     return rows.set_index("year")["value"].sort_index()
 
 
-@measure("fdi_gross_vs_net")
+def russia_gross_end(tables: Tables, **params: Any) -> int | None:
+    """The last year with Russia's gross FDI inflow: where the data for its ratio end (the period rule)."""
+    series = russia_gross_fdi(tables["fdi_gross_vs_net"])
+    return int(series.index.max()) if len(series) else None
+
+
+@measure("fdi_gross_vs_net", coverage=russia_gross_end)
 def russia_gross_fdi_ratio(tables: Tables, base_year: int, year: int | None = None) -> float:
     """Russia's gross FDI inflow in ``year`` (default: the latest quoted) divided by ``base_year``'s."""
     series = russia_gross_fdi(tables["fdi_gross_vs_net"])
@@ -547,31 +567,6 @@ def russia_gross_fdi_ratio(tables: Tables, base_year: int, year: int | None = No
     if year <= base_year:
         raise PipelineError(f"the comparison year ({year}) must come after the base year ({base_year})")
     return float(series[year] / series[base_year])
-
-
-def _change_pct(series: pd.Series, year: int | None, table: str, what: str) -> float:
-    """Percentage change of ``series`` in ``year`` (default: the latest year whose predecessor is there too)."""
-    pairs = [int(y) for y in series.index if int(y) - 1 in series.index]
-    if not pairs:
-        raise PipelineError(f"{table}: no two consecutive years of {what}")
-    year = max(pairs) if year is None else year
-    if year not in pairs:
-        raise PipelineError(f"{table}: no {what} for both {year - 1} and {year}; pairs end in: {pairs}")
-    return float(100 * (series[year] / series[year - 1] - 1))
-
-
-@measure("fdi_gross_vs_net")
-def non_russian_gross_fdi_change_pct(tables: Tables, year: int | None = None) -> float:
-    """Change (percent) in the gross FDI inflow from investors other than Russia, in ``year`` on the year before."""
-    series = fdi.gross_inflow_excluding(tables["fdi_gross_vs_net"], "Russia")
-    return _change_pct(series, year, "fdi_gross_vs_net", "gross inflow without Russia")
-
-
-@measure("raw:fdi_page_figures")
-def first_half_gross_fdi_change_pct(tables: Tables, year: int | None = None) -> float:
-    """Change (percent) in the first-half gross FDI inflow from all investors (Russia cannot be taken out)."""
-    series = fdi.first_half_gross_inflows(tables["raw:fdi_page_figures"])
-    return _change_pct(series, year, "fdi_page_figures", "first-half gross inflow")
 
 
 # --------------------------------------------------------------------------- macro
@@ -781,35 +776,495 @@ def ideal_point_move_towards(tables: Tables, country: str, reference: str, start
     return politics.move_towards(tables["unga_ideal_points"], country, reference, start, end)
 
 
-@measure("sanctions_era_trade")
-def eu_export_index_gap(tables: Tables, partner: str, versus: str, year: int) -> float:
-    """EU-27 exports to ``partner`` less those to ``versus``, each indexed to its own 2019-2021 level (points).
+# --------------------------------------------------------------------------- the referee's measures (issue 23)
+#
+# Each of these replaces a test that passed by construction, or read another claim's number backwards, with one
+# that can fail in the direction the claim would: a rank among placebos, the two ledgers of one flow, alignment
+# read where it can show, concentration, the largest volume the other routes ever carried.
 
-    Both series are the EU's own declarations in euro, so prices and the currency
-    move them alike and cancel in the gap.
+
+def _span(years: Sequence[int]) -> tuple[int, int]:
+    first, last = (int(y) for y in years)
+    if last < first:
+        raise PipelineError(f"a span's last year ({last}) is before its first ({first})")
+    return first, last
+
+
+@measure("gateway_panel")
+def gateway_placebo_p(
+    tables: Tables,
+    partner: str,
+    pre: list[int],
+    post: list[int],
+    exclude: list[str] | None = None,
+    min_base_eur_m: float | None = None,
+    pooled: bool = False,
+    trend_adjusted: bool = False,
+) -> float:
+    """The share of comparison destinations whose EU exports grew at least as much as ``partner``'s: its placebo p.
+
+    The difference in differences of log EU exports (war years ``post`` against
+    the pre-war years ``pre``) of ``partner`` against a comparison group of
+    destinations far from the war, ranked among the group's own (each against the
+    rest): a rank of 3 among 139 gives 3/139. A growth any unsanctioned destination
+    could show gives a large p, so the test cannot be passed by Russia's own
+    collapse, as the gap between Kazakhstan and Russia could. ``exclude`` drops
+    destinations from the group, ``min_base_eur_m`` raises its floor, ``pooled``
+    reads the group as one bloc, and ``trend_adjusted`` takes out each
+    destination's pre-war trend (:func:`kzmv.analysis.gateway.placebo_from_panel`).
+    A small p goes with a positive change: the placebos' changes centre on zero.
     """
-    series = tables["sanctions_era_trade"]
-    return sanctions_trade.annual_index(series, partner, year) - sanctions_trade.annual_index(series, versus, year)
+    result = gateway.placebo_from_panel(
+        tables["gateway_panel"],
+        partner,
+        _span(pre),
+        _span(post),
+        exclude=list(exclude or []),
+        min_base_eur_m=min_base_eur_m,
+        pooled=pooled,
+        trend_adjusted=trend_adjusted,
+    )
+    return result.p
 
 
-@measure("sanctions_era_trade")
-def eu_export_index_change(tables: Tables, partner: str, year: int) -> float:
-    """EU-27 exports to ``partner`` in ``year`` against their 2019-2021 level, percent change (euro)."""
-    return sanctions_trade.annual_index(tables["sanctions_era_trade"], partner, year) - 100
+def eur_usd_rates(national: pd.DataFrame) -> pd.Series:
+    """The upstream file's dollars per euro by year (one rate a year, the same for every reporter)."""
+    rates = national.groupby("year")["eur_usd_rate_used_upstream"].agg(["min", "max"])
+    if (rates["max"] - rates["min"]).abs().max() > 1e-9:
+        raise PipelineError("peer_imports_national: more than one euro rate in a year")
+    return rates["min"].astype(float)
 
 
-@measure("sanctions_era_trade")
-def own_exports_index_change(tables: Tables, partner: str, year: int) -> float:
-    """Kazakhstan's own recorded exports to ``partner`` in ``year`` against their 2019-2021 level, percent change (USD)."""
-    return sanctions_trade.own_exports_index(tables["sanctions_era_trade"], partner, year) - 100
-
-
-@measure("peer_imports_by_partner")
-def own_imports_change_pct(tables: Tables, reporter: str, group: str, year: int) -> float:
-    """``reporter``'s own recorded imports from ``group`` in ``year`` against their 2019-2021 mean, percent (USD)."""
-    series = sanctions_trade.imports_from_group(tables["peer_imports_by_partner"], reporter, group)
-    base = list(range(sanctions_trade.BASE_YEARS[0], sanctions_trade.BASE_YEARS[1] + 1))
-    missing = [y for y in [*base, year] if y not in series.index]
+def _mean_over(series: pd.Series, span: tuple[int, int], table: str, what: str) -> float:
+    years = list(range(span[0], span[1] + 1))
+    missing = [y for y in years if y not in series.index or pd.isna(series[y])]
     if missing:
-        raise PipelineError(f"peer_imports_by_partner: no usable imports of {reporter} from {group} for {missing}")
-    return float(100 * (series[year] / series[base].mean() - 1))
+        raise PipelineError(f"{table}: no {what} for {missing}")
+    return float(series[years].mean())
+
+
+def _ledger_ratio(tables: Tables, reporter: str, base: tuple[int, int], war: tuple[int, int], currency: str) -> float:
+    own = sanctions_trade.imports_from_group(tables["peer_imports_by_partner"], reporter, "EU-27")
+    panel = tables["gateway_panel"]
+    eu = panel[panel["partner_iso3"] == reporter].set_index("year")["exports_eur_m"]
+    if currency == "USD":
+        eu = eu * eur_usd_rates(tables["raw:peer_imports_national"]).reindex(eu.index)
+    elif currency != "EUR":
+        raise PipelineError(f"unknown currency {currency!r}; use USD or EUR")
+    what_own, what_eu = f"imports of {reporter} from the EU-27", f"EU exports to {reporter} in {currency}"
+    own_growth = _mean_over(own, war, "peer_imports_by_partner", what_own) / _mean_over(
+        own, base, "peer_imports_by_partner", what_own
+    )
+    eu_growth = _mean_over(eu, war, "gateway_panel", what_eu) / _mean_over(eu, base, "gateway_panel", what_eu)
+    return own_growth / eu_growth
+
+
+@measure("peer_imports_by_partner", "gateway_panel", "raw:peer_imports_national")
+def ledger_growth_ratio(
+    tables: Tables,
+    reporter: str,
+    base: list[int],
+    war: list[int],
+    currency: str = "USD",
+    benchmarks: list[str] | None = None,
+) -> float:
+    """Growth of ``reporter``'s own recorded imports from the EU-27 over the growth of the EU's declared exports to it.
+
+    The two ledgers of one flow, each against its own pre-war mean (``base``): a
+    ratio of one means that what EU exporters declared for the country grew as the
+    country's own record of arrivals did; below one, the declared flow outgrew what
+    was recorded as arriving (goods under-recorded, or gone on elsewhere). The
+    EU's euro figures are converted to dollars at the upstream yearly rates
+    (``currency="USD"``) or read in euro. With ``benchmarks``, the ratio is divided
+    by the median ratio of those reporters: what the two ledgers do next door.
+    """
+    span_base, span_war = _span(base), _span(war)
+    own = _ledger_ratio(tables, reporter, span_base, span_war, currency)
+    if not benchmarks:
+        return own
+    others = [_ledger_ratio(tables, r, span_base, span_war, currency) for r in benchmarks]
+    return own / statistics.median(others)
+
+
+def _votes_since(grid: pd.DataFrame, first_date: str, last_date: str | None) -> pd.DataFrame:
+    rows = grid[grid["date"] >= first_date]
+    if last_date is not None:
+        rows = rows[rows["date"] <= last_date]
+    if rows.empty:
+        raise PipelineError(f"unga_ukraine_votes: no resolution from {first_date} to {last_date or 'the end'}")
+    return rows.pivot(index="resolution", columns="country_iso3", values="vote")
+
+
+def vote_share_with(grid: pd.DataFrame, iso3: str, reference: str, first_date: str = politics.INVASION_DATE) -> float:
+    """Percent of the war's resolutions, both votes known, on which ``iso3`` voted as ``reference`` did."""
+    return _share_with(_votes_since(grid, first_date, None), iso3, reference, False)
+
+
+def _share_with(wide: pd.DataFrame, iso3: str, reference: str, unknown_with: bool) -> float:
+    """Percent of the resolutions where ``iso3`` voted as ``reference`` did (its known votes; or every unknown as with it)."""
+    for code in (iso3, reference):
+        if code not in wide.columns:
+            raise PipelineError(f"unga_ukraine_votes: no votes of {code}")
+    ref_known = wide[wide[reference] != "unknown"]
+    own = ref_known[iso3]
+    if unknown_with:
+        return float(100 * ((own == ref_known[reference]) | (own == "unknown")).sum() / len(own))
+    known = ref_known[own != "unknown"]
+    if known.empty:
+        raise PipelineError(f"unga_ukraine_votes: no resolution where both {iso3} and {reference} are known")
+    return float(100 * (known[iso3] == known[reference]).sum() / len(known))
+
+
+@measure("unga_ukraine_votes", "unga_ideal_points")
+def alignment_with_russia_pct(
+    tables: Tables,
+    country: str,
+    reading: str = "votes",
+    benchmark: str = politics.ALIGNMENT_BENCHMARK,
+    first_date: str = politics.INVASION_DATE,
+    year: int | None = None,
+    unknown_with_russia: bool = False,
+) -> float:
+    """How aligned with Russia ``country`` is, as a percentage of how aligned ``benchmark`` (Belarus) is.
+
+    Two readings, each able to show alignment, on one scale (100: as aligned as
+    Belarus): ``votes``, the share of the war's resolutions on which the country
+    voted as Russia did, over Belarus's share; ``ideal points``, Belarus's distance
+    from Russia on the Assembly's main dimension over the country's (in ``year``,
+    by default the latest both have), above 100 when the country sits closer to
+    Russia than Belarus does. The second can show alignment with a Russia that
+    moved, which a move towards Russia's pre-war position cannot.
+    """
+    if reading == "votes":
+        wide = _votes_since(tables["unga_ukraine_votes"], first_date, None)
+        own = _share_with(wide, country, "RUS", unknown_with_russia)
+        bench = _share_with(wide, benchmark, "RUS", False)
+        if bench <= 0:
+            raise PipelineError(f"unga_ukraine_votes: {benchmark} never voted as Russia did")
+        return 100 * own / bench
+    if reading == "ideal points":
+        point = politics.positions(tables["unga_ideal_points"])
+        year = int(point[[country, "RUS", benchmark]].dropna().index.max()) if year is None else year
+        if year not in point.index or point.loc[year, [country, "RUS", benchmark]].isna().any():
+            raise PipelineError(f"unga_ideal_points: no {year} estimate for {country}, RUS and {benchmark}")
+        own = abs(point.at[year, country] - point.at[year, "RUS"])
+        bench = abs(point.at[year, benchmark] - point.at[year, "RUS"])
+        return float(100 * bench / own) if own > 0 else math.inf
+    raise PipelineError(f"unknown reading {reading!r}; use votes or ideal points")
+
+
+def hhi(values: pd.Series) -> float:
+    """The Herfindahl-Hirschman index of ``values``' shares of their sum (0 to 10,000; lower is more spread)."""
+    positive = values[values > 0]
+    if positive.empty:
+        raise PipelineError("a concentration index needs at least one positive value")
+    shares = 100 * positive / positive.sum()
+    return float((shares**2).sum())
+
+
+def stock_concentration(tables: Tables, year: int, by: str) -> float:
+    """The HHI of the inward FDI stock at the end of ``year``, by investor country or by activity (wiiw)."""
+    if by == "investor":
+        rows = tables["fdi_by_partner"]
+        rows = rows[(rows["measure"] == "inward stock") & (rows["year"] == year)]["value"]
+    elif by == "activity":
+        rows = tables["fdi_by_activity"]
+        rows = rows[(rows["measure"] == "inward stock") & (rows["year"] == year) & (rows["nace_code"] != "TOTAL")]
+        rows = rows["value"]
+    else:
+        raise PipelineError(f"unknown breakdown {by!r}; use investor or activity")
+    if rows.dropna().empty:
+        raise PipelineError(f"no {year} inward stock by {by} in the wiiw tables")
+    return hhi(rows.dropna())
+
+
+@measure("fdi_by_partner", "fdi_by_activity")
+def stock_concentration_change(tables: Tables, start: int, end: int, by: str = "investor") -> float:
+    """Change in the concentration (HHI) of the inward FDI stock from ``start`` to ``end``: below zero, more spread.
+
+    By investor country (each country's share of the countries' summed stock) or by
+    activity (NACE sections): a country that diversified its inbound investment
+    would see the index fall.
+    """
+    return stock_concentration(tables, end, by) - stock_concentration(tables, start, by)
+
+
+@measure("oil_exports")
+def other_routes_peak_to_cpc(tables: Tables, year: int) -> float:
+    """The most crude the routes other than the CPC ever carried together in a full year, over the CPC's in ``year``.
+
+    Why the peak: the claim is about what the other routes could carry, which the
+    data do not hold; what they carried at their best is the nearest the data come,
+    and it is not a function of the CPC's own share (as "all the rest over the
+    CPC" is, which is below one whenever the CPC carries more than half).
+    """
+    oil = tables["oil_exports"]
+    full = oil[(oil["period"] == "full year") & (oil["route_kind"] == "route")]
+    cpc = full.loc[(full["route"] == energy.CPC) & (full["year"] == year), "value"]
+    if cpc.empty:
+        raise PipelineError(f"oil_exports: no full-year CPC volume for {year}")
+    others = full[full["route"] != energy.CPC].groupby("year")["value"].sum()
+    if others.empty:
+        raise PipelineError("oil_exports: no full-year volume of a route other than the CPC")
+    return float(others.max() / cpc.iloc[0])
+
+
+@measure("oil_bypass")
+def crossing_russia_bound(tables: Tables, year: int, with_china: bool = True) -> float:
+    """At least this share of ``year``'s crude exports crossed Russia (percent): 100 less what avoided it.
+
+    With ``with_china`` the oil piped to China is counted as avoiding Russia beside
+    the press figure of oil bypassing Russian ports (the bound that holds whichever
+    the figure contains); without, the ports figure alone.
+    """
+    return energy.crossing_russia_lower_bound(tables["oil_bypass"], year, with_china)
+
+
+@measure("oil_bypass")
+def bypass_share_change_pp(
+    tables: Tables, start: int, end: int, ports_only: bool = False, start_china_only: bool = False
+) -> float:
+    """Change (points) in the share of crude exports that avoided Russia, from ``start`` to ``end`` (full years).
+
+    Avoiding Russia is the oil bypassing Russian ports and the oil piped to China
+    (``ports_only``: the ports figure alone). ``start_china_only`` reads the start
+    year on the China pipeline alone, for a year whose ports figure is not known.
+    """
+    bypass = tables["oil_bypass"]
+    full = bypass[bypass["period"] == "full year"].set_index("year")
+    column = "ports_bypass_share_pct" if ports_only else "bypass_share_pct"
+    start_column = "china_share_pct" if start_china_only else column
+    for year, col in ((start, start_column), (end, column)):
+        if year not in full.index or pd.isna(full.at[year, col]):
+            raise PipelineError(f"oil_bypass: no {col} for {year}")
+    return float(full.at[end, column] - full.at[start, start_column])
+
+
+def crude_deviations(crude: pd.DataFrame, relative: bool, window: int) -> pd.Series:
+    """Each month's log crude exports (against other exports, or alone) less the median of the ``window`` months before."""
+    months = pd.PeriodIndex(crude["month"], freq="M")
+    values = crude.set_index(months)
+    level = values["crude_usd_m"].where(values["crude_usd_m"] > 0)
+    if relative:
+        level = level / values["other_usd_m"].where(values["other_usd_m"] > 0)
+    logs = np.log(level)
+    least = max(3, math.ceil(window * energy.TRAILING_MIN / energy.TRAILING_MONTHS))
+    trend = logs.shift(1).rolling(window, min_periods=least).median()
+    return logs - trend
+
+
+@measure("crude_exports_monthly")
+def crude_dip_months(
+    tables: Tables,
+    years: list[int],
+    quantile: float = energy.DIP_QUANTILE,
+    relative: bool = True,
+    window: int = energy.TRAILING_MONTHS,
+    pre_last_year: int = periods.BASE_YEAR,
+) -> float:
+    """How many months of ``years`` fell below their own trend by more than the pre-war months' ``quantile``.
+
+    Recomputed from the monthly values, so that the threshold (the 5th or 10th
+    percentile of the pre-war months' deviations), the series (crude against other
+    exports, or alone) and the trend (the median of the twelve or six months before)
+    are choices. A disruption of the CPC long enough to count would leave such a
+    dip; the pre-war years had some, so the test can find one.
+    """
+    deviation = crude_deviations(tables["crude_exports_monthly"], relative, window)
+    pre = deviation[deviation.index.year <= pre_last_year].dropna()
+    if len(pre) < 12:
+        raise PipelineError(f"crude_exports_monthly: fewer than twelve pre-war months with a trend to {pre_last_year}")
+    threshold = float(pre.quantile(quantile))
+    inside = deviation[deviation.index.year.isin([int(y) for y in years])]
+    if inside.dropna().empty:
+        raise PipelineError(f"crude_exports_monthly: no month of {years} with a trend")
+    return float((inside.dropna() < threshold).sum())
+
+
+@measure("macro_comovement")
+def comovement_gap_with_russia(tables: Tables, indicator: str, last_year: int | None = None) -> float:
+    """Correlation of Kazakhstan's ``indicator`` with Russia's over ten years, less its median with the oil exporters.
+
+    Above zero, Kazakhstan's economy moved more with Russia's than with economies
+    that share its oil but not its ties to Russia (:func:`kzmv.analysis.macro.comovement_gap`).
+    """
+    return macro.comovement_gap(tables["macro_comovement"], indicator, last_year)["gap"]
+
+
+@measure("unga_ukraine_votes", "unga_ideal_points")
+def states_pushing_back_pct(
+    tables: Tables,
+    states: list[str],
+    reading: str = "votes against",
+    first_date: str = politics.INVASION_DATE,
+    last_date: str | None = None,
+    start: int = politics.PRE_WAR_YEAR,
+    end: int | None = None,
+) -> float:
+    """Percent of ``states`` that pushed back against Moscow since the invasion, as the record can show it.
+
+    ``votes against``: the state voted for a resolution Russia voted against (an
+    abstention keeps its distance, it does not push); ``ideal points``: the state's
+    own move from ``start`` to ``end`` took it farther from where Russia stood in
+    ``end`` (:func:`kzmv.analysis.politics.move_towards_position` below zero).
+    """
+    if reading == "votes against":
+        wide = _votes_since(tables["unga_ukraine_votes"], first_date, last_date)
+        opposed = wide[wide["RUS"] == "no"]
+        missing = [s for s in states if s not in wide.columns]
+        if missing:
+            raise PipelineError(f"unga_ukraine_votes: no votes of {missing}")
+        pushed = [s for s in states if (opposed[s] == "yes").any()]
+    elif reading == "ideal points":
+        ideal = tables["unga_ideal_points"]
+        last = politics.latest_year(ideal, states[0]) if end is None else end
+        pushed = [s for s in states if politics.move_towards_position(ideal, s, "RUS", start, last) < 0]
+    else:
+        raise PipelineError(f"unknown reading {reading!r}; use votes against or ideal points")
+    return 100 * len(pushed) / len(states)
+
+
+VOTE_SCORES: dict[str, float] = {"yes": 1.0, "abstain": 0.0, "absent": 0.0, "no": -1.0}
+
+
+@measure("unga_ukraine_votes")
+def resolution_vote(tables: Tables, country: str, resolution: str) -> float:
+    """``country``'s vote on one resolution as a score: 1 in favour, 0 abstained or absent, −1 against.
+
+    Judged against zero, a vote in favour supports a claim that the country spoke
+    against what the resolution condemns, an abstention does not, and a vote against
+    contradicts it. An unknown vote cannot be scored.
+    """
+    vote = politics.votes_on(tables["unga_ukraine_votes"], resolution).get(country)
+    if vote not in VOTE_SCORES:
+        raise PipelineError(f"unga_ukraine_votes: {country}'s vote on {resolution} is {vote or 'missing'}")
+    return VOTE_SCORES[vote]
+
+
+@measure("russia_early_weight")
+def russia_early_lead_pct(tables: Tables, reading: str = "country") -> float:
+    """Percent of the vectors in which Russia led Kazakhstan's partners in the first five years each source covers.
+
+    ``country``: Russia ranks first among single countries; ``group``: first with
+    the EU-27 counted as one partner; ``a third``: Russia held at least a third of
+    the vector (the trade chapter's "dominates"), or, for the UN votes, stood
+    closest.
+    """
+    weight = tables["russia_early_weight"]
+    if weight.empty:
+        raise PipelineError("russia_early_weight: no vector")
+    if reading == "country":
+        led = weight["russia_rank_country"] == 1
+    elif reading == "group":
+        led = weight["russia_rank_group"] == 1
+    elif reading == "a third":
+        shares = weight["unit"].str.startswith("percent")
+        led = (shares & (weight["russia_value"] >= 100 / 3)) | (~shares & (weight["russia_rank_country"] == 1))
+    else:
+        raise PipelineError(f"unknown reading {reading!r}; use country, group or a third")
+    return float(100 * led.sum() / len(weight))
+
+
+def _suppliers(flows: pd.DataFrame, recipient: str, span: tuple[int, int], column: str) -> int:
+    return int(security.supplier_diversity(flows, recipient, span[0], span[1], column)["suppliers"])
+
+
+@measure("arms_imports_by_supplier", "arms_orders_by_supplier")
+def arms_supplier_gain(
+    tables: Tables,
+    recipient: str,
+    before: list[int],
+    after: list[int],
+    basis: str = security.BY_DELIVERY,
+    against: str = "the window before",
+) -> float:
+    """How many more supplier states ``recipient`` had in the window ``after`` than in the window ``before``.
+
+    ``basis`` counts deliveries by delivery year or by the year of the order (a
+    floor: an order shows only once something of it is delivered). ``against``
+    "history" sets the count after against the most varied earlier window of the
+    same width since the register begins, not only the one just before.
+    """
+    flows, column = (
+        (tables["arms_imports_by_supplier"], "year")
+        if basis == security.BY_DELIVERY
+        else (tables["arms_orders_by_supplier"], "order_year")
+        if basis == security.BY_ORDER
+        else (None, "")
+    )
+    if flows is None:
+        raise PipelineError(f"unknown basis {basis!r}; use {security.BY_DELIVERY!r} or {security.BY_ORDER!r}")
+    span_after, span_before = _span(after), _span(before)
+    now = _suppliers(flows, recipient, span_after, column)
+    if against == "the window before":
+        return float(now - _suppliers(flows, recipient, span_before, column))
+    if against != "history":
+        raise PipelineError(f"unknown benchmark {against!r}; use 'the window before' or 'history'")
+    width = span_after[1] - span_after[0] + 1
+    first = int(flows.loc[flows["recipient_iso3"] == recipient, column].min())
+    counts = [
+        _suppliers(flows, recipient, (end - width + 1, end), column)
+        for end in range(span_before[1], first + width - 2, -1)
+    ]
+    if not counts:
+        raise PipelineError(f"arms: no earlier window of {width} years for {recipient}")
+    return float(now - max(counts))
+
+
+def _positions_sum(table: pd.DataFrame, investors: Sequence[str], basis: str) -> pd.Series:
+    if basis == "Kazakhstan's":
+        return positions.combined_position(table, tuple(investors), positions.MIRROR)
+    if basis != "the investors' own where given":
+        raise PipelineError(f'unknown basis {basis!r}; use "Kazakhstan\'s" or "the investors\' own where given"')
+    series = {}
+    for investor in investors:
+        own = positions.position_series(table, investor, positions.OWN)
+        series[investor] = own.combine_first(positions.position_series(table, investor, positions.MIRROR))
+    frame = pd.DataFrame(series)
+    return frame.sum(axis=1, min_count=len(investors)).where(frame.notna().all(axis=1)).sort_index()
+
+
+def positions_end(tables: Tables, **params: Any) -> int | None:
+    """The last year the summed positions of the investors exist (the period rule's data end)."""
+    investors = params.get("investors") or positions.REPORTERS
+    summed = _positions_sum(tables["fdi_positions_kazakhstan"], investors, params.get("basis", "Kazakhstan's"))
+    summed = summed.dropna()
+    return int(summed.index.max()) if len(summed) else None
+
+
+@measure("fdi_positions_kazakhstan", coverage=positions_end)
+def positions_change_pct(
+    tables: Tables,
+    start: int,
+    end: int,
+    investors: list[str] | None = None,
+    basis: str = "Kazakhstan's",
+) -> float:
+    """Percent change from ``start`` to ``end`` in the summed direct-investment position of ``investors`` in Kazakhstan.
+
+    The IMF's positions of the five investor countries it reports (none of them
+    Russia), by Kazakhstan's count or, where an investor gives one, by its own. A
+    position falls with disinvestment, with repaid loans to parent companies and
+    with revaluation, so a fall is consistent with withdrawal, not proof of it.
+    """
+    summed = _positions_sum(tables["fdi_positions_kazakhstan"], investors or positions.REPORTERS, basis)
+    for year in (start, end):
+        if year not in summed.index or pd.isna(summed[year]):
+            raise PipelineError(f"fdi_positions_kazakhstan: no summed position for {year}")
+    return float(100 * (summed[end] / summed[start] - 1))
+
+
+@measure("raw:imf_weo_kaz", "raw:owid_weo_real_gdp_growth")
+def growth_change_less_peers_pp(
+    tables: Tables, first: int, last: int, base_first: int, base_last: int, peers: list[str]
+) -> float:
+    """How much more Kazakhstan's growth changed from the base years to the war years than its peers' median did.
+
+    Nearer a comparison than growth against its own past, still not causal: the
+    oil exporters shared the oil price but not the Russian trade.
+    """
+    kaz = macro.imf_series(tables["raw:imf_weo_kaz"], "NGDP_RPCH")
+    change = macro.growth_change_against(
+        kaz, tables["raw:owid_weo_real_gdp_growth"], peers, (base_first, base_last), (first, last)
+    )
+    return change["difference_pp"]

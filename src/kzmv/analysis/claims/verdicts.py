@@ -23,6 +23,10 @@ The five verdicts, strongest first:
   level, within twice the zone);
 * **contradicted**: the data clearly point the other way, beyond the band and the
   tolerance.
+
+And one rule for periods (:func:`period_reason`): a claim whose data end before
+its period begins is *not testable*, whatever its test; otherwise the claim as
+stated is tested on data of its period (the register checks that when it is read).
 """
 
 from __future__ import annotations
@@ -60,15 +64,17 @@ def judge(
     low: float | None = None,
     high: float | None = None,
     rounding: float = 0.0,
+    margin: float = 0.0,
     test_kind: str = "direct",
 ) -> str:
     """One specification's verdict: the measured ``value`` and its band (``low``..``high``) against the claim.
 
     * ``greater_than`` / ``less_than``: supported when the whole band lies beyond
-      the claimed threshold; indeterminate when the band straddles it; not
-      supported when the band falls short by no more than the tolerance
-      (``tolerance_pct`` percent of the threshold: a threshold of zero has none);
-      contradicted beyond that.
+      the claimed threshold; indeterminate when the band straddles it, or reaches
+      into the ``margin`` beyond it (the zone where the measure cannot decide); not
+      supported when the band falls short of that zone by no more than the
+      tolerance (``tolerance_pct`` percent of the threshold: a threshold of zero
+      has none); contradicted beyond that.
     * ``approx``: the claimed level's zone is the claimed value plus or minus the
       wider of the tolerance and the claim's own ``rounding``; supported when the
       band lies inside the zone, indeterminate when it crosses the zone's edge, not
@@ -83,6 +89,8 @@ def judge(
         return NOT_TESTABLE
     if tolerance_pct < 0:
         raise PipelineError(f"the tolerance must be zero or more, got {tolerance_pct}")
+    if margin < 0:
+        raise PipelineError(f"a margin beyond the threshold must be zero or more, got {margin}")
     low = value if low is None else min(low, value)
     high = value if high is None else max(high, value)
     slack = abs(claimed_value) * tolerance_pct / 100
@@ -93,10 +101,10 @@ def judge(
             near, far = claimed_value - high, claimed_value - low
         if near > 0:
             found = SUPPORTED
-        elif far > 0:
+        elif far + margin > 0:
             found = INDETERMINATE
         else:
-            found = NOT_SUPPORTED if -far <= slack else CONTRADICTED
+            found = NOT_SUPPORTED if -(far + margin) <= slack else CONTRADICTED
     elif rule == "approx":
         zone = max(slack, rounding)
         gap_low, gap_high = low - claimed_value, high - claimed_value
@@ -230,6 +238,14 @@ class Assessment:
     results: tuple[SpecResult, ...]
     robustness: Robustness | None  # None for an untestable claim
     flip: Flip | None  # where the specifications that disagree concentrate (None when all agree)
+    untestable_reason: str | None = None  # why a claim with a test is not testable in this run (the period rule)
+
+    @property
+    def reason(self) -> str:
+        """Why the claim is not testable: the register's reason, or the period rule's; "" for a tested claim."""
+        if self.tested:
+            return ""
+        return self.claim.not_testable_reason or self.untestable_reason or ""
 
     @property
     def tested(self) -> bool:
@@ -293,12 +309,36 @@ def measure_spec(claim: Claim, spec: Specification, memo: _Memo) -> tuple[float,
     return value, low, high
 
 
+def period_reason(claim: Claim, tables: Tables) -> str | None:
+    """Why a claim with a test is not testable on these data, by the period rule, or None when it is testable.
+
+    A claim is not testable when its data end before its period begins: the
+    measure's data end is read from the tables (:meth:`Measure.data_end`), never
+    typed, so the same claim is tested in a later run whose data reach its period.
+    """
+    if not claim.tested or not claim.period_years:
+        return None
+    first, last = claim.period_years
+    end = MEASURES[claim.measure].data_end(tables, **claim.params)
+    if end is None or end >= first:
+        return None
+    span = f"{first}" if first == last else f"{first}–{last}"
+    return (
+        f"The data end in {end}, before the claim's period ({span}) begins: an earlier figure cannot answer a claim "
+        "about a later year, so the claim waits for data of its period."
+    )
+
+
 def assess_claim(claim: Claim, tables: Tables, tolerance_pct: float, memo: _Memo | None = None) -> Assessment:
-    """One claim under each of its specifications, judged and aggregated."""
+    """One claim under each of its specifications, judged and aggregated; not testable by the period rule."""
     if not claim.tested:
         return Assessment(claim, (), None, None)
+    reason = period_reason(claim, tables)
+    if reason:
+        return Assessment(claim, (), None, None, reason)
     memo = memo or _Memo(tables)
     rounding = (claim.band.rounding or 0.0) if claim.band else 0.0
+    margin = (claim.band.margin or 0.0) if claim.band else 0.0
     results = []
     for spec in claim.specifications(MEASURES):
         value, low, high = measure_spec(claim, spec, memo)
@@ -311,6 +351,7 @@ def assess_claim(claim: Claim, tables: Tables, tolerance_pct: float, memo: _Memo
             low=low,
             high=high,
             rounding=rounding,
+            margin=margin,
             test_kind=claim.test_kind,
         )
         results.append(SpecResult(spec, value, low, high, tolerance, judged))
@@ -330,7 +371,7 @@ def assess(register: Sequence[Claim], tables: Tables, tolerance_pct: float) -> l
 
 def measured_value(claim: Claim, tables: Tables) -> float | None:
     """The claim's measured value as stated (its first specification), or None for a claim the data cannot test."""
-    if claim.measure is None:
+    if claim.measure is None or period_reason(claim, tables):
         return None
     return MEASURES[claim.measure](tables, **claim.params)
 
@@ -383,6 +424,46 @@ def section_reach(ledger: pd.DataFrame, register: Sequence[Claim], section: str)
         "consistent": int((verdicts == CONSISTENT).sum()),
         "against": int(verdicts.isin([NOT_SUPPORTED, CONTRADICTED]).sum()),
     }
+
+
+FOR, AGAINST = (SUPPORTED, CONSISTENT), (NOT_SUPPORTED, CONTRADICTED)
+
+
+def section_balance(ledger: pd.DataFrame, register: Sequence[Claim], section: str) -> dict[str, int]:
+    """How a section's tested claims fall: robustly borne out (supported or consistent), robustly not, or open.
+
+    Open means indeterminate or depending on the choices: the data cannot settle
+    them either way. For the argument's answer to how far each limit holds.
+    """
+    verdicts = section_verdicts(ledger, register, section)
+    tested = verdicts[verdicts != NOT_TESTABLE]
+    return {
+        "claims": len(verdicts),
+        "tested": len(tested),
+        "for": int(tested.isin(FOR).sum()),
+        "against": int(tested.isin(AGAINST).sum()),
+        "open": int(tested.isin([INDETERMINATE, DEPENDS]).sum()),
+    }
+
+
+def strongest(ledger: pd.DataFrame, register: Sequence[Claim], section: str, side: str, n: int = 2) -> list[str]:
+    """The ``n`` claims of a section whose verdicts bear the claim out (``side="for"``) or not (``"against"``) most firmly.
+
+    Firmest first: the stronger verdict (supported before consistent,
+    contradicted before not supported), then the larger share of agreeing
+    specifications, then the more specifications, then register order.
+    """
+    if side not in ("for", "against"):
+        raise PipelineError(f"side must be 'for' or 'against', got {side!r}")
+    verdicts = FOR if side == "for" else tuple(reversed(AGAINST))
+    ids = [c.claim_id for c in register if c.section == section]
+    rows = ledger[ledger["claim_id"].isin(ids) & ledger["verdict"].isin(verdicts)].copy()
+    rows["_rank"] = rows["verdict"].map({v: i for i, v in enumerate(verdicts)})
+    rows["_order"] = rows["claim_id"].map({c: i for i, c in enumerate(ids)})
+    rows = rows.sort_values(
+        ["_rank", "robust_share", "specifications", "_order"], ascending=[True, False, False, True], kind="stable"
+    )
+    return rows["claim_id"].head(n).tolist()
 
 
 def ledger_results(ledger: pd.DataFrame, tolerance_pct: float) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def ledger_row(assessment: Assessment, source: str, dictionary: Mapping[str, Any
     """One claim's row of the ledger, in the columns of :data:`LEDGER_COLUMNS`."""
     claim, stated, robust = assessment.claim, assessment.as_stated, assessment.robustness
     tested = robust is not None and stated is not None
-    note = claim.note if tested else " ".join(t for t in (claim.not_testable_reason, claim.note) if t)
+    note = claim.note if tested else " ".join(t for t in (assessment.reason, claim.note) if t)
     return {
         "claim_id": claim.claim_id,
         "title": claim.title,

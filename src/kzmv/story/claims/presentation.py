@@ -163,7 +163,8 @@ def section_markdown(
         head = f"- **{claim.claim_id}, {verdict_text(row['verdict'], kind)}.** {md_escape(claim.claim)}"
         says = md_escape(claimed_text(claim.claimed, claim.claimed_form))
         if row["verdict"] == NOT_TESTABLE:
-            body = f" The source says {says}. Not testable: {md_escape(claim.not_testable_reason or '')}"
+            reason = claim.not_testable_reason or (row["note"] if isinstance(row["note"], str) else "")
+            body = f" The source says {says}. Not testable: {md_escape(reason)}"
         else:
             value, band = claim_value(claim, row["measured"]), band_text(claim, None, row["band_low"], row["band_high"])
             body = (
