@@ -3,12 +3,18 @@
 Values are rounded once, here, at display; the CSV keeps them unrounded. The
 ``claimed`` column shows a quotation in quotation marks and marks a paraphrase
 as one, so a reader can tell the source's words from the project's. Text taken
-from the register is escaped (HTML by the Styler, Markdown by
+from the register is escaped (HTML by :func:`html.escape`, Markdown by
 :func:`kzmv.story.back_matter.md_escape`).
+
+The table is one ``<tr>`` per claim (``id="claim-<id>"``) with a ``data-label``
+on every ``<td>`` naming its column: on a narrow screen the report's stylesheet
+lays each row out as a card, each cell under its label, and the wide table
+stays for wide screens and the PDF's annex.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -31,19 +37,21 @@ DISPLAY_COLUMNS: dict[str, str] = {
     "evidence": "evidence",
     "note": "note",
 }
+FIGURES_COLUMN = "figures"  # the ledger's HTML adds a link to each figure a claim is read from
 # Relative column widths of the ledger table (percent of the report column), so that long text wraps evenly.
 LEDGER_WIDTHS: dict[str, int] = {
     "id": 4,
-    "claim (our words)": 14,
+    "claim (our words)": 13,
     "source": 7,
     "the source says": 9,
     "measured": 6,
-    "unit": 10,
-    "period": 6,
+    "unit": 9,
+    "period": 8,
     "verdict": 8,
-    "refuted if": 11,
-    "evidence": 9,
-    "note": 16,
+    "refuted if": 10,
+    "evidence": 8,
+    "note": 12,
+    FIGURES_COLUMN: 6,
 }
 
 
@@ -97,29 +105,39 @@ def ledger_display(
     return shown.fillna("—").replace("", "—")
 
 
-def ledger_html(ledger: pd.DataFrame, register: list[Claim], short_sources: Mapping[str, str] | None = None) -> str:
-    """The ledger as an HTML table (pandas Styler); every cell is escaped, since the text comes from data files."""
+def ledger_html(
+    ledger: pd.DataFrame,
+    register: list[Claim],
+    short_sources: Mapping[str, str] | None = None,
+    present: set[str] | None = None,
+) -> str:
+    """The ledger as an HTML table: one row per claim, every cell escaped and labelled with its column.
+
+    The text comes from data files, so every cell is escaped. The last column
+    links each figure the claim is read from that is drawn (``present``, by
+    default the published figures): ``<a href="#fig-<name>">Figure</a>``, which
+    the report numbers as it numbers Markdown links.
+    """
+    from kzmv.data import outputs
+
     shown = ledger_display(ledger, register, short_sources)
-    styles = [
-        {"selector": "", "props": "table-layout: fixed; width: 100%; font-size: 0.74rem;"},
-        {"selector": "th, td", "props": "vertical-align: top; text-align: left; padding: 0.3em 0.35em;"},
-        {"selector": "th", "props": "overflow-wrap: anywhere;"},
-    ]
-    widths = {
-        column: [{"selector": "th", "props": f"width: {LEDGER_WIDTHS[column]}%;"}]
-        for column in shown.columns
-        if column in LEDGER_WIDTHS
-    }
-    styler = (
-        shown.style.hide(axis="index")
-        .format(escape="html")
-        .set_uuid("claims-ledger")
-        .set_table_attributes('class="kzmv-table claims-ledger"')
-        .set_table_styles(styles)
-        .set_table_styles(widths, overwrite=False)
+    drawn = present if present is not None else outputs.figure_names()
+    figures = {c.claim_id: [f for f in c.figures if f in drawn] for c in register}
+    columns = [*shown.columns, FIGURES_COLUMN]
+    esc = html.escape
+    cols = "".join(f'<col style="width: {LEDGER_WIDTHS.get(c, 6)}%">' for c in columns)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    rows = []
+    for values in shown.itertuples(index=False):
+        claim_id = str(values[0])
+        links = ", ".join(f'<a href="#fig-{esc(name)}">Figure</a>' for name in figures.get(claim_id, [])) or "—"
+        cells = [f'<td data-label="{esc(c)}">{esc(str(v))}</td>' for c, v in zip(shown.columns, values, strict=True)]
+        cells.append(f'<td data-label="{FIGURES_COLUMN}">{links}</td>')
+        rows.append(f'<tr id="claim-{esc(claim_id)}">{"".join(cells)}</tr>')
+    return (
+        f'<table class="kzmv-table claims-ledger"><colgroup>{cols}</colgroup>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
-    styler.cell_ids = False
-    return styler.to_html()
 
 
 VERDICT_VERBS = (
