@@ -154,7 +154,7 @@ _PAPER_JS = r"""() => {
         if (!el.querySelector('table') || el.closest('figure')) continue;
         n += 1;
         const id = `table-b${n}`;
-        const where = [chapterTitle, section].filter(Boolean).join(': ');
+        const where = [chapterTitle, section].filter(Boolean).join(' — ');
         el.replaceWith(pointer(`The table is printed in Annex B as <a href="#${id}">Table B.${n}</a>.`));
         tables.append(element('h3', {id: id}), el);
         tables.lastElementChild.previousElementSibling.textContent = `Table B.${n}. ${where}`;

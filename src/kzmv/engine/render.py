@@ -311,10 +311,6 @@ def _tagged(cell: Any, tag: str) -> bool:
     return tag in cell.metadata.get("tags", [])
 
 
-def _is_appendix(cell: Any) -> bool:
-    return _tagged(cell, APPENDIX_TAG)
-
-
 def reading_layout(pipeline: Pipeline, notebooks: dict[str, Any]) -> list[tuple[str, list[tuple[str, str, list]]]]:
     """The report as it is read: ``[(part title, [(section id, notebook, cells)])]``.
 
@@ -374,7 +370,8 @@ def render_report(pipeline: Pipeline, stage: Path, root: Path, vintage_note: str
     layout = reading_layout(pipeline, notebooks)
     numbers = figure_order(layout)
     citation = f"{pipeline.report.get('citation', '').strip().rstrip('.')}, version {__version__}."
-    dictionary = load_dictionary(root / "data" / "dictionary.yml")
+    documented = root / "data" / "dictionary.yml"  # a project without one gets headers read from column names
+    dictionary = load_dictionary(documented) if documented.is_file() else {}
     figs = _Figures(numbers, stage / "figures", stage / "data" / "processed", citation, dictionary)
     r = _Renderer(numbers)
     parts = []
