@@ -31,7 +31,9 @@ class Copy:
         """``make ARGS VAR=value ...`` in the copy (no KZMV_ variable of the test run leaks in)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("KZMV_") and k not in ("MAKEFLAGS", "MFLAGS")}
         env |= {"KZMV_RAW_MIRROR": str(self.mirror), "KZMV_RAW_DIR": str(self.raw)}
-        command = ["make", "--no-print-directory", *args, *(f"{k}={v}" for k, v in variables.items())]
+        # the copy shares the checkout's .venv: make must not repair it (ENSURE_VENV empty), or a copy whose
+        # src/ differs from the checkout's (an edit made while the tests run) would install its package there
+        command = ["make", "--no-print-directory", "ENSURE_VENV=", *args, *(f"{k}={v}" for k, v in variables.items())]
         return subprocess.run(
             command, capture_output=True, text=True, env=env, cwd=self.root, check=False, timeout=timeout
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from kzmv.analysis import argument as argument_numbers
 from kzmv.analysis import energy, macro, periods
-from kzmv.analysis.claims import MEASURES, ledger_results, ledger_sensitivity, measures, verdict_counts
+from kzmv.analysis.claims import DEPENDS, MEASURES, ledger_results, measures, strength_counts
 from kzmv.data.events import load_events
 from kzmv.data.evidence import Evidence, load_evidence
 from kzmv.data.partners import load_groups
@@ -25,8 +26,18 @@ def evidence() -> Evidence:
 
 
 @pytest.fixture(scope="module")
-def ledger(evidence) -> pd.DataFrame:
-    return argument.build_ledger(evidence, 10.0)
+def assessed(evidence):
+    return argument.assess_claims(evidence, 10.0)
+
+
+@pytest.fixture(scope="module")
+def ledger(evidence, assessed) -> pd.DataFrame:
+    return argument.build_ledger(evidence, assessed)
+
+
+@pytest.fixture(scope="module")
+def specs(assessed) -> pd.DataFrame:
+    return claims.specification_table(assessed)
 
 
 def _scaled(tables, group: str, year: int, factor: float) -> dict[str, pd.DataFrame]:
@@ -37,35 +48,61 @@ def _scaled(tables, group: str, year: int, factor: float) -> dict[str, pd.DataFr
     return {**tables, "trade_by_group": frame}
 
 
-def test_the_ledger_summaries_follow_the_counts(evidence, ledger) -> None:
-    counts = verdict_counts(ledger)
-    text = argument.ledger_summary(counts, claims.fragile_ids(ledger))
-    assert f"the data support {counts['supported']}, partly support {counts['partly supported']}" in text
-    assert f"{len(claims.fragile_ids(ledger))} of the verdicts are fragile" in text
+def test_the_ledger_summary_counts_by_strength_each_with_how_many_are_robust(evidence, ledger) -> None:
+    by_strength = strength_counts(ledger)
+    text = argument.ledger_summary(ledger)
+    for strength, n in by_strength.items():
+        assert f"{strength} {n['claims']} ({n['robust']} robustly)" in text
+    assert "the consistent are never counted with the supported" in text
+    assert f"{len(claims.depends_ids(ledger))} verdicts depend on the choices" in text
+    assert sum(n["claims"] for n in by_strength.values()) == int((ledger["verdict"] != "not testable").sum())
+    # the counts follow the ledger: a robustly supported claim that loses its support is counted where it goes
+    first = ledger.index[ledger["verdict"] == "supported"][0]
+    moved = ledger.copy()
+    moved.loc[first, ["verdict", "modal_verdict"]] = "contradicted"
+    after = strength_counts(moved)
+    assert after["supported"]["robust"] == by_strength["supported"]["robust"] - 1
+    assert after["contradicted"]["robust"] == by_strength["contradicted"]["robust"] + 1
     summary = argument.register_summary(evidence.register, evidence.bibliography.documents, 12.5)
     quoted = sum(c.claimed_form == "quote" for c in evidence.register)
     assert f"For {quoted} claims the *claimed* column quotes" in summary and "is 12.5% of" in summary
+    total = sum(len(c.specifications(MEASURES)) for c in evidence.register)
+    assert f"{total} in all" in summary
+
+
+def test_the_verdict_lists_give_every_claim_once_with_its_share(ledger) -> None:
     lists = argument.verdict_lists(ledger)
-    for claim_id in claims.fragile_ids(ledger):
-        assert f"{claim_id}*" in lists
+    for row in ledger.itertuples():
+        assert len(re.findall(rf"\b{row.claim_id}\b", lists)) == 1, row.claim_id
+    for claim_id in claims.depends_ids(ledger):
+        share = ledger.set_index("claim_id").loc[claim_id, "robust_share"]
+        assert f"{claim_id}" in lists.split("**Depends on the choices**")[1].split("\n")[0]
+        assert f"({100 * share:.0f}%)" in lists
+    assert "**Supported**" in lists and "**Consistent**" in lists and "partly" not in lists
 
 
-def test_the_tolerance_paragraph_names_what_moves(evidence, ledger) -> None:
-    moving = ledger_sensitivity(evidence.register, ledger, 10.0)
-    text = argument.tolerance_paragraph(moving, 10.0)
-    for row in moving[moving["changes"]].itertuples():
-        assert f"{row.claim_id} ({row.at_half} at 5%, {row.at_twice} at 20%)" in text
-    still = argument.tolerance_paragraph(moving.assign(changes=False), 10.0)
-    assert still.startswith("No verdict changes between half (5%) and twice (20%)")
+def test_the_specifications_paragraph_and_figure_words_follow_the_table(ledger, specs) -> None:
+    text = argument.specifications_paragraph(ledger, specs)
+    tested = ledger[ledger["verdict"] != "not testable"]
+    assert f"judged under {len(specs)} specifications" in text
+    assert f"for the other {int((tested['verdict'] == DEPENDS).sum())} the verdict depends on the choices" in text
+    words = argument.specification_curve_text(ledger, specs)
+    robust = int((tested["verdict"] != DEPENDS).sum())
+    assert words.title.startswith(f"{robust} of the {len(tested)} tested claims keep one verdict")
+    for claim_id in tested["claim_id"]:
+        assert f"{claim_id}: " in words.alt
+    notes = argument.curve_notes(ledger)
+    for claim_id in claims.depends_ids(ledger):
+        assert "flips on" in notes[claim_id]
+    assert argument.curve_claims(ledger) == tested["claim_id"].tolist()
 
 
-def test_the_fragility_paragraph_gives_each_fragile_verdict_its_figure(ledger) -> None:
-    text = argument.fragility_paragraph(ledger)
-    for row in ledger[ledger["fragility"].str.startswith("fragile", na=False)].itertuples():
-        assert f"**{row.claim_id}, {claims.verdict_word(row.verdict, row.test_kind)}.**" in text
-        if row.test_kind == "consistency":
-            assert f"**{row.claim_id}, supported.**" not in text, "a consistency test never reads supported"
-    assert argument.fragility_paragraph(ledger.assign(fragility="robust to: x")).startswith("No verdict")
+def test_the_depends_paragraph_names_each_flip(ledger) -> None:
+    text = argument.depends_paragraph(ledger)
+    for row in ledger[ledger["verdict"] == DEPENDS].itertuples():
+        assert f"**{row.claim_id}, {row.title}.**" in text and f"with {row.flips_on}." in text
+    robust = ledger.assign(verdict="supported", flips_on="")
+    assert argument.depends_paragraph(robust).startswith("Every tested verdict holds")
 
 
 def test_china_paragraph_sets_the_first_war_year_against_all_trade(evidence) -> None:
@@ -154,10 +191,18 @@ def test_timeline_table_says_what_is_uncertain_about_a_date() -> None:
 
 
 def test_recorded_values_round_trip_the_ledger(ledger) -> None:
-    values = ledger_results(ledger, 10.0, claims.fragile_ids(ledger))
-    assert set(values) == {"tolerance_pct", "verdicts", "measured", "verdict_counts", "fragile"}
+    values = ledger_results(ledger, 10.0)
+    assert set(values) == {
+        "tolerance_pct",
+        "verdicts",
+        "measured",
+        "robust_share",
+        "verdict_counts",
+        "by_strength",
+        "depends",
+    }
     assert values["verdicts"]["B3"] == ledger.set_index("claim_id").loc["B3", "verdict"]
-    assert values["fragile"] == claims.fragile_ids(ledger) and sum(values["verdict_counts"].values()) == len(ledger)
+    assert values["depends"] == claims.depends_ids(ledger) and sum(values["verdict_counts"].values()) == len(ledger)
 
 
 # --------------------------------------------------------------------------- votes, arms, wartime trade
@@ -186,6 +231,7 @@ def test_scorecard_paragraph_follows_the_leaders(evidence) -> None:
     tables = _set(evidence.tables, "vector_scorecard", "leader", "Russia", country_iso3="KAZ")
     assert "Russia leads 5 of the 5 vectors the data reach." in argument.scorecard_paragraph(tables, evidence.register)
     assert "[Figure](#fig-vectors_scorecard)" in text
+    assert "Across all 8 variants Russia leads between" in text and "survives in" in text
 
 
 def test_the_conclusion_puts_the_scorecard_and_the_ledger_together(evidence, ledger) -> None:
@@ -199,10 +245,12 @@ def test_the_conclusion_puts_the_scorecard_and_the_ledger_together(evidence, led
         ids = [c.claim_id for c in evidence.register if c.section == section]
         verdicts = ledger.set_index("claim_id").loc[ids, "verdict"]
         tested, supported = int((verdicts != "not testable").sum()), int((verdicts == "supported").sum())
-        assert (
-            f"the {section} one ({'all ' + str(len(ids)) if tested == len(ids) else f'{tested} of its {len(ids)}'} "
-            f"claims tested, {supported} supported)" in text
-        )
+        consistent = int((verdicts == "consistent").sum())
+        reach = f"the {section} one ({'all ' + str(len(ids)) if tested == len(ids) else f'{tested} of its {len(ids)}'} "
+        assert reach + "claims tested: " in text
+        said = text.split(reach, 1)[1].split(")", 1)[0]
+        assert (f"{supported} robustly supported" in said) == bool(supported), said
+        assert (f"{consistent} robustly consistent" in said) == bool(consistent), said
     # the scorecard moves the first two sentences, the ledger the third
     china = _set(evidence.tables, "vector_scorecard", "leader", "China", country_iso3="KAZ", vector="exports")
     moved = argument.conclusion_paragraph(china, ledger, evidence.register)
@@ -215,7 +263,7 @@ def test_the_conclusion_puts_the_scorecard_and_the_ledger_together(evidence, led
     geopolitical = [c.claim_id for c in evidence.register if c.section == "geopolitical"]
     untested = ledger.assign(verdict=ledger["verdict"].where(~ledger["claim_id"].isin(geopolitical), "not testable"))
     last = argument.conclusion_paragraph(evidence.tables, untested, evidence.register)
-    assert f"and least the geopolitical one (0 of its {len(geopolitical)} claims tested, 0 supported)" in last
+    assert f"and least the geopolitical one (0 of its {len(geopolitical)} claims tested: none decided robustly)" in last
 
 
 def test_security_paragraph_uses_the_claims_windows_and_says_what_a_tiv_is_not(evidence) -> None:

@@ -29,7 +29,8 @@ def quiet(message: str) -> None:
 
 @pytest.fixture
 def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toy_notebook: Callable[..., None]) -> Path:
-    """A minimal project: one notebook writing figures/toy.svg, an empty manifest, published outputs."""
+    """A minimal project: one notebook writing figures/toy.svg, an empty manifest, published outputs (and a
+    table no notebook declares, left by an earlier build)."""
     proj = make_toy(tmp_path / "proj", WRITE_FIGURE, tables=[])
     for rel, text in {
         "figures/toy.svg": "OLD",
@@ -55,7 +56,7 @@ def test_success_publishes_then_a_rerun_skips(toy: Path) -> None:
     first = build(log=quiet)
     assert first.ran == ["toy"] and first.rendered
     assert (toy / "figures" / "toy.svg").read_text() == "value=1"
-    assert (toy / "data" / "processed" / "t.csv").read_text() == "a\n1\n", "untouched outputs survive"
+    assert not (toy / "data" / "processed" / "t.csv").exists(), "a file no notebook declares is not published"
     assert '<h2 id="toy">Toy</h2>' in (toy / "report" / "index.html").read_text()
     second = build(log=quiet)
     assert second.ran == [] and second.skipped == ["toy"] and not second.rendered
@@ -244,3 +245,27 @@ def test_a_failing_notebook_stops_the_one_running_beside_it(tmp_path: Path, monk
     with pytest.raises(PipelineError, match="notebook toy failed"):
         build(log=quiet)
     assert time.monotonic() - started < 60, "the slow notebook was interrupted, not waited for"
+
+
+def test_a_file_no_notebook_declares_stops_the_build_naming_it(toy: Path, toy_notebook: Callable[..., None]) -> None:
+    toy_notebook(
+        toy / "notebooks" / "toy.ipynb", WRITE_FIGURE + "(paths.processed_dir() / 'extra.csv').write_text('x')"
+    )
+    before = output_digests(toy)
+    with pytest.raises(PipelineError, match=r"a notebook wrote data/processed/extra.csv, which no notebook declares"):
+        build(log=quiet)
+    assert output_digests(toy) == before
+
+
+def test_a_published_file_no_notebook_declares_any_more_is_removed_and_said(toy: Path) -> None:
+    """A renamed figure's old files would stay among the downloads for ever."""
+    build(log=quiet)
+    for suffix in ("svg", "png"):
+        (toy / "figures" / f"renamed.{suffix}").write_text("old")
+    lines: list[str] = []
+    build(overrides={"toy": {"value": 3}}, log=lines.append)
+    assert not (toy / "figures" / "renamed.svg").exists() and (toy / "figures" / "toy.svg").read_text() == "value=3"
+    assert (
+        "removed 2 published file(s) that no notebook declares any more: figures/renamed.png, figures/renamed.svg"
+        in lines
+    )

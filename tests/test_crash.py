@@ -53,8 +53,12 @@ def _kill_at_step(proj: Path, step: str) -> None:
     proc.wait(timeout=30)
 
 
-def _kill_after(proj: Path, seconds: float) -> None:
+def _kill_after(proj: Path, seconds: float, line: str | None = None) -> None:
+    """SIGKILL ``seconds`` after the build starts, or after it prints ``line`` (a moment it has surely not passed)."""
     proc = cli_process(proj, "report", "-p", "toy.value=2")
+    if line is not None:
+        assert proc.stderr is not None
+        next(text for text in proc.stderr if line in text)
     time.sleep(seconds)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
@@ -71,45 +75,61 @@ def _time_to_publish(proj: Path) -> float:
     return reached - started
 
 
-def test_a_build_killed_at_any_moment_leaves_one_complete_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    base = make_toy(tmp_path / "base")
+@pytest.fixture(scope="module")
+def two_sets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], dict[str, str], float]:
+    """A built toy (value 1), the outputs of a clean build with value 2, and the time a build takes to publish."""
+    tmp = tmp_path_factory.mktemp("crash")
+    base = make_toy(tmp / "base")
     assert cli(base, "report").returncode == 0
     before = output_digests(base)
-    clean = make_toy(tmp_path / "clean")
+    clean = make_toy(tmp / "clean")
     assert cli(clean, "report", "-p", "toy.value=2").returncode == 0
     after = output_digests(clean)
     assert before != after and all(
         any(k.startswith(rel) and before.get(k) != v for k, v in after.items()) for rel in PUBLISHED
     ), "the two sets differ in every published folder, so a mixture would show"
-
-    timing = tmp_path / "timing"
+    timing = tmp / "timing"
     shutil.copytree(base, timing)
-    window = _time_to_publish(timing)
-    kills = [("at", f"{step!r}", step) for step in STEPS] + [
-        ("after", f"{f * window:.2f} s", f * window) for f in TIMED
-    ]
-    states = {"before": 0, "after": 0}
-    for number, (kind, label, when) in enumerate(kills):
-        trial = tmp_path / f"trial{number}"
-        shutil.copytree(base, trial, symlinks=True)
-        if kind == "at":
-            _kill_at_step(trial, str(when))
-        else:
-            _kill_after(trial, float(when))
-        monkeypatch.chdir(trial)
-        monkeypatch.setenv("KZMV_RAW_DIR", str(trial / "data" / "raw"))
-        monkeypatch.setenv("KZMV_RAW_MIRROR", str(trial / "data" / "raw"))
-        assert main(["data"]) == 0, f"killed {kind} {label}: the next command must work"
-        now = output_digests(trial)
-        assert now in (before, after), f"killed {kind} {label}: the outputs are a mixture"
-        states["before" if now == before else "after"] += 1
-        result = build(overrides=NEW, log=lambda m: None)
-        assert output_digests(trial) == after, f"killed {kind} {label}: the next build differs from a clean one"
-        again = build(overrides=NEW, log=lambda m: None)
-        assert again.ran == [] and not again.rendered, f"killed {kind} {label}: the cache disagrees with the outputs"
-        assert (now == after) == (result.ran == []), "a completed publish needs no rerun; an undone one reruns"
-        leftovers = [p.name for p in (trial / ".build").iterdir() if p.name.startswith(("stage-", "previous-"))]
-        assert not leftovers or all(p.startswith("stage-") for p in leftovers), leftovers
-        shutil.rmtree(trial, ignore_errors=True)
-    assert states["after"] >= len(STEPS), "every kill inside the publish window completes the publish"
-    assert states["before"] >= 2, "kills before the publish leave the previous set"
+    return base, before, after, _time_to_publish(timing)
+
+
+# Twelve moments over a build's whole run, each its own test (so that they run side by side): inside the
+# publish window, after each of its steps; before it, while the notebook runs (after the build said
+# so: surely before any publish); and at fractions of the time a build takes to reach its publish.
+KILLS = [("at", step) for step in STEPS] + [("running", 0.0), ("running", 0.2)] + [("after", f) for f in TIMED]
+
+
+@pytest.mark.parametrize(("kind", "when"), KILLS, ids=[f"{k}-{w}" for k, w in KILLS])
+def test_a_build_killed_at_any_moment_leaves_one_complete_set(
+    two_sets: tuple[Path, dict[str, str], dict[str, str], float],
+    kind: str,
+    when: str | float,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base, before, after, window = two_sets
+    trial = tmp_path / "trial"
+    shutil.copytree(base, trial, symlinks=True)
+    if kind == "at":
+        _kill_at_step(trial, str(when))
+    elif kind == "running":
+        _kill_after(trial, float(when), line="running toy")
+    else:
+        _kill_after(trial, float(when) * window)
+    monkeypatch.chdir(trial)
+    monkeypatch.setenv("KZMV_RAW_DIR", str(trial / "data" / "raw"))
+    monkeypatch.setenv("KZMV_RAW_MIRROR", str(trial / "data" / "raw"))
+    assert main(["data"]) == 0, "the next command must work"
+    now = output_digests(trial)
+    assert now in (before, after), "the outputs are a mixture"
+    if kind == "at":
+        assert now == after, "a kill inside the publish window: the next command completes the publish"
+    if kind == "running":
+        assert now == before, "a kill while the notebook runs: the previous set, untouched"
+    result = build(overrides=NEW, log=lambda m: None)
+    assert output_digests(trial) == after, "the next build differs from a clean one"
+    again = build(overrides=NEW, log=lambda m: None)
+    assert again.ran == [] and not again.rendered, "the cache disagrees with the outputs"
+    assert (now == after) == (result.ran == []), "a completed publish needs no rerun; an undone one reruns"
+    leftovers = [p.name for p in (trial / ".build").iterdir() if p.name.startswith(("stage-", "previous-"))]
+    assert not leftovers or all(p.startswith("stage-") for p in leftovers), leftovers

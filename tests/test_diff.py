@@ -161,12 +161,12 @@ def test_a_figures_table_reports_rows_moved_and_the_largest_change_in_each_unit(
     assert [(p.name, p.before, p.after) for p in diff.parameters] == [("focus_year", 2024, 2023)]
     text = render_text(diff)
     assert text.splitlines()[1] == "Inputs: parameters nb.focus_year 2024 → 2023."
-    assert "  shares (groups): 2 of 4 rows moved (1 changed, 1 added); largest -1,054 USD million (turnover, " in text
+    assert "  shares (groups): 2 of 4 rows moved (1 changed, 1 added); largest −1,054 USD million (turnover, " in text
     assert "Figures added: added; removed: gone" in text
     assert json.loads(render_json(diff))["tables"][0]["rows_moved"] == 2
     assert summary(diff) == (
         "Against the outputs it replaced: parameters nb.focus_year 2024 → 2023; no ledger to compare verdicts with, "
-        "1 number in the key findings, 1 figure’s table (shares), figures added: added, figures removed: gone. `make diff` compares "
+        "1 number in the key findings, 1 figure’s table (shares), 1 figure added (added), 1 figure removed (gone). `make diff` compares "
         "with the last commit in detail."
     )
 

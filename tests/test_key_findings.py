@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 
+from kzmv.analysis.claims import strength_counts
 from kzmv.analysis.headlines import TABLES, headlines
 from kzmv.data.evidence import load_tables
 from kzmv.engine.render import _Renderer, notebook_sections
-from kzmv.story.key_findings import findings_markdown, vectors_finding
+from kzmv.story.key_findings import claims_finding, findings_markdown, vectors_finding
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,8 +30,11 @@ def test_findings_agree_with_the_ledger_and_the_tables() -> None:
     by_group = tables["trade_by_group"]
     eu = by_group[(by_group["year"] == 2024) & (by_group["group"] == "EU-27")]["exports_share"].iloc[0]
     assert f"the EU-27 bought {eu:.0f}% of Kazakhstan's exports" in text
-    supported = int((ledger["verdict"] == "supported").sum())
-    assert re.search(rf"the data support {supported}, partly support", text)
+    by_strength = strength_counts(ledger)
+    for strength, n in by_strength.items():
+        assert f"{strength} {n['claims']} ({n['robust']} robustly)" in text
+    tested = int((ledger["verdict"] != "not testable").sum())
+    assert f"**The data robustly support {by_strength['supported']['robust']} of the {tested} claims" in text
 
 
 def test_headlines_set_the_pre_war_comparison_against_the_base_years_and_without_crude() -> None:
@@ -114,11 +117,21 @@ def test_trade_without_crude_is_said_once_when_it_rounds_alike_and_given_when_it
     assert f"all trade ({all_trade:+.0f}%, or {growth(bigger):+.0f}% without crude oil exports)" in changed
 
 
-def test_the_claims_headline_is_worded_from_the_counts() -> None:
+def test_the_claims_headline_counts_direct_support_alone_and_never_adds_consistency() -> None:
     tables, ledger = _published()
-    failing = ledger.assign(verdict=ledger["verdict"].replace({"supported": "not supported"}))
-    assert "Most of the published claims that can be tested do not hold" in findings_markdown(tables, failing)
-    assert "mostly hold" in findings_markdown(tables, ledger)
+    text = claims_finding(ledger)
+    supported, consistent = (int((ledger["verdict"] == v).sum()) for v in ("supported", "consistent"))
+    assert f"robustly support {supported} of" in text and f"robustly support {supported + consistent} of" not in text
+    assert "the consistent are not support" in text
+    # more claims robustly supported: the bold lead follows; no verdict depending on the choices: no such clause
+    settled = ledger.assign(verdict=ledger["verdict"].replace({"depends on the choices": "supported"}))
+    settled = settled.assign(
+        modal_verdict=settled["modal_verdict"].where(settled["verdict"] != "supported", "supported")
+    )
+    lead = claims_finding(settled)
+    assert f"robustly support {int((settled['verdict'] == 'supported').sum())} of" in lead
+    assert "turn on the analysis choices" not in lead and "0 verdicts depend on the choices" in lead
+    assert "turn on the analysis choices" in findings_markdown(tables, ledger)
 
 
 def test_the_vectors_finding_names_the_leaders_the_scorecard_gives() -> None:
@@ -128,6 +141,8 @@ def test_the_vectors_finding_names_the_leaders_the_scorecard_gives() -> None:
     kaz = card[(card["country_iso3"] == "KAZ") & card["leader"].notna()]
     russia = kaz.loc[kaz["leader"] == "Russia", "vector"].tolist()
     assert f"Of the {len(kaz)} vectors the scorecard compares for Kazakhstan, Russia leads {len(russia)}:" in text
+    with_variants = vectors_finding(card, ledger, variants=tables["vector_scorecard_variants"])
+    assert f"Russia's count of {len(russia)} holds in 2 of the 8 variants" in with_variants
     neutral = float(ledger.loc[ledger["claim_id"] == "B28", "measured"].iloc[0])
     assert f"{neutral:.0f}% of Kazakhstan's known votes took neither side" in text
     # hand every vector to Russia: the lead and the count follow

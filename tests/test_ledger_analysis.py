@@ -144,14 +144,15 @@ def _macro(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "iso3", "indicator", "source", "value"]).assign(status="observation")
 
 
-def test_disputed_years_and_the_comparison_that_skips_them() -> None:
+def test_disputed_years_and_the_comparison_that_shows_both_sources() -> None:
     rows = [(y, "KAZ", macro.CPI, macro.WB, v) for y, v in ((2022, 15.0), (2023, 14.7), (2024, 4.9))]
     rows += [(y, "KAZ", macro.CPI, macro.IMF, v) for y, v in ((2022, 15.0), (2023, 14.5), (2024, 8.7))]
     rows += [(y, "KAZ", macro.GROWTH, macro.IMF, 3.0) for y in range(2020, 2025)]
     table = _macro(rows)
     assert macro.disputed_years(table) == [2024]
     summary = macro.comparison(table, [], 2020, 2024).set_index("iso3")
-    assert summary.loc["KAZ", "cpi_year"] == 2023 and summary.loc["KAZ", "cpi_pct"] == pytest.approx(14.7)
+    assert summary.loc["KAZ", "cpi_year"] == 2024 and summary.loc["KAZ", "cpi_pct"] == pytest.approx(4.9)
+    assert summary.loc["KAZ", "cpi_disputed"] and summary.loc["KAZ", "cpi_imf_pct"] == pytest.approx(8.7)
     assert summary.loc["KAZ", "growth_war_years_pct"] == pytest.approx(3.0)
     assert list(summary.reset_index().columns) == macro.COMPARISON_COLUMNS
 

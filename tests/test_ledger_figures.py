@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -58,3 +59,36 @@ def test_two_partners_shares_each_stay_beside_their_own_name() -> None:
     assert investment_chapter.two_shares({"Russia": float("nan"), "China": 3.6}, "Russia", "China") == (
         "Russia held an unknown share and China 4%"
     )
+
+
+def test_the_specification_curve_draws_one_cell_per_specification_ordered_by_verdict() -> None:
+    from kzmv.figures import ledger as ledger_figures
+    from kzmv.figures.style import FigureText
+
+    specs = pd.DataFrame(
+        {
+            "claim_id": ["X1", "X1", "X1", "X2"],
+            "specification": [1, 2, 3, 1],
+            "as_stated": [False, True, False, True],
+            "verdict": ["supported", "contradicted", "consistent", "indeterminate"],
+        }
+    )
+    text = FigureText(title="t", subtitle="s", source="Source: test", alt="a")
+    chart = ledger_figures.specification_curve(specs, ["X1", "X2"], {"X1": "X1 one"}, {"X1": "67%"}, text)
+    ax = chart.figure.axes[0]
+    cells = np.ma.filled(ax.images[0].get_array().astype(float), np.nan)
+    # strongest verdict first: supported (0), consistent (1), contradicted (4); one specification for X2
+    assert cells[0].tolist() == [0.0, 1.0, 4.0]
+    assert cells[1, 0] == 2.0 and np.isnan(cells[1, 1:]).all()
+    ring = next(line for line in ax.lines if line.get_marker() == "o")
+    assert list(ring.get_xdata()) == [3, 1] and list(ring.get_ydata()) == [0, 1], "the claim as stated is ringed"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["X1 one", "X2"]
+    assert chart.table == "claim_specifications" and list(chart.columns) == [
+        "claim_id",
+        "specification",
+        "as_stated",
+        "verdict",
+    ]
+    plt.close(chart.figure)
+    with pytest.raises(ValueError, match="no colour"):
+        ledger_figures.specification_curve(specs.assign(verdict="partly supported"), ["X1"], {}, {}, text)

@@ -16,10 +16,10 @@ from kzmv.errors import PipelineError
 # --------------------------------------------------------------------------- toys
 
 
-def scorecard(leaders: dict[str, str | None]) -> pd.DataFrame:
+def scorecard(leaders: dict[str, str | None], years: str = "latest", reading: str = "bloc") -> pd.DataFrame:
     return pd.DataFrame(
         {"country_iso3": "KAZ", "vector": list(leaders), "leader": [v for v in leaders.values()]},
-    )
+    ).assign(years=years, reading=reading, votes="ideal point")
 
 
 def flows(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
@@ -49,15 +49,24 @@ def monthly(partner: str, by_year: dict[int, float], months: int = 12) -> pd.Dat
 # --------------------------------------------------------------------------- the scorecard
 
 
-def test_vectors_not_led_by_counts_only_vectors_with_data() -> None:
-    card = scorecard({"exports": "EU-27", "imports": "Russia", "investment": None, "arms": "Russia"})
+def test_vectors_not_led_by_counts_only_vectors_with_data_in_the_variant_asked_for() -> None:
+    card = pd.concat(
+        [
+            scorecard({"exports": "EU-27", "imports": "Russia", "investment": None, "arms": "Russia"}),
+            scorecard({"exports": "China", "imports": "Russia", "investment": "Netherlands"}, "common year", "country"),
+        ]
+    )
     measure = MEASURES["vectors_not_led_by"]
-    assert measure({"vector_scorecard": card}, country="KAZ", partner="Russia") == 1
-    assert measure({"vector_scorecard": card}, country="KAZ", partner="Russia", leave_out=["exports"]) == 0
+    tables = {"vector_scorecard_variants": card}
+    assert measure(tables, country="KAZ", partner="Russia") == 1
+    assert measure(tables, country="KAZ", partner="Russia", leave_out=["exports"]) == 0
+    assert measure(tables, country="KAZ", partner="Russia", years="common year", reading="country") == 2
     with pytest.raises(PipelineError, match="no row for UZB"):
-        measure({"vector_scorecard": card}, country="UZB", partner="Russia")
+        measure(tables, country="UZB", partner="Russia")
+    with pytest.raises(PipelineError, match="no row for KAZ with years='common year', reading='bloc'"):
+        measure(tables, country="KAZ", partner="Russia", years="common year")
     with pytest.raises(PipelineError, match="no vector of KAZ has data"):
-        measure({"vector_scorecard": scorecard({"exports": None})}, country="KAZ", partner="Russia")
+        measure({"vector_scorecard_variants": scorecard({"exports": None})}, country="KAZ", partner="Russia")
 
 
 # --------------------------------------------------------------------------- arms
@@ -197,10 +206,12 @@ def test_own_imports_change_needs_every_base_year() -> None:
         measure({"peer_imports_by_partner": peer[peer["year"] != 2020]}, reporter="KAZ", group="EU-27", year=2023)
 
 
-def test_a_consistency_test_reads_consistent_never_supported() -> None:
+def test_a_consistency_test_is_marked_as_one_and_reads_at_most_consistent() -> None:
+    from kzmv.analysis.claims import judge
     from kzmv.story.claims.presentation import verdict_text
 
-    assert verdict_text("supported", "robust to: x", "consistency") == "consistent (a test of consistency, not proof)"
-    assert verdict_text("not supported", "fragile: y", "consistency").startswith("not consistent (fragile")
-    assert verdict_text("supported", "robust to: x", "direct") == "supported"
-    assert verdict_text("not testable", "", "") == "not testable"
+    assert judge(5.0, 0, "greater_than", 10, test_kind="consistency") == "consistent"
+    assert verdict_text("consistent", "consistency") == "consistent (a test of consistency, not proof)"
+    assert verdict_text("contradicted", "consistency").startswith("contradicted (a test of consistency")
+    assert verdict_text("supported", "direct") == "supported"
+    assert verdict_text("not testable", "") == "not testable"

@@ -58,6 +58,8 @@ def test_neighbours_list_what_each_series_has() -> None:
             "country": ["Kazakhstan", "Russia"],
             "mean_growth_pct": [5.73, NAN],
             "cpi_pct": [4.86, 6.7],
+            "cpi_imf_pct": [8.68, NAN],
+            "cpi_disputed": [True, False],
             "cpi_year": [2024, 2021],
             "trade_pct_gdp": [61.77, NAN],
             "trade_year": [2023, None],
@@ -66,7 +68,8 @@ def test_neighbours_list_what_each_series_has() -> None:
     text = macro_chapter.neighbours(summary, 2000, 2024)
     assert text == (
         "Average real growth 2000–2024: Kazakhstan 5.7% (no complete series for Russia). Latest CPI inflation "
-        "(World Bank): Kazakhstan 4.9% (2024); Russia 6.7% (2021). Latest trade share of GDP: Kazakhstan 62% (2023)."
+        "(World Bank): Kazakhstan 4.9% (2024), where the IMF estimates 8.7%: the two sources dispute that year; "
+        "Russia 6.7% (2021). Latest trade share of GDP: Kazakhstan 62% (2023)."
     )
 
 

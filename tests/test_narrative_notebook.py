@@ -12,7 +12,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kzmv.analysis.claims import MEASURES, measured_value, verdict
+from kzmv.analysis.claims import MEASURES, assess, measured_value
 from kzmv.data.claims_register import Claim, load_register, required_tables
 from kzmv.data.evidence import load_tables
 from kzmv.data.manifest import load_manifest
@@ -58,20 +58,19 @@ def test_chapter_runs_with_another_tolerance(
         run_notebook(step)
     values = run_notebook(NAME, tolerance_pct=TOLERANCE)
     register = load_register(MEASURES, ROOT / "data" / "claims.yml")
-    check_verdicts_follow_the_tolerance(values, register)
+    check_verdicts_follow_the_tolerance(values, register, isolated_outputs)
     check_written_ledger(values, register, isolated_outputs)
     check_links(isolated_outputs, tmp_path / f"{NAME}.executed.ipynb")
 
 
-def check_verdicts_follow_the_tolerance(values: dict[str, Any], register: list[Claim]) -> None:
+def check_verdicts_follow_the_tolerance(values: dict[str, Any], register: list[Claim], out: Path) -> None:
+    """The recorded verdicts are the register's judged at the run's tolerance, and differ from the default's."""
     assert values["tolerance_pct"] == TOLERANCE
-    at_default = {}
-    for claim in register:
-        measured = values["measured"][claim.claim_id]
-        expected = verdict(measured, claim.claimed_value, claim.rule, TOLERANCE)
-        assert values["verdicts"][claim.claim_id] == expected, claim.claim_id
-        at_default[claim.claim_id] = verdict(measured, claim.claimed_value, claim.rule, 10.0)
-    assert at_default != values["verdicts"], "the tolerance should move at least one verdict"
+    tables = load_tables(required_tables(register, MEASURES), out / "data" / "processed")
+    at_run = {a.claim.claim_id: a.verdict for a in assess(register, tables, TOLERANCE)}
+    at_default = {a.claim.claim_id: a.verdict for a in assess(register, tables, 10.0)}
+    assert values["verdicts"] == at_run
+    assert at_default != values["verdicts"], "the tolerance, one of the dimensions, should move at least one verdict"
     assert sum(values["verdict_counts"].values()) == len(register)
 
 
@@ -93,11 +92,13 @@ def check_written_ledger(values: dict[str, Any], register: list[Claim], out: Pat
 def check_links(out: Path, notebook: Path) -> None:
     """Downloads and figure links are relative and resolve; nothing points off the page."""
     assert (out / "figures" / "narrative_timeline.svg").is_file()
+    assert (out / "figures" / "ledger_specifications.svg").is_file()
+    assert (out / "data" / "processed" / "claim_specifications.csv").is_file()
     nb = nbformat.read(notebook, as_version=4)
     text = json.dumps([c.get("outputs", []) for c in nb.cells])
     assert "../data/processed/claims.csv" in text and "../figures/narrative_timeline.svg" in text
     page = "".join(notebook_sections(nb, _Renderer(), NAME))
-    assert 'id="fig-narrative_timeline"' in page
+    assert 'id="fig-narrative_timeline"' in page and 'id="fig-ledger_specifications"' in page
     assert not re.search(r"""(src|href)=["']https?://""", page), "the chapter links only within the report"
     for name in re.findall(r'href="#fig-([^"]+)"', page):
         assert (out / "figures" / f"{name}.svg").is_file(), f"link to a figure that was not made: {name}"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -79,10 +80,22 @@ def test_other_parameters_against_plain_pandas(run_notebook: Callable[..., dict[
         assert values["arms_russia_share_last_window"][iso3] == pytest.approx(share, abs=1e-3), iso3
 
     eu = _eu27()
-    assert values["eu_exports_ratio"]["year"] == LAST
+    assert values["eu_exports_index"]["year"] == LAST
     for partner in ("KAZ", "KGZ", "RUS"):
-        expected = eu[(partner, LAST)] / eu[(partner, 2021)]
-        assert values["eu_exports_ratio"][partner] == pytest.approx(expected, abs=1e-3), partner
+        base = sum(eu[(partner, y)] for y in (2019, 2020, 2021)) / 3
+        expected = 100 * eu[(partner, LAST)] / base  # the figure's base, 2019-2021 = 100, in its title too
+        assert values["eu_exports_index"][partner] == pytest.approx(expected, abs=1e-3), partner
+
+    annual = pd.read_csv(RAW / "trade" / "eu27_exports_by_destination_annual_eurostat_2010_2023.csv")
+    labels = pd.read_csv(ROOT / "data" / "eurostat_partners.csv", keep_default_na=False)
+    coded = annual.merge(labels, left_on=["partner", "label_language"], right_on=["label", "language"])
+    logs = np.log(coded[coded["iso3"] != ""].pivot(index="year", columns="iso3", values="value_eur"))
+    change = logs.loc[2022:2023].mean() - logs.loc[2019:2021].mean()
+    group = pd.read_csv(out / "data" / "processed" / "gateway_destinations.csv").query("role == 'comparison'")
+    assert values["gateway_group"]["comparison"] == len(group) > 100
+    for iso3 in ("KAZ", "KGZ", "RUS"):
+        expected = change[iso3] - change[group["partner_iso3"]].mean()
+        assert values["gateway_did_log"][iso3] == pytest.approx(expected, abs=1e-3), iso3
 
     votes = pd.read_csv(RAW / "politics" / "unga_ukraine_votes_page_transcriptions.csv")
     kaz_votes = votes.loc[votes["country_iso3"] == "KAZ", "vote"].value_counts().to_dict()

@@ -283,7 +283,7 @@ def test_the_first_release_of_russias_2023_trade_reverses_claim_b3_and_the_diff_
     text = render_text(compare(FolderOutputs(ROOT, label="committed"), FolderOutputs(copy.root, label="first")))
     why = f"B3 supported → not supported: measure {fmt(before['measured'])} → {fmt(after['measured'])}"
     assert why in text, text
-    russia = "largest -1,054 USD million (turnover_usd_m, year 2023, group Russia: 27,054 → 26,000)"
+    russia = "largest −1,054 USD million (turnover_usd_m, year 2023, group Russia: 27,054 → 26,000)"
     assert f"trade_group_shares (trade_by_group): 8 of 208 rows moved (8 changed); {russia}" in text, text
     # without VINTAGE the build goes back to the active release: the committed outputs, byte for byte
     back = copy.make("report")

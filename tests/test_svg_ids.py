@@ -1,4 +1,4 @@
-"""A chart's SVG must not depend on the last bit of its layout: matplotlib's hashed ids are renumbered."""
+"""A chart's SVG must not depend on the last bit of its layout (hashed ids renumbered), nor carry needless digits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from kzmv.figures.style import FigureText, decorate, new_figure, stable_svg_ids, write_files
+from kzmv.figures.style import FigureText, compact_svg_numbers, decorate, new_figure, stable_svg_ids, write_files
 
 
 def _chart(folder: Path, shift: float) -> str:
@@ -42,3 +42,23 @@ def test_a_last_bit_shift_of_the_layout_leaves_the_svg_unchanged(tmp_path: Path)
     assert not re.search(r'id="[pmh][0-9a-f]{10}"', a), "no hashed id is left"
     assert re.search(r'clip-path="url\(#clip\d+\)"', a)
     assert a == b
+
+
+def test_coordinates_keep_two_decimals_and_labels_every_digit() -> None:
+    text = (
+        '<path d="M 192.17024 -642.63976 L 0.0001 -0.004 z" style="stroke-width: 0.8; fill: #2166ac"/>'
+        '<use xlink:href="#marker2" x="220.034913" y="238.073843"/><text x="1.23456">0.093 apart</text>'
+        '<image xlink:href="data:image/png;base64,iVBORw0KGgo5.123456"/>'
+    )
+    assert compact_svg_numbers(text) == (
+        '<path d="M 192.17 -642.64 L 0 0 z" style="stroke-width: 0.8; fill: #2166ac"/>'
+        '<use xlink:href="#marker2" x="220.03" y="238.07"/><text x="1.23">0.093 apart</text>'
+        '<image xlink:href="data:image/png;base64,iVBORw0KGgo5.123456"/>'
+    )
+
+
+def test_a_written_chart_is_compact_and_still_an_svg(tmp_path: Path) -> None:
+    text = _chart(tmp_path, 0.0)
+    assert text.startswith("<?xml") and text.rstrip().endswith("</svg>")
+    inside_tags = "".join(re.findall(r"<[^<>]+>", text))
+    assert not re.search(r"(?<![\w.#-])-?\d+\.\d{3,}", inside_tags), "no coordinate keeps more than two decimals"

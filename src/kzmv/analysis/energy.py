@@ -20,9 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kzmv.analysis.fdi import as_record, pick_one, split_page_figures
+from kzmv.analysis.periods import SHOCK_YEAR
 from kzmv.errors import PipelineError
 
 # ---------------------------------------------------------------------------
@@ -508,3 +510,189 @@ def shares_in_year(structure: pd.DataFrame, year: int) -> dict[str, Any]:
 def cpc_shares_by_period(cpc: pd.DataFrame) -> dict[str, float]:
     """The CPC's share of crude exports by ``"<year> (<period>)"``, to one decimal (a :func:`cpc_shares` table)."""
     return {f"{r.year} ({r.period})": round(float(r.cpc_share_pct), 1) for r in cpc.itertuples()}
+
+
+# ---------------------------------------------------------------------------
+# Oil that avoids Russia, over time, and what the "bypassing Russian ports" figure leaves out
+# ---------------------------------------------------------------------------
+
+CHINA_ROUTE = "Atasu–Alashankou (China)"
+# Crude exports to China as a destination, where the pages give no pipeline figure for the year (2023).
+CHINA_DESTINATION = r"oil exports to China"
+BYPASS_COLUMNS = [
+    "year",
+    "period",
+    "total_mt",
+    "total_basis",
+    "ports_bypass_mt",
+    "china_mt",
+    "china_basis",
+    "ports_bypass_share_pct",
+    "china_share_pct",
+    "bypass_share_pct",
+    "crossing_russia_min_pct",
+    "crossing_russia_min_ports_only_pct",
+]
+
+
+def bypass_table(oil_exports: pd.DataFrame, page: pd.DataFrame) -> pd.DataFrame:
+    """Crude that avoided Russia, by year: the figure of oil "bypassing Russian ports", oil piped to China, their sum.
+
+    Why two parts: the press figure (Reuters) counts oil that bypassed Russian ports, the
+    Caspian route to Azerbaijan and onwards; oil piped east to China never reaches a port
+    and is reported apart (the same article gives it separately), so the bypass figure
+    most likely leaves it out. The share that crossed Russia is therefore bounded below
+    by 100 less the sum of both (``crossing_russia_min_pct``); the share less the ports
+    figure alone (``crossing_russia_min_ports_only_pct``) is a valid bound only if the
+    ports figure already contains the China pipeline. A part that the pages do not give
+    for a year stays missing, and so does every share built on it. The denominator is
+    the stated total (full years), the main pipelines' total (January-October 2024) or,
+    where no total was found (2013), the sum of the listed routes; ``total_basis`` says which.
+    """
+    usable, _ = split_page_figures(page)
+    to_china = usable[
+        (usable["country"] == "China")
+        & usable["indicator"].str.fullmatch(CHINA_DESTINATION)
+        & (usable["unit"] == "million tonnes")
+    ]
+    picked = pick_one(to_china, ["year"]) if len(to_china) else to_china
+    to_china = picked.set_index(picked["year"].astype("int64"))["value"]
+    rows = []
+    for (year, period), one in oil_exports.groupby(["year", "period"], sort=True):
+        by_route = one.set_index("route")["value"]
+        totals = one[one["route_kind"] == "total"]
+        if len(totals):
+            total, basis = float(totals["value"].iloc[0]), str(totals["denominator"].iloc[0])
+        else:
+            listed = one[one["route_kind"] == "route"]["value"]
+            total = float(listed.sum()) if len(listed) else float("nan")
+            basis = "sum of listed routes" if len(listed) else "no total"
+        ports = float(by_route.get(MEMO, float("nan")))
+        if CHINA_ROUTE in by_route.index:
+            china, china_basis = float(by_route[CHINA_ROUTE]), "pipeline route"
+        elif period == "full year" and int(year) in to_china.index:
+            china, china_basis = float(to_china[int(year)]), "exports to China as a destination"
+        else:
+            china, china_basis = float("nan"), "not given"
+        bypass = ports + china
+        rows.append(
+            {
+                "year": int(year),
+                "period": period,
+                "total_mt": total,
+                "total_basis": basis,
+                "ports_bypass_mt": ports,
+                "china_mt": china,
+                "china_basis": china_basis,
+                "ports_bypass_share_pct": 100 * ports / total,
+                "china_share_pct": 100 * china / total,
+                "bypass_share_pct": 100 * bypass / total,
+                "crossing_russia_min_pct": 100 - 100 * bypass / total,
+                "crossing_russia_min_ports_only_pct": 100 - 100 * ports / total,
+            }
+        )
+    return pd.DataFrame(rows, columns=BYPASS_COLUMNS)
+
+
+def crossing_russia_lower_bound(bypass: pd.DataFrame, year: int, with_china: bool = True) -> float:
+    """The share of ``year``'s crude exports that crossed Russia, at least (percent, full years).
+
+    ``with_china`` counts the oil piped to China as avoiding Russia besides the ports
+    figure: the bound that holds whether or not the ports figure contains it.
+    """
+    rows = bypass[(bypass["year"] == year) & (bypass["period"] == "full year")]
+    column = "crossing_russia_min_pct" if with_china else "crossing_russia_min_ports_only_pct"
+    if rows.empty or pd.isna(rows[column].iloc[0]):
+        known = bypass.dropna(subset=[column])
+        raise PipelineError(f"oil_bypass: no lower bound for {year}; years with one: {[int(y) for y in known['year']]}")
+    return float(rows[column].iloc[0])
+
+
+# ---------------------------------------------------------------------------
+# Monthly crude exports: did disruptions leave a mark?
+# ---------------------------------------------------------------------------
+
+CRUDE_MONTHLY_COLUMNS = [
+    "month",
+    "crude_usd_m",
+    "other_usd_m",
+    "relative_log",
+    "trend_log",
+    "deviation_log",
+    "threshold_log",
+    "below_threshold",
+]
+# The years the briefing paper names for the CPC's disruptions: the first year of the war (a suspension by the
+# Russian authorities) and 2025 (Ukrainian drone strikes on its installations in Russia).
+DISRUPTION_YEARS_NAMED: tuple[int, ...] = (SHOCK_YEAR, 2025)
+# Months of the trailing window a month's trend is the median of, and how many of them must be there.
+TRAILING_MONTHS, TRAILING_MIN = 12, 9
+# A month "stands out" when its deviation is lower than this share of the pre-war months' deviations.
+DIP_QUANTILE = 0.05
+
+
+def crude_monthly(monthly: pd.DataFrame, pre_last_year: int, quantile: float = DIP_QUANTILE) -> pd.DataFrame:
+    """Monthly crude exports against the rest of exports, and how far each month fell below its own recent trend.
+
+    Why relative to other exports: a pipeline outage cuts crude and leaves metals and
+    grain alone, while a fall in world prices or demand moves many exports together;
+    the log ratio of crude to other exports takes out some of what is common. Its
+    deviation from the median of the twelve months before (at least nine present) is
+    compared with the pre-war months' deviations: ``threshold_log`` is their ``quantile``
+    (the worst twentieth by default), and ``below_threshold`` marks a month that fell
+    further. Values are dollars, so price moves remain inside the ratio; a missing month
+    (September 2022) stays missing, and so does every statistic that needs it.
+    """
+    wide = monthly.pivot(index="month", columns="item_code", values="value_usd_thousand") / 1000
+    months = pd.date_range(wide.index.min(), wide.index.max(), freq="MS")
+    wide = wide.reindex(months)
+    crude = wide["CRUDE_OIL"]
+    other = wide["TOTAL"] - crude
+    relative = np.log(crude.where(crude > 0) / other.where(other > 0))
+    trend = relative.shift(1).rolling(TRAILING_MONTHS, min_periods=TRAILING_MIN).median()
+    deviation = relative - trend
+    pre = deviation[deviation.index.year <= pre_last_year].dropna()
+    if len(pre) < 12:
+        raise PipelineError(
+            f"exports_by_commodity_monthly: fewer than 12 pre-war months with a trend up to {pre_last_year}"
+        )
+    threshold = float(pre.quantile(quantile))
+    out = pd.DataFrame(
+        {
+            "month": months.strftime("%Y-%m"),
+            "crude_usd_m": crude.round(6).to_numpy(),
+            "other_usd_m": other.round(6).to_numpy(),
+            "relative_log": relative.round(6).to_numpy(),
+            "trend_log": trend.round(6).to_numpy(),
+            "deviation_log": deviation.round(6).to_numpy(),
+            "threshold_log": round(threshold, 6),
+            "below_threshold": (deviation < threshold).where(deviation.notna()).astype("boolean").to_numpy(),
+        }
+    )
+    return out[CRUDE_MONTHLY_COLUMNS]
+
+
+def dips_by_year(crude: pd.DataFrame, first_year: int) -> pd.DataFrame:
+    """From ``first_year`` on, per complete year: months with a deviation, months below the threshold, the deepest month.
+
+    A year is complete when the file reaches its December; the part year at the end
+    (January to June 2026) is left out, as its last month is marked provisional.
+    """
+    frame = crude.assign(year=crude["month"].str[:4].astype(int))
+    last = str(crude["month"].max())
+    if not last.endswith("-12"):
+        frame = frame[frame["year"] < int(last[:4])]
+    frame = frame[(frame["year"] >= first_year) & frame["deviation_log"].notna()]
+    rows = []
+    for year, one in frame.groupby("year"):
+        low = one.loc[one["deviation_log"].idxmin()]
+        rows.append(
+            {
+                "year": int(year),
+                "months": len(one),
+                "below_threshold": int(one["below_threshold"].sum()),
+                "deepest_month": str(low["month"]),
+                "deepest_log": float(low["deviation_log"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=["year", "months", "below_threshold", "deepest_month", "deepest_log"])

@@ -23,7 +23,15 @@ from kzmv.analysis.claims import measures
 # The year the key findings compare from: the last year before the shocks of 2022.
 BEFORE_SHOCKS = periods.BASE_YEAR
 # The tables the headlines read (processed tables).
-TABLES = ("trade_by_group", "fdi_by_group", "fdi_by_partner", "export_structure", "oil_exports", "vector_scorecard")
+TABLES = (
+    "trade_by_group",
+    "fdi_by_group",
+    "fdi_by_partner",
+    "export_structure",
+    "oil_exports",
+    "vector_scorecard",
+    "vector_scorecard_variants",
+)
 
 
 @dataclass(frozen=True)

@@ -149,3 +149,21 @@ def wiiw_factors(positions: pd.DataFrame, fdi_by_partner: pd.DataFrame) -> pd.Da
     return pd.DataFrame(
         {"factor": by_year.median(), "spread": by_year.max() - by_year.min(), "investors": by_year.count()}
     )
+
+
+# The five investor countries the IMF file reports, all of them other than Russia.
+REPORTERS: tuple[str, ...] = ("CHN", "DEU", "JPN", "SGP", "USA")
+
+
+def combined_position(
+    positions: pd.DataFrame, investors: tuple[str, ...] = REPORTERS, basis: str = MIRROR
+) -> pd.Series:
+    """The summed position of ``investors`` in Kazakhstan by year, from one origin; a year missing any of them is missing.
+
+    For the claim that investors other than Russia began to withdraw: a position is a
+    stock, so a fall is disinvestment, repayment of intra-company loans or a revaluation,
+    not only smaller inflows; and five countries are not all investors.
+    """
+    series = {i: position_series(positions, i, basis) for i in investors}
+    frame = pd.DataFrame(series)
+    return frame.sum(axis=1, min_count=len(investors)).where(frame.notna().all(axis=1)).sort_index()

@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pycountry
 
+from kzmv.analysis import stats
 from kzmv.analysis.periods import BASE_YEAR, SHOCK_YEAR
 from kzmv.errors import PipelineError
 
@@ -238,6 +240,8 @@ COMPARISON_COLUMNS = [
     "growth_war_years_pct",
     "cpi_year",
     "cpi_pct",
+    "cpi_imf_pct",
+    "cpi_disputed",
     "trade_year",
     "trade_pct_gdp",
 ]
@@ -251,17 +255,18 @@ def comparison(
     An average over the whole window would hide the war years, so growth is also
     averaged over ``first``..the pre-war year and over the war years up to
     ``last`` (empty where the window does not reach them). The latest CPI is the
-    latest World Bank value in a year the World Bank and the IMF do not dispute
-    (:func:`disputed_years`): a value the inflation section itself calls doubtful
-    is not shown as a country's latest inflation.
+    World Bank's value in the latest year it gives, as the inflation chart draws it;
+    where the World Bank and the IMF dispute that year (:func:`disputed_years`), the
+    IMF's value goes beside it (``cpi_imf_pct``) and ``cpi_disputed`` is true, so a
+    reader gets both rather than an older year presented as the latest.
     """
     disputed = set(disputed_years(macro))
     before_last = min(last, BASE_YEAR)
     rows = []
     for iso3 in ["KAZ", *countries]:
         cpi = window(series(macro, CPI, WB, iso3), first, last).dropna()
-        if iso3 == "KAZ":
-            cpi = cpi[~cpi.index.isin(disputed)]
+        year = int(cpi.index[-1]) if len(cpi) else None
+        imf = series(macro, CPI, IMF, iso3) if iso3 == "KAZ" else pd.Series(dtype=float)
         trade = window(series(macro, TRADE, WB_OWID, iso3), first, last).dropna()
         rows.append(
             {
@@ -274,8 +279,10 @@ def comparison(
                 "growth_war_years_pct": mean_growth(macro, iso3, SHOCK_YEAR, last)
                 if last >= SHOCK_YEAR
                 else float("nan"),
-                "cpi_year": int(cpi.index[-1]) if len(cpi) else None,
+                "cpi_year": year,
                 "cpi_pct": float(cpi.iloc[-1]) if len(cpi) else float("nan"),
+                "cpi_imf_pct": float(imf.get(year, float("nan"))) if year is not None else float("nan"),
+                "cpi_disputed": iso3 == "KAZ" and year in disputed,
                 "trade_year": int(trade.index[-1]) if len(trade) else None,
                 "trade_pct_gdp": float(trade.iloc[-1]) if len(trade) else float("nan"),
             }
@@ -404,3 +411,176 @@ def rate_and_openness(rate_check: pd.DataFrame, trade_share: pd.Series) -> RateA
 def _rounded(values: dict[str, Any], digits: int = 2) -> dict[str, Any]:
     """Floats rounded for the record (missing as None); other values unchanged."""
     return {k: (None if pd.isna(v) else round(v, digits)) if isinstance(v, float) else v for k, v in values.items()}
+
+
+# --- co-movement with Russia: "echoes" of its macroeconomic problems ----------------------------------------
+
+# Oil exporters outside the former Soviet Union: what Kazakhstan shares with them is the oil price, not Russia.
+OIL_EXPORTERS: tuple[str, ...] = ("SAU", "NOR", "NGA", "DZA", "KWT", "OMN")
+# Years per window of a correlation: ten points are few, fewer would be noise.
+COMOVEMENT_WINDOW = 10
+BENCHMARK_MEDIAN = "median of the oil exporters"
+COMOVEMENT_COLUMNS = [
+    "indicator",
+    "partner_iso3",
+    "partner",
+    "kind",
+    "first_year",
+    "last_year",
+    "years",
+    "correlation",
+]
+
+
+def cpi_series(wb_cpi: pd.DataFrame, iso3: str) -> pd.Series:
+    """One country's CPI inflation by year from the World Bank file (percent)."""
+    rows = wb_cpi[wb_cpi["Country Code"] == iso3]
+    return rows.set_index(rows["Year"].astype("int64"))["Inflation"].astype(float).sort_index()
+
+
+def comovement(
+    focus_growth: pd.Series,
+    owid: pd.DataFrame,
+    wb_cpi: pd.DataFrame,
+    last_growth: int,
+    last_cpi: int,
+    focus: str = "KAZ",
+    partner: str = "RUS",
+    benchmarks: Sequence[str] = OIL_EXPORTERS,
+    width: int = COMOVEMENT_WINDOW,
+    groups: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Correlations of ``focus``'s growth and inflation with ``partner``'s and with each benchmark's, over rolling windows.
+
+    Why benchmarks: Kazakhstan and Russia both export oil, so their growth and
+    inflation move together when the oil price moves, whatever ties the two
+    economies. A correlation with Russia above the median correlation with oil
+    exporters outside the former Soviet Union is co-movement beyond the common oil
+    shock; it is still not evidence of which way anything travelled, and ten yearly
+    points make any one correlation noisy. ``focus_growth`` is Kazakhstan's growth from
+    the WEO file; the others' growth is OWID's copy of the same WEO vintage, and
+    inflation is the World Bank's for all. Each window ends in a year from the
+    ``width``-th of the data to ``last_growth`` (``last_cpi`` for inflation).
+    """
+    sources = {
+        "real GDP growth": (
+            {focus: focus_growth} | {c: owid_growth(owid, c) for c in [partner, *benchmarks]},
+            last_growth,
+        ),
+        "CPI inflation": ({c: cpi_series(wb_cpi, c) for c in [focus, partner, *benchmarks]}, last_cpi),
+    }
+    rows = []
+    for indicator, (series, last) in sources.items():
+        frame = pd.DataFrame(series)
+        start = int(frame[focus].dropna().index.min())
+        for end in range(start + width - 1, last + 1):
+            window_ = frame.loc[end - width + 1 : end]
+            correlations = {}
+            for other in [partner, *benchmarks]:
+                both = window_[[focus, other]].dropna()
+                value = stats.correlation(both[focus], both[other]) if len(both) == width else float("nan")
+                correlations[other] = value
+                rows.append(
+                    {
+                        "indicator": indicator,
+                        "partner_iso3": other,
+                        "partner": country_name(other, groups),
+                        "kind": "partner" if other == partner else "oil exporter",
+                        "first_year": end - width + 1,
+                        "last_year": end,
+                        "years": len(both),
+                        "correlation": value,
+                    }
+                )
+            bench = [correlations[b] for b in benchmarks if not np.isnan(correlations[b])]
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "partner_iso3": pd.NA,
+                    "partner": BENCHMARK_MEDIAN,
+                    "kind": "benchmark",
+                    "first_year": end - width + 1,
+                    "last_year": end,
+                    "years": len(bench),
+                    "correlation": float(np.median(bench)) if bench else float("nan"),
+                }
+            )
+    out = pd.DataFrame(rows, columns=COMOVEMENT_COLUMNS)
+    out["correlation"] = out["correlation"].round(6)
+    return out
+
+
+def comovement_gap(
+    table: pd.DataFrame, indicator: str, last_year: int | None = None, partner: str = "RUS"
+) -> dict[str, float]:
+    """In the window ending ``last_year`` (default: the latest with a correlation for ``partner``): the correlation
+    with ``partner``, the benchmarks' median, their gap, and the window's years."""
+    rows = table[table["indicator"] == indicator]
+    known = rows[(rows["partner_iso3"] == partner) & rows["correlation"].notna()]
+    if known.empty:
+        raise PipelineError(f"macro_comovement: no {indicator} correlation with {partner}")
+    last_year = int(known["last_year"].max()) if last_year is None else last_year
+    rows = rows[rows["last_year"] == last_year]
+    own = rows.loc[rows["partner_iso3"] == partner, "correlation"]
+    bench = rows.loc[rows["kind"] == "benchmark", "correlation"]
+    if own.empty or bench.empty or pd.isna(own.iloc[0]):
+        raise PipelineError(f"macro_comovement: no {indicator} window ending in {last_year} for {partner}")
+    first = int(rows["first_year"].iloc[0])
+    return {
+        "first_year": first,
+        "last_year": last_year,
+        "partner": float(own.iloc[0]),
+        "benchmark": float(bench.iloc[0]),
+        "gap": float(own.iloc[0] - bench.iloc[0]),
+    }
+
+
+def last_undisputed_year(macro: pd.DataFrame, indicator: str = CPI, iso3: str = "KAZ") -> int:
+    """The latest year of Kazakhstan's World Bank ``indicator`` that the IMF does not dispute."""
+    years = series(macro, indicator, WB, iso3).dropna().index
+    disputed = set(disputed_years(macro, indicator))
+    return int(max(y for y in years if y not in disputed))
+
+
+def growth_change_against(
+    focus_growth: pd.Series,
+    owid: pd.DataFrame,
+    peers: Sequence[str],
+    before: tuple[int, int],
+    after: tuple[int, int],
+) -> dict[str, float]:
+    """How much Kazakhstan's average growth changed from ``before`` to ``after``, less the peers' median change.
+
+    A narrower reading of "doing more business with Russia has not lifted growth":
+    whether growth rose more than in economies that shared the oil price but not the
+    Russian trade. Still not causal: the peers differ in many other ways.
+    """
+    own = compound_mean(focus_growth, *after) - compound_mean(focus_growth, *before)
+    changes = [
+        compound_mean(owid_growth(owid, c), *after) - compound_mean(owid_growth(owid, c), *before) for c in peers
+    ]
+    known = [c for c in changes if not np.isnan(c)]
+    if np.isnan(own) or not known:
+        raise PipelineError(f"growth: no complete years {before} and {after} for Kazakhstan or the peers")
+    median = float(np.median(known))
+    return {"own_change_pp": float(own), "peers_median_change_pp": median, "difference_pp": float(own - median)}
+
+
+def war_window(last_year: int, growth: pd.Series) -> tuple[int, int]:
+    """The war years from the shock year to ``last_year``, cut to the growth series' last year (at least one year)."""
+    last = min(int(last_year), int(growth.dropna().index.max()))
+    return SHOCK_YEAR, max(SHOCK_YEAR, last)
+
+
+@dataclass(frozen=True)
+class Echoes:
+    """Co-movement with Russia against the oil exporters, and growth's change against theirs, for the record."""
+
+    echoes_growth: dict[str, Any]
+    echoes_inflation: dict[str, Any]
+    growth_change_against_oil_exporters: dict[str, Any]
+
+
+def echoes(growth: dict[str, float], inflation: dict[str, float], change: dict[str, float]) -> Echoes:
+    """:class:`Echoes` of :func:`comovement_gap` (twice) and :func:`growth_change_against`, rounded to three decimals."""
+    return Echoes(_rounded(growth, 3), _rounded(inflation, 3), _rounded(change, 3))

@@ -384,3 +384,117 @@ class UkraineVotes:
 def ukraine_votes(grid: pd.DataFrame, iso3: str, poles: Sequence[str] = REFERENCES) -> UkraineVotes:
     """:class:`UkraineVotes` of a :func:`tidy_ukraine_votes` grid."""
     return UkraineVotes(_record(vote_counts(grid).loc[iso3]), {r: agreement(grid, iso3, r) for r in poles})
+
+
+# --- alignment with Russia that can show alignment ---------------------------------------------------------------
+
+# The five Central Asian states, whose own votes test whether they "pushed against" Moscow.
+CENTRAL_ASIA: tuple[str, ...] = ("KAZ", "UZB", "KGZ", "TJK", "TKM")
+# The resolution that declared invalid the "referendums" Russia held in four occupied regions of Ukraine
+# (Donetsk, Kherson, Luhansk, Zaporizhzhia) and their annexation: General Assembly, 12 October 2022.
+ANNEXATION_RESOLUTION = "ES-11/4"
+# The full-scale invasion: the Ukraine votes counted for alignment start here (emergency session and after).
+INVASION_DATE = "2022-02-24"
+
+ALIGNMENT_COLUMNS = [
+    "iso3",
+    "country",
+    "votes_known",
+    "votes_with_russia",
+    "share_with_russia_pct",
+    "votes_yes",
+    "annexation_vote",
+    "distance_pre_war",
+    "distance_latest",
+    "bands_overlap_latest",
+    "war_years_overlapping",
+    "move_towards_russia_latest",
+    "move_towards_russia_pre_war_position",
+]
+
+
+def votes_on(grid: pd.DataFrame, resolution: str) -> pd.Series:
+    """Every country's vote on one resolution of the grid, by ISO3 (unknown where no page states it)."""
+    rows = grid[grid["resolution"] == resolution]
+    if rows.empty:
+        raise PipelineError(f"unga_ukraine_votes: no resolution {resolution!r}")
+    return rows.set_index("country_iso3")["vote"]
+
+
+def move_towards_position(ideal: pd.DataFrame, iso3: str, reference: str, start: int, end: int) -> float:
+    """How much closer ``iso3``'s own move brought it to where ``reference`` stood in ``end`` (negative: farther).
+
+    The distance to the reference's *latest* position before and after the country's own
+    move: |own start - ref end| - |own end - ref end|. Unlike :func:`move_towards`, which
+    looks towards the reference's starting position, this can show alignment with a
+    reference that moved: following Russia wherever it went counts as moving towards it.
+    """
+    point = positions(ideal)
+    a0, a1, b1 = point.at[start, iso3], point.at[end, iso3], point.at[end, reference]
+    if any(pd.isna(v) for v in (a0, a1, b1)):
+        raise PipelineError(f"ideal points: no estimate for {iso3} or {reference} in {start} or {end}")
+    return float(abs(a0 - b1) - abs(a1 - b1))
+
+
+def alignment_table(
+    ideal: pd.DataFrame,
+    dist: pd.DataFrame,
+    grid: pd.DataFrame,
+    countries: Sequence[str],
+    start: int,
+    end: int,
+    reference: str = "RUS",
+    first_date: str = INVASION_DATE,
+) -> pd.DataFrame:
+    """For each country: how it voted next to Russia on the war's resolutions, and where it sits on the main dimension.
+
+    Votes: of the resolutions from ``first_date`` on where both votes are known, how many
+    it cast as Russia did, and how many "yes" (Russia voted no on every one), plus its vote
+    on the annexation resolution. Ideal points: the distance to Russia in ``start`` and
+    ``end``, whether the two 5-95% bands overlap in ``end`` (the data cannot tell the two
+    apart), in how many war years they overlap, and the country's own move towards Russia's
+    latest position (:func:`move_towards_position`) and towards its pre-war one
+    (:func:`move_towards`). Each measure can show alignment; they need not agree, and the
+    table keeps them side by side.
+    """
+    names = ideal.drop_duplicates("iso3").set_index("iso3")["country"]
+    war = grid[grid["date"] >= first_date]
+    wide = war.pivot(index="resolution", columns="country_iso3", values="vote")
+    annexation = votes_on(grid, ANNEXATION_RESOLUTION)
+    rows = []
+    for iso3 in countries:
+        if iso3 == reference:
+            continue
+        both = wide[(wide[iso3] != "unknown") & (wide[reference] != "unknown")]
+        same = int((both[iso3] == both[reference]).sum())
+        known = len(both)
+        d = dist[(dist["iso3"] == iso3) & (dist["reference_iso3"] == reference)].set_index("year")
+        war_rows = d.loc[(d.index >= start + 1) & (d.index <= end)]
+        rows.append(
+            {
+                "iso3": iso3,
+                "country": names.get(iso3, iso3),
+                "votes_known": known,
+                "votes_with_russia": same,
+                "share_with_russia_pct": 100 * same / known if known else float("nan"),
+                "votes_yes": int((both[iso3] == "yes").sum()),
+                "annexation_vote": annexation.get(iso3, "unknown"),
+                "distance_pre_war": float(d["distance"].get(start, float("nan"))),
+                "distance_latest": float(d["distance"].get(end, float("nan"))),
+                "bands_overlap_latest": d["bands_overlap"].get(end, pd.NA),
+                "war_years_overlapping": int(war_rows["bands_overlap"].fillna(False).astype(bool).sum()),
+                "move_towards_russia_latest": move_towards_position(ideal, iso3, reference, start, end),
+                "move_towards_russia_pre_war_position": move_towards(ideal, iso3, reference, start, end),
+            }
+        )
+    out = pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS)
+    floats = [
+        "share_with_russia_pct",
+        "distance_pre_war",
+        "distance_latest",
+        "move_towards_russia_latest",
+        "move_towards_russia_pre_war_position",
+    ]
+    out[floats] = out[floats].astype(float).round(6)
+    out["bands_overlap_latest"] = out["bands_overlap_latest"].astype("boolean")
+    return out

@@ -226,3 +226,179 @@ def russian_shares(
         recordable({str(k): v for k, v in last.items()}),
         recordable(group_share(flows, iso3, "Russia", spans[0][0], spans[-1][1])),
     )
+
+
+# --- suppliers before and after the 2022 military doctrine ---------------------------------------------------
+
+ORDER_COLUMNS = [
+    "recipient_iso3",
+    "recipient",
+    "supplier",
+    "supplier_iso3",
+    "supplier_group",
+    "order_year",
+    "year",
+    "tiv_m",
+]
+DIVERSITY_COLUMNS = [
+    "recipient_iso3",
+    "recipient",
+    "basis",
+    "period",
+    "first_year",
+    "last_year",
+    "suppliers",
+    "supplier_names",
+    "russia_share_pct",
+    "largest_supplier",
+    "largest_share_pct",
+    "hhi",
+    "tiv_m",
+]
+BY_DELIVERY, BY_ORDER = "delivery year", "order year"
+
+
+def arms_orders(register: pd.DataFrame, recipients: Sequence[str], groups: pd.DataFrame) -> pd.DataFrame:
+    """TIV delivered per recipient, supplier, order year and delivery year, for the ``recipients`` only.
+
+    The same sums as :func:`arms_flows`, split by the year each deal was ordered, so that
+    deliveries can be traced to decisions taken before or after a date. Only deals with
+    a delivery are in the register: an order placed recently but not yet delivered is
+    absent, so counts by order year are truncated for the latest years. No deal detail
+    leaves this function.
+    """
+    frame = register[["Supplier", "Recipient", "Order date", "Delivery year", "TIV delivery values"]]
+    frame = frame.assign(recipient_iso3=name_codes(frame["Recipient"]))
+    frame = frame[frame["recipient_iso3"].isin(list(recipients))]
+    sums = frame.groupby(["recipient_iso3", "Recipient", "Supplier", "Order date", "Delivery year"], as_index=False)[
+        "TIV delivery values"
+    ].sum()
+    sums = sums.rename(
+        columns={
+            "Recipient": "recipient",
+            "Supplier": "supplier",
+            "Order date": "order_year",
+            "Delivery year": "year",
+            "TIV delivery values": "tiv_m",
+        }
+    )
+    sums["supplier_iso3"] = name_codes(sums["supplier"])
+    sums["supplier_group"] = sums["supplier_iso3"].map(groups.set_index("iso3")["group"]).fillna("Other")
+    sums[["order_year", "year"]] = sums[["order_year", "year"]].astype("int64")
+    sums["tiv_m"] = sums["tiv_m"].round(6)
+    order = {c: i for i, c in enumerate(recipients)}
+    sums = sums.sort_values(
+        ["recipient_iso3", "order_year", "year", "supplier"],
+        key=lambda s: s.map(order) if s.name == "recipient_iso3" else s,
+    )
+    return sums[ORDER_COLUMNS].reset_index(drop=True)
+
+
+def supplier_diversity(flows: pd.DataFrame, recipient: str, first: int, last: int, year_column: str = "year") -> dict:
+    """How many states supplied ``recipient`` in ``first``..``last`` (by ``year_column``), Russia's share, the HHI.
+
+    A supplier counts if it is a state (non-state and unknown suppliers are not) and
+    delivered something in the span. The HHI is the sum of squared shares of all
+    suppliers (0-10,000): lower is more diverse. With nothing delivered, every value is
+    missing, not zero.
+    """
+    inside = flows[(flows["recipient_iso3"] == recipient) & flows[year_column].between(first, last)]
+    by_supplier = inside.groupby("supplier")["tiv_m"].sum()
+    by_supplier = by_supplier[by_supplier > 0]
+    total = float(by_supplier.sum())
+    states = sorted(s for s in by_supplier.index if is_state(pd.Series([s])).iloc[0])
+    if total <= 0:
+        return {"suppliers": 0, "supplier_names": "", "russia_share_pct": float("nan"), "largest_supplier": None,
+                "largest_share_pct": float("nan"), "hhi": float("nan"), "tiv_m": 0.0}  # fmt: skip
+    shares = 100 * by_supplier / total
+    largest = shares.sort_values(ascending=False, kind="stable")
+    return {
+        "suppliers": len(states),
+        "supplier_names": ", ".join(states),
+        "russia_share_pct": float(shares.get("Russia", 0.0)),
+        "largest_supplier": str(largest.index[0]),
+        "largest_share_pct": float(largest.iloc[0]),
+        "hhi": float((shares**2).sum()),
+        "tiv_m": total,
+    }
+
+
+def doctrine_windows(doctrine_year: int, last_year: int) -> dict[str, dict[str, tuple[int, int]]]:
+    """The periods compared around a doctrine adopted in ``doctrine_year``, by delivery and by order year.
+
+    Deliveries: the full years after the doctrine up to the register's last year, against
+    as many years just before the doctrine's year (which is in neither, since deliveries
+    that year were decided earlier). Orders: from the doctrine's year (SIPRI dates orders
+    by year only) to the last year, against as many years before.
+    """
+    after = (doctrine_year + 1, last_year)
+    width = last_year - doctrine_year
+    if width < 1:
+        raise PipelineError(f"arms: the register ends in {last_year}, before any full year after {doctrine_year}")
+    order_width = last_year - doctrine_year + 1
+    return {
+        BY_DELIVERY: {"before": (doctrine_year - width, doctrine_year - 1), "after": after},
+        BY_ORDER: {"before": (doctrine_year - order_width, doctrine_year - 1), "after": (doctrine_year, last_year)},
+    }
+
+
+def diversity_table(
+    flows: pd.DataFrame, orders: pd.DataFrame, recipients: Sequence[str], doctrine_year: int, last_year: int
+) -> pd.DataFrame:
+    """Supplier diversity before and after the doctrine for every recipient, and every earlier window for the first.
+
+    For the first recipient (Kazakhstan) the deliveries of every earlier window of the
+    same width are added (``period`` "earlier window"), so that the count after the
+    doctrine can be set against the register's whole history rather than one window.
+    """
+    windows = doctrine_windows(doctrine_year, last_year)
+    names = flows.drop_duplicates("recipient_iso3").set_index("recipient_iso3")["recipient"]
+    rows = []
+
+    def add(recipient: str, basis: str, period: str, span: tuple[int, int]) -> None:
+        frame = flows if basis == BY_DELIVERY else orders
+        column = "year" if basis == BY_DELIVERY else "order_year"
+        rows.append(
+            {
+                "recipient_iso3": recipient,
+                "recipient": names.get(recipient, recipient),
+                "basis": basis,
+                "period": period,
+                "first_year": span[0],
+                "last_year": span[1],
+                **supplier_diversity(frame, recipient, span[0], span[1], column),
+            }
+        )
+
+    for recipient in recipients:
+        for basis, spans in windows.items():
+            for period in ("before", "after"):
+                add(recipient, basis, f"{period} the doctrine", spans[period])
+    focus = recipients[0]
+    before = windows[BY_DELIVERY]["before"]
+    width = before[1] - before[0] + 1
+    start = int(flows.loc[flows["recipient_iso3"] == focus, "year"].min())
+    end = before[0] - 1
+    while end - width + 1 >= start:
+        add(focus, BY_DELIVERY, "earlier window", (end - width + 1, end))
+        end -= width
+    out = pd.DataFrame(rows, columns=DIVERSITY_COLUMNS)
+    for column in ("russia_share_pct", "largest_share_pct", "hhi", "tiv_m"):
+        out[column] = out[column].astype(float).round(6)
+    return out
+
+
+def supplier_counts(diversity: pd.DataFrame, recipient: str) -> dict[str, int]:
+    """``recipient``'s number of supplier states before and after the doctrine, by basis (for the record)."""
+    mine = diversity[(diversity["recipient_iso3"] == recipient) & (diversity["period"] != "earlier window")]
+    return {f"{r.basis}, {r.period}": int(r.suppliers) for r in mine.itertuples()}
+
+
+def exporter_total(register: pd.DataFrame, supplier: str, first: int, last: int) -> float:
+    """A supplier's deliveries to every recipient in the register over ``first``..``last`` (million TIV).
+
+    The benchmark for a falling Russian share: if Russia delivered less to everyone,
+    a smaller share of one buyer's imports is partly Russia's doing, not the buyer's.
+    """
+    rows = register[(register["Supplier"] == supplier) & register["Delivery year"].between(first, last)]
+    return float(rows["TIV delivery values"].sum())

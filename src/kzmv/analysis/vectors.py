@@ -14,6 +14,7 @@ leader and a note saying why: missing is shown as missing, not left out.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -282,3 +283,312 @@ def _peer_imports_row(iso3: str, name: str, peer: pd.DataFrame, last_year: int) 
     one = peer[(peer["reporter_iso3"] == iso3) & (peer["year"] == year)]
     shares = partner_shares(one["imports_usd_m"], one["group"], one["partner"])
     return share_lead(iso3, name, "imports", shares, str(year), "share of goods imports", note)
+
+
+# --- Russia's weight in the first years of every series --------------------------------------------------------
+
+# How many first years of each series count as "an early stage".
+EARLY_YEARS = 5
+EARLY_COLUMNS = [
+    "vector",
+    "first_year",
+    "last_year",
+    "unit",
+    "russia_value",
+    "russia_rank_country",
+    "leader_country",
+    "leader_country_value",
+    "russia_rank_group",
+    "leader_group",
+    "leader_group_value",
+]
+
+
+def _ranked(values: pd.Series, ascending: bool = False) -> pd.Series:
+    order = sorted(values.index, key=lambda k: ((values[k] if ascending else -values[k]), str(k)))
+    return values.reindex(order)
+
+
+def _early_row(vector: str, span: tuple[int, int], unit: str, by_country: pd.Series, by_group: pd.Series,
+               ascending: bool = False) -> dict[str, object]:  # fmt: skip
+    countries, groups = _ranked(by_country.dropna(), ascending), _ranked(by_group.dropna(), ascending)
+    return {
+        "vector": vector,
+        "first_year": span[0],
+        "last_year": span[1],
+        "unit": unit,
+        "russia_value": float(countries.get(RUSSIA, np.nan)),
+        "russia_rank_country": list(countries.index).index(RUSSIA) + 1 if RUSSIA in countries.index else np.nan,
+        "leader_country": str(countries.index[0]),
+        "leader_country_value": float(countries.iloc[0]),
+        "russia_rank_group": list(groups.index).index(RUSSIA) + 1 if RUSSIA in groups.index else np.nan,
+        "leader_group": str(groups.index[0]),
+        "leader_group_value": float(groups.iloc[0]),
+    }
+
+
+def early_weight(
+    trade_by_partner: pd.DataFrame,
+    fdi_by_partner: pd.DataFrame,
+    fdi_world: pd.Series,
+    arms: pd.DataFrame,
+    ideal: pd.DataFrame,
+    focus: str = "KAZ",
+    years: int = EARLY_YEARS,
+) -> pd.DataFrame:
+    """Russia's weight in the first ``years`` years of every series the report holds, country by country and by group.
+
+    Each vector over its own first years: trade (exports, imports, turnover; shares of the
+    sum over partners), the inward FDI stock (share of wiiw's world total), major-arms
+    deliveries (share of TIV) and UN votes (mean distance between ideal points to Russia,
+    China and the USA; smaller is closer). Values are pooled over the years (summed
+    flows or stocks over summed totals), so that one odd year does not decide. Ranks are
+    among single countries and among the report's groups (the EU-27 as one): "dominant
+    by country" and "dominant against the EU as a bloc" can differ, and both are kept.
+    """
+    rows = []
+    first = int(trade_by_partner["year"].min())
+    span = (first, first + years - 1)
+    window = trade_by_partner[trade_by_partner["year"].between(*span)]
+    for flow in ("exports", "imports", "turnover"):
+        sums = window.groupby(["partner", "group"])[f"{flow}_usd_m"].sum(min_count=1).reset_index()
+        total = float(sums[f"{flow}_usd_m"].sum())
+        by_country = 100 * sums.set_index("partner")[f"{flow}_usd_m"] / total
+        by_group = partner_shares(sums[f"{flow}_usd_m"], sums["group"], sums["partner"])
+        rows.append(_early_row(flow, span, SHARE_UNIT, by_country, by_group))
+    stock = fdi_by_partner[fdi_by_partner["measure"] == "inward stock"]
+    first = int(stock["year"].min())
+    span = (first, first + years - 1)
+    inside = stock[stock["year"].between(*span)].groupby(["partner", "group"])["value"].sum(min_count=1).reset_index()
+    world = float(fdi_world.loc[span[0] : span[1]].sum())
+    rows.append(
+        _early_row(
+            "investment",
+            span,
+            SHARE_UNIT,
+            100 * inside.set_index("partner")["value"] / world,
+            partner_shares(inside["value"], inside["group"], inside["partner"], world),
+        )
+    )
+    mine = arms[arms["recipient_iso3"] == focus]
+    first = int(mine["year"].min())
+    span = (first, first + years - 1)
+    inside = mine[mine["year"].between(*span)].groupby(["supplier", "supplier_group"])["tiv_m"].sum().reset_index()
+    rows.append(
+        _early_row(
+            "arms",
+            span,
+            SHARE_UNIT,
+            100 * inside.set_index("supplier")["tiv_m"] / inside["tiv_m"].sum(),
+            partner_shares(inside["tiv_m"], inside["supplier_group"], inside["supplier"]),
+        )
+    )
+    points = politics.positions(ideal)
+    first = int(points[focus].dropna().index.min())
+    span = (first, first + years - 1)
+    names = ideal.drop_duplicates("iso3").set_index("iso3")["country"]
+    poles = {politics.VOTE_PARTNERS.get(r, names.get(r, r)): r for r in politics.REFERENCES}
+    distance = pd.Series(
+        {
+            label: float((points.loc[span[0] : span[1], focus] - points.loc[span[0] : span[1], r]).abs().mean())
+            for label, r in poles.items()
+        }
+    )
+    rows.append(_early_row("UN votes", span, DISTANCE_UNIT, distance, distance, ascending=True))
+    out = pd.DataFrame(rows, columns=EARLY_COLUMNS)
+    for column in ("russia_value", "leader_country_value", "leader_group_value"):
+        out[column] = out[column].astype(float).round(6)
+    out[["russia_rank_country", "russia_rank_group"]] = out[["russia_rank_country", "russia_rank_group"]].astype(
+        "Int64"
+    )
+    return out
+
+
+# --- the scorecard's own robustness: its years, its reading of partners, its UN vector -------------------
+
+YEAR_READINGS: tuple[str, ...] = ("latest", "common year")
+PARTNER_READINGS: tuple[str, ...] = ("bloc", "country")
+VOTE_READINGS: tuple[str, ...] = ("ideal point", "Ukraine votes")
+AGREEMENT_UNIT = "percent of votes cast alike"
+VARIANT_KEYS = ["country_iso3", "years", "reading", "votes"]
+VARIANT_COLUMNS = [*VARIANT_KEYS, *[c for c in SCORE_COLUMNS if c != "country_iso3"]]
+
+
+def common_year(periods: Mapping[str, Any]) -> int:
+    """The latest year every vector has data for: the earliest of the vectors' latest years."""
+    return min(
+        int(periods["trade_year"]), int(periods["fdi_year"]), int(periods["vote_year"]), int(periods["arms_window"][1])
+    )
+
+
+def agreement_lead(
+    country_iso3: str, country: str, grid: pd.DataFrame, partners: Mapping[str, str], since: str
+) -> dict[str, object]:
+    """The partner whose votes on the Ukraine resolutions since ``since`` ``country`` shared most often.
+
+    Agreement is the percentage of the resolutions where both votes are known on
+    which the two cast the same vote (:func:`kzmv.analysis.politics.agreement`);
+    unknown votes count neither way.
+    """
+    war = grid[grid["date"] >= since]
+    present = [iso3 for iso3 in partners if iso3 in set(war["country_iso3"])]
+    shares, compared = {}, {}
+    for iso3 in present:
+        agree = politics.agreement(war, country_iso3, iso3)
+        if agree["compared"]:
+            shares[partners[iso3]] = 100 * agree["same"] / agree["compared"]
+            compared[partners[iso3]] = agree["compared"]
+    if not shares:
+        return missing(country_iso3, country, "UN votes", "no Ukraine vote known for both")
+    ranked = pd.Series(shares).sort_values(ascending=False, kind="stable")
+    dates = war["date"].astype(str)
+    period = f"{dates.min()[:4]}–{dates.max()[:4]}"
+    leader = ranked.index[0]
+    has_runner = len(ranked) > 1
+    return _row(
+        country_iso3,
+        country,
+        "UN votes",
+        period=period,
+        measure="agreement on the Ukraine resolutions",
+        unit=AGREEMENT_UNIT,
+        leader=leader,
+        leader_value=round(float(ranked.iloc[0]), 6),
+        runner_up=ranked.index[1] if has_runner else np.nan,
+        runner_up_value=round(float(ranked.iloc[1]), 6) if has_runner else np.nan,
+        lead=round(float(ranked.iloc[0] - ranked.iloc[1]), 6) if has_runner else np.nan,
+        lead_unit=LEAD_PP,
+        russia_value=round(float(ranked[RUSSIA]), 6) if RUSSIA in ranked.index else np.nan,
+        russia_rank=int(list(ranked.index).index(RUSSIA) + 1) if RUSSIA in ranked.index else np.nan,
+        note=f"resolutions with both votes known: {compared[leader]}",
+    )
+
+
+def _shares_row(
+    iso3: str, name: str, vector: str, values: pd.Series, groups: pd.Series, names: pd.Series, reading: str,
+    period: str, measure: str, total: float | None = None, note: str = "",
+) -> dict[str, object]:  # fmt: skip
+    """One share vector read by partner group ("Other" split) or by single country."""
+    key = groups if reading == "bloc" else names
+    shares = partner_shares(values, key, names, total)
+    if RUSSIA not in shares.index and vector == "arms":  # SIPRI lists every delivery: none from Russia is a share of 0
+        shares[RUSSIA] = 0.0
+    return share_lead(iso3, name, vector, shares, period, measure, note)
+
+
+def scorecard_variants(
+    focus: str, name: str, tables: Mapping[str, pd.DataFrame], periods: Mapping[str, Any]
+) -> pd.DataFrame:
+    """The focus country's scorecard under each variant of its three choices, one row per variant and vector.
+
+    Why: "Russia leads k of n vectors" rests on choices a careful reader may make
+    otherwise. **Years**: each vector's latest year (trade in the latest complete
+    year, investment in the last year of the partner data, arms in the latest
+    window, the ideal points of the latest year), or one common year, the latest
+    every vector reaches (:func:`common_year`); the votes on the war have no year
+    before it, so that vector keeps its own years and shows them. **Reading**:
+    partner groups as blocs, or single countries, as the briefing paper's chart of
+    top partners ranks them. **Votes**: the nearest ideal point (a position on all
+    the Assembly's votes, which moves when either country moves), or agreement on
+    the Ukraine resolutions since the invasion. ``tables`` and ``periods`` are those
+    of :func:`build_scorecard`, with ``votes`` (the Ukraine votes grid) and
+    ``war_start`` (the invasion's date, ISO) added.
+    """
+    trade, partners, world = tables["trade_by_partner"], tables["fdi_by_partner"], tables["fdi_world"]
+    arms, dist, grid = tables["arms"], tables["distances"], tables["votes"]
+    first, last = (int(y) for y in periods["arms_window"])
+    common = common_year(periods)
+    rows: list[dict[str, object]] = []
+    for years, reading, votes in itertools.product(YEAR_READINGS, PARTNER_READINGS, VOTE_READINGS):
+        at = {
+            "trade": int(periods["trade_year"]) if years == "latest" else common,
+            "fdi": min(int(periods["fdi_year"]), common) if years == "common year" else int(periods["fdi_year"]),
+            "vote": int(periods["vote_year"]) if years == "latest" else common,
+        }
+        window = (first, last) if years == "latest" else (common - (last - first), common)
+        cells = []
+        one = trade[trade["year"] == at["trade"]]
+        for flow in ("exports", "imports"):
+            cells.append(
+                _shares_row(
+                    focus,
+                    name,
+                    flow,
+                    one[f"{flow}_usd_m"],
+                    one["group"],
+                    one["partner"],
+                    reading,
+                    str(at["trade"]),
+                    f"share of goods {flow}",
+                )
+            )
+        stock = partners[(partners["measure"] == "inward stock") & (partners["year"] == at["fdi"])]
+        total = world.get(at["fdi"], np.nan)
+        if stock.empty or pd.isna(total):
+            cells.append(missing(focus, name, "investment", NO_INVESTMENT))
+        else:
+            cells.append(
+                _shares_row(
+                    focus,
+                    name,
+                    "investment",
+                    stock["value"],
+                    stock["group"],
+                    stock["partner"],
+                    reading,
+                    str(at["fdi"]),
+                    "share of the inward FDI stock (wiiw, NBK)",
+                    float(total),
+                )
+            )
+        inside = arms[(arms["recipient_iso3"] == focus) & arms["year"].between(*window)]
+        if inside["tiv_m"].sum() <= 0:
+            cells.append(missing(focus, name, "arms", NO_ARMS))
+        else:
+            cells.append(
+                _shares_row(
+                    focus,
+                    name,
+                    "arms",
+                    inside["tiv_m"],
+                    inside["supplier_group"],
+                    inside["supplier"],
+                    reading,
+                    security.window_label(window),
+                    "share of major arms imports (TIV)",
+                )
+            )
+        if votes == "ideal point":
+            near = dist[(dist["iso3"] == focus) & (dist["year"] == at["vote"])]
+            near = near[near["reference_iso3"].isin(list(politics.VOTE_PARTNERS))]
+            by_partner = near.set_index("reference_iso3")["distance"].rename(index=politics.VOTE_PARTNERS)
+            cells.append(distance_lead(focus, name, by_partner, str(at["vote"]), "distance between UN ideal points"))
+        else:
+            cells.append(agreement_lead(focus, name, grid, politics.VOTE_PARTNERS, str(periods["war_start"])))
+        rows.extend({**cell, "years": years, "reading": reading, "votes": votes} for cell in cells)
+    table = pd.DataFrame(rows, columns=VARIANT_COLUMNS)
+    table["russia_rank"] = table["russia_rank"].astype("Int64")
+    return table
+
+
+def variant_summary(variants: pd.DataFrame, country: str) -> pd.DataFrame:
+    """Per variant: the vectors with data, how many Russia leads, the others' leaders, and the years compared."""
+    rows = []
+    mine = variants[variants["country_iso3"] == country]
+    for (years, reading, votes), part in mine.groupby(VARIANT_KEYS[1:], sort=False):
+        led = part[part["leader"].notna()]
+        others = led[led["leader"] != RUSSIA]
+        rows.append(
+            {
+                "years": years,
+                "reading": reading,
+                "votes": votes,
+                "vectors_with_data": len(led),
+                "led_by_russia": int((led["leader"] == RUSSIA).sum()),
+                "not_led_by_russia": "; ".join(
+                    f"{v} ({g})" for v, g in zip(others["vector"], others["leader"], strict=True)
+                ),
+                "periods": "; ".join(f"{v} {p}" for v, p in zip(led["vector"], led["period"], strict=True)),
+            }
+        )
+    return pd.DataFrame(rows)

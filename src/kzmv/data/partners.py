@@ -15,7 +15,7 @@ import pandera.pandas as pa
 
 from kzmv import paths
 from kzmv.data.loading import validate_frame
-from kzmv.data.schemas import ISO3_CHECK, RawSpec
+from kzmv.data.schemas import ISO3_CHECK, KNOWN_ISO3, RawSpec
 
 # The order in which groups appear in every legend and table.
 GROUPS: tuple[str, ...] = ("Russia", "China", "EU-27", "Central Asia", "Turkey", "USA", "UK", "Other")
@@ -93,3 +93,43 @@ def iso3_from_names(names: pd.Series, aliases: Mapping[str, str | None]) -> pd.S
 
     lookup = {name: one(name) for name in names.dropna().unique()}
     return names.map(lookup).astype("str")
+
+
+# What a row of the Eurostat partner-label table is: a destination with an ISO code, or a row that is not one.
+EUROSTAT_KINDS: tuple[str, ...] = ("destination", "aggregate", "residual", "no ISO code")
+
+
+def _iso3_where_destination(frame: pd.DataFrame) -> pd.Series:
+    """A destination has a known ISO3 code; every other kind has none."""
+    known = frame["iso3"].isin(KNOWN_ISO3)
+    return (frame["kind"] == "destination") == known
+
+
+EUROSTAT_PARTNERS_SCHEMA = pa.DataFrameSchema(
+    {
+        "label": pa.Column(str),
+        "language": pa.Column(str, pa.Check.isin(["en", "fr"])),
+        "iso3": pa.Column(str),
+        "kind": pa.Column(str, pa.Check.isin(list(EUROSTAT_KINDS))),
+    },
+    checks=[pa.Check(_iso3_where_destination, error="a known ISO3 code exactly where kind is 'destination'")],
+    strict=True,
+    unique=["label", "language"],
+    report_duplicates="all",
+)
+
+
+def load_eurostat_partners(path: Path | None = None) -> pd.DataFrame:
+    """Eurostat's partner labels (English, and French for 2016) with their ISO3 code: ``label, language, iso3, kind``.
+
+    Why a table and not a lookup: the labels carry history in brackets ("Sudan
+    (incl. South Sudan 'SS' -> 2012)"), the 2016 file is in French, and one 2016
+    label says "Guinea" where the values are Guinea-Bissau's. The table was drafted
+    with pycountry's English and French names and checked by hand, row by row; a
+    label that is not a destination (an aggregate such as "Extra-EU27", a residual
+    such as "Stores and provisions", or a place without an ISO code such as Kosovo)
+    says so in ``kind`` and has an empty code.
+    """
+    path = path or paths.project_file("data/eurostat_partners.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return validate_frame(frame, RawSpec(EUROSTAT_PARTNERS_SCHEMA), path)

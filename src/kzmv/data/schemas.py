@@ -230,6 +230,37 @@ def _eu_exports() -> pa.DataFrameSchema:
     )
 
 
+def _year_matches_period(frame):
+    """The added ``year`` is the year the period label names ("Jan.-Dec. 2016", "201952-Jan.-Dec. 2019")."""
+    return frame["period_label"].str[-4:] == frame["year"].astype(str)
+
+
+# Eurostat Comext, EU-27 exports to every partner, one file a year stacked into one. The 2016 file is in
+# French ("EXPORTATION"); the 2019-2023 files use the code-and-label form like the monthly file.
+EU27_LABEL_LANGUAGES: list[str] = ["en", "fr"]
+
+
+def _eu27_annual() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "year": _year(2000, 2030),
+            "period_label": _text(),
+            "reporter": pa.Column(str, pa.Check.str_contains(r"27 (?:countries|pays)"), coerce=True),
+            "partner": _text(),
+            "product": _choice(["Total", "TOTAL-Total"]),
+            "flow": _choice(["EXPORT", "EXPORTATION", "2-EXPORT"]),
+            "stat_procedure": _choice(["Total", "T-Total"]),
+            "value_eur": _number(nullable=False, min_value=0),
+            "label_language": _choice(EU27_LABEL_LANGUAGES),
+            "source_file": _text(),
+        },
+        checks=[pa.Check(_year_matches_period, error="year to be the year of period_label")],
+        strict=True,
+        unique=["year", "partner"],
+        report_duplicates="all",
+    )
+
+
 def _peer_imports() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
@@ -437,6 +468,7 @@ RAW_SPECS: dict[str, RawSpec] = {
         line_suffix=";",
     ),
     "eu_exports_monthly_eurostat": RawSpec(_eu_exports()),
+    "eu27_exports_annual_eurostat": RawSpec(_eu27_annual()),
     "peer_imports_national": RawSpec(_peer_imports()),
     "imf_dip_outward": RawSpec(_imf_dip("outward"), encoding="utf-8-sig"),
     "imf_dip_inward": RawSpec(_imf_dip("inward"), encoding="utf-8-sig"),

@@ -51,6 +51,7 @@ from kzmv.engine.figure_panel import FigureInfo, TableCut
 from kzmv.errors import PipelineError
 from kzmv.paths import PUBLISHED
 from kzmv.story.display import FINDINGS_KEY
+from kzmv.story.numbers import with_minus
 
 LEDGER = "data/processed/claims.csv"
 NOTEBOOKS = "report/notebooks"
@@ -704,7 +705,8 @@ def compare_cut(name: str, old: Side, cut_old: TableCut, new: Side, cut_new: Tab
 
 
 def fmt(text: str | float | None) -> str:
-    """A number as a reader reads it: three or four significant digits, thousands separated; text as it is."""
+    """A number as a reader reads it: three or four significant digits, thousands separated, the report's
+    minus sign (:func:`kzmv.story.numbers.with_minus`); text as it is."""
     if text is None or text == "":
         return "empty"
     x = _number(text) if isinstance(text, str) else float(text)
@@ -714,7 +716,7 @@ def fmt(text: str | float | None) -> str:
         return "0"
     decimals = min(6, max(0, 3 - math.floor(math.log10(abs(x)))))
     shown = f"{x:,.{decimals}f}"
-    return shown.rstrip("0").rstrip(".") if "." in shown else shown
+    return with_minus(shown.rstrip("0").rstrip(".") if "." in shown else shown)
 
 
 def _signed(x: float) -> str:
@@ -889,10 +891,10 @@ def summary(diff: FindingsDiff) -> str:
         parts.append(f"{_count(len(figures), 'figure’s table', 'figures’ tables')} ({named})")
     else:
         parts.append("no figure’s table")
-    if diff.figures_added:
-        parts.append(f"figures added: {', '.join(diff.figures_added)}")
-    if diff.figures_removed:
-        parts.append(f"figures removed: {', '.join(diff.figures_removed)}")
+    for what, names in (("added", diff.figures_added), ("removed", diff.figures_removed)):
+        if names:
+            listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            parts.append(f"{_count(len(names), 'figure', 'figures')} {what} ({listed})")
     return f"{lead}{'; ' if inputs else ': '}{', '.join(parts)}. `make diff` compares with the last commit in detail."
 
 

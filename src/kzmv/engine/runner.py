@@ -45,9 +45,9 @@ from kzmv.engine.faults import (
     signal_of,
     signals_deferred,
 )
-from kzmv.engine.layout import PUBLISHED, BuildPaths, copy_project, output_digests
+from kzmv.engine.layout import PUBLISHED, BuildPaths, copy_project, executed_notebook, output_digests
 from kzmv.engine.lock import build_lock
-from kzmv.engine.pipeline import load_pipeline
+from kzmv.engine.pipeline import Pipeline, load_pipeline
 from kzmv.engine.publish import discard, prepare_stage, publish, recover
 from kzmv.engine.safe_files import write_atomic
 from kzmv.errors import PipelineError
@@ -165,6 +165,7 @@ def _build_locked(
     try:
         prepare_stage(paths)
         ran = DagRun(plan, paths, cache, result, log).run()
+        _keep_only_declared(pipeline, paths, log)
         new_cache = _new_cache(plan, paths, cache, ran, result)
         result.changes = _changes(paths)
         with signals_deferred():  # Ctrl-C now waits until the publish is complete
@@ -180,6 +181,35 @@ def _build_locked(
         if not published:
             discard(paths)
     return result
+
+
+def _keep_only_declared(pipeline: Pipeline, paths: BuildPaths, log: Callable[[str], None]) -> None:
+    """The published folders hold exactly what the notebooks declare, and what the engine writes.
+
+    A file a notebook wrote without declaring it would be published with no
+    notebook answerable for it: the build stops, naming it. A file published by
+    an earlier build that no notebook declares any more (a renamed figure, a
+    dropped table) would stay in the downloads for ever: it is removed, and
+    the build says so.
+    """
+    declared = set(pipeline.writers()) | {RENDERED[0]}
+    declared |= {executed_notebook(Path(), s.name).as_posix() for s in pipeline.notebooks}
+    new, stale = [], []
+    for folder in PUBLISHED:
+        for path in sorted((paths.stage / folder).rglob("*")):
+            rel = path.relative_to(paths.stage).as_posix()
+            if path.is_file() and rel not in declared:
+                (stale if (paths.root / rel).exists() else new).append(rel)
+    if new:
+        more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
+        raise PipelineError(
+            f"a notebook wrote {new[0]}{more}, which no notebook declares: add it to the writes of the notebook "
+            "that makes it in pipeline.yml (tables: data/processed/<name>.csv, figures: figures/<name>.svg and .png)"
+        )
+    for rel in stale:
+        (paths.stage / rel).unlink()
+    if stale:
+        log(f"removed {len(stale)} published file(s) that no notebook declares any more: {', '.join(stale[:5])}")
 
 
 def _check_package_origin(root: Path) -> None:
@@ -235,6 +265,8 @@ def _changes(paths: BuildPaths) -> str:
     """
     from kzmv.engine.diff import FolderOutputs, compare, summary
 
+    if not (paths.root / "report" / "notebooks").is_dir():
+        return "A first build: there were no published outputs to compare with."
     try:
         return summary(compare(FolderOutputs(paths.root), FolderOutputs(paths.stage, checkout=paths.root)))
     except (PipelineError, OSError, ValueError, KeyError, TypeError) as exc:

@@ -24,7 +24,8 @@ ROUTE_STYLE: dict[str, dict] = {
     "Atasu–Alashankou (China)": {"color": GROUP_COLOURS["China"], "label": "Atasu–Alashankou pipeline to China"},
     "Aktau port": {"color": "#777777", "label": "Aktau port (Caspian tankers)"},
     "Rail": {"color": "#BBBBBB", "label": "Rail"},
-    "Not itemised": {"color": "white", "edgecolor": MUTED_INK, "hatch": "...", "label": "Not itemised by the sources"},
+    # a line hatch, not dots: matplotlib writes each dot of a "..." hatch as a curve, 300 KB of SVG for one bar
+    "Not itemised": {"color": "white", "edgecolor": MUTED_INK, "hatch": "\\\\", "label": "Not itemised by the sources"},
 }
 
 # What each CPC share is a share of, in a bar label: the pages give three different totals.
@@ -193,3 +194,27 @@ def export_structure_figure(structure: pd.DataFrame, stated: pd.DataFrame, text:
     handles = [Patch(color=s["color"], label=s["label"]) for s in COMMODITY_STYLE.values()]
     ax.legend(handles=handles, loc="upper right", fontsize=8, ncol=2)
     return Chart(fig, "energy_export_structure", text, table="export_structure")
+
+
+def crude_monthly_figure(crude: pd.DataFrame, shock_year: int, text: FigureText) -> Chart:
+    """Each month's fall below its own trend (crude against other exports, log points), with the pre-war threshold.
+
+    The war years are shaded; a month missing from the source leaves a gap in the line.
+    """
+    fig, ax = new_figure(height_in=4.6)
+    x = pd.to_datetime(crude["month"] + "-01")
+    years = x.dt.year + (x.dt.month - 0.5) / 12
+    ax.axvspan(shock_year, float(years.max()) + 0.1, color="#f2f2f2", lw=0, zorder=0)
+    ax.plot(years, crude["deviation_log"], color=INK, lw=1.2)
+    below = crude["below_threshold"].fillna(False).astype(bool)
+    ax.plot(years[below], crude.loc[below, "deviation_log"], "o", color=GROUP_COLOURS["Russia"], ms=5)
+    threshold = float(crude["threshold_log"].iloc[0])
+    ax.axhline(threshold, color=GROUP_COLOURS["Russia"], ls="--", lw=1)
+    ax.axhline(0, color=MUTED_INK, lw=0.8)
+    first = int(x.dt.year.min())
+    ax.text(first + 0.1, threshold, "worst twentieth of pre-war months", va="bottom", fontsize=8,
+            color=GROUP_COLOURS["Russia"])  # fmt: skip
+    ax.text(shock_year + 0.1, 1, "war years", transform=ax.get_xaxis_transform(), va="top", fontsize=8, color=MUTED_INK)
+    year_axis(ax, first, int(x.dt.year.max()))
+    ax.set_ylabel("log points below (−) or above (+) trend")
+    return Chart(fig, "energy_crude_monthly", text, table="crude_exports_monthly")

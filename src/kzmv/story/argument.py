@@ -21,14 +21,24 @@ import pandas as pd
 
 from kzmv.analysis import argument as argument_numbers
 from kzmv.analysis import macro, periods, politics, sanctions_trade, trade, vectors
-from kzmv.analysis.claims import section_reach
-from kzmv.analysis.claims.verdicts import verdict_counts
+from kzmv.analysis.claims import (
+    DEPENDS,
+    MEASURES,
+    NOT_TESTABLE,
+    ROBUST_SHARE,
+    STRENGTHS,
+    Assessment,
+    assess,
+    section_reach,
+    strength_counts,
+)
 from kzmv.data import outputs
 from kzmv.data.claims_register import Claim
 from kzmv.data.evidence import Evidence
 from kzmv.errors import PipelineError
 from kzmv.figures.style import FigureText
 from kzmv.story import claims
+from kzmv.story import scorecard_robustness as robustness
 from kzmv.story.back_matter import source_labels
 from kzmv.story.numbers import as_stated, billions, number, pct, points
 from kzmv.story.prose import named
@@ -61,6 +71,7 @@ TABLES: tuple[str, ...] = (
     "sanctions_era_trade",
     "peer_imports_by_partner",
     "fdi_positions_kazakhstan",
+    "vector_scorecard_variants",
 )
 # The neighbours the growth claim is judged against (the macro chapter's default comparators).
 GROWTH_PEERS_CLAIM = "B17"
@@ -70,15 +81,14 @@ SECURITY_CLAIM, SECURITY_CHANGE_CLAIM, TURKEY_ARMS_CLAIM = "B26", "B27", "W8"
 NEUTRAL_CLAIM, ALIGNMENT_CLAIM, GATEWAY_CLAIM, AHEAD_CLAIM = "B28", "B29", "B30", "B14"
 
 
-def build_ledger(evidence: Evidence, tolerance_pct: float) -> pd.DataFrame:
+def assess_claims(evidence: Evidence, tolerance_pct: float) -> list[Assessment]:
+    """Every claim of the register under each of its specifications, at this run's tolerance."""
+    return assess(evidence.register, evidence.tables, tolerance_pct)
+
+
+def build_ledger(evidence: Evidence, assessments: list[Assessment]) -> pd.DataFrame:
     """The checked claims ledger of this run, each source named by its full label."""
-    ledger = claims.build_ledger(
-        evidence.register,
-        evidence.tables,
-        tolerance_pct=tolerance_pct,
-        sources=source_labels(evidence.bibliography),
-        dictionary=evidence.dictionary,
-    )
+    ledger = claims.ledger_frame(assessments, source_labels(evidence.bibliography), evidence.dictionary)
     claims.check_ledger(ledger, evidence.register, evidence.known_ids)
     return ledger
 
@@ -119,78 +129,164 @@ def cite(names: list[str], present: set[str] | None = None) -> str:
 
 
 def register_summary(register: list[Claim], documents: list[Any], tolerance_pct: float) -> str:
-    """How many claims, from which pieces, how many the data can test, quoted or paraphrased, and the tolerance."""
+    """How many claims, from which pieces, how many the data can test and under how many specifications."""
     per_source = [f"{sum(c.source == d.key for c in register)} from {d.short}" for d in documents]
     tested = [c for c in register if c.measure]
     quoted = sum(c.claimed_form == "quote" for c in register)
     consistency = sum(c.test_kind == "consistency" for c in tested)
+    specs = [len(c.specifications(MEASURES)) for c in tested]
+    banded = sum(bool(c.band and c.band.kinds) for c in tested)
+    fewer = sum(bool(c.fewer_because) for c in tested)
     return (
         f"The register holds {len(register)} claims ({'; '.join(per_source)}). The data can test {len(tested)} of "
         f"them, {consistency} only for consistency (the data can agree with the claim but not prove it); for the "
-        f"other {len(register) - len(tested)} the ledger says why not. For {quoted} claims the *claimed* column quotes "
-        f"the source's own words, in quotation marks; for {len(register) - quoted} it paraphrases, and says so. "
-        f"The tolerance in this run is {as_stated(tolerance_pct)}% of the claimed value."
+        f"other {len(register) - len(tested)} the ledger says why not. Each tested claim is judged under every "
+        f"specification its declared choices allow, {sum(specs)} in all, from {min(specs)} to {max(specs)} a "
+        f"claim ({fewer} of them with fewer than three, for a stated reason); {banded} carry a band from the "
+        "measure's own "
+        f"uncertainty, and the rest say why they have none. For {quoted} claims the *claimed* column quotes the "
+        f"source's own words, in quotation marks; for {len(register) - quoted} it paraphrases, and says so. The "
+        f"tolerance in this run is {as_stated(tolerance_pct)}% of the claimed value, and every claim whose rule "
+        f"has slack is judged at half and at twice it as well."
     )
 
 
-def ledger_summary(counts: Mapping[str, int], fragile: list[str]) -> str:
-    """The verdict counts in a sentence, with how many verdicts are fragile."""
+def _strength_parts(by_strength: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """ "supported 9 (7 robustly)": each strength with how many of its claims hold it robustly."""
+    return [f"{s} {by_strength[s]['claims']} ({by_strength[s]['robust']} robustly)" for s in STRENGTHS]
+
+
+def ledger_summary(ledger: pd.DataFrame) -> str:
+    """The verdicts by strength, each with how many are robust, and how many depend on the choices.
+
+    Counted by where most of a claim's specifications put it; a consistency test
+    is counted as consistent, never as support.
+    """
+    by_strength = strength_counts(ledger)
+    tested = int((ledger["verdict"] != NOT_TESTABLE).sum())
+    depends = claims.depends_ids(ledger)
     return (
-        f"Of the {sum(counts.values())} claims, the data support {counts['supported']}, partly support "
-        f"{counts['partly supported']} and do not support {counts['not supported']}; {counts['not testable']} cannot "
-        f"be tested with the data in this report. {len(fragile)} of the verdicts are fragile: a nearby test reverses "
-        "them, and the ledger's note gives that test's figure."
+        f"Of the {len(ledger)} claims, the data can test {tested}. By the verdict most of each claim's specifications "
+        f"give: {_listing(_strength_parts(by_strength))}. *Robustly* means under at least "
+        f"{as_stated(100 * ROBUST_SHARE)}% of the claim's specifications; a consistency test can find the data "
+        f"consistent with a claim, never prove it, so the consistent are never counted with the supported. "
+        f"{len(depends)} verdicts depend on the choices, and the ledger names the choice that flips each; "
+        f"{len(ledger) - tested} claims cannot be tested with the data in this report."
     )
 
 
-def tolerance_paragraph(sensitivity: pd.DataFrame, tolerance_pct: float) -> str:
-    """Which verdicts change between half and twice this run's tolerance, and how."""
-    changed = sensitivity[sensitivity["changes"]]
-    half, twice = f"{as_stated(tolerance_pct / 2)}%", f"{as_stated(tolerance_pct * 2)}%"
-    if changed.empty:
-        return (
-            f"No verdict changes between half ({half}) and twice ({twice}) the tolerance of this run: every tested "
-            "claim is decided by more than the tolerance, or by a threshold of zero, which has no slack."
+def specifications_paragraph(ledger: pd.DataFrame, specs: pd.DataFrame) -> str:
+    """How many specifications agree, which choices flip the verdicts that depend on them, and the tolerance's part."""
+    tested = ledger[ledger["verdict"] != NOT_TESTABLE]
+    unanimous = int((tested["robust_share"] >= 1 - 1e-9).sum())
+    robust = int((tested["verdict"] != DEPENDS).sum())
+    flips = tested.loc[tested["verdict"] == DEPENDS, "flips_on"].str.split(": ").str[0].value_counts()
+    named_flips = _listing([f"{dim} ({n})" for dim, n in flips.items()]) if len(flips) else ""
+    tolerance = tested.loc[tested["flips_on"].str.startswith("tolerance:"), "claim_id"].tolist()
+    return (
+        f"The {len(tested)} tested claims were judged under {len(specs)} specifications. The specifications of "
+        f"{unanimous} claims all agree, and those of {robust} agree at least {as_stated(100 * ROBUST_SHARE)}% of "
+        "the time, which makes their verdict robust; for the other "
+        f"{len(tested) - robust} the verdict depends on the choices"
+        + (f"; the choice that flips each is, by how often: {named_flips}" if named_flips else "")
+        + ". "
+        + (
+            f"The tolerance is one of the choices, and it is the one that flips {_listing(tolerance)}."
+            if tolerance
+            else "The tolerance is one of the choices, and it flips no verdict on its own."
         )
-    moves = [f"{r.claim_id} ({r.at_half} at {half}, {r.at_twice} at {twice})" for r in changed.itertuples()]
-    return (
-        f"Between half ({half}) and twice ({twice}) the tolerance of this run, {len(changed)} of the "
-        f"{len(sensitivity)} tested verdicts change: {_listing(moves)}. The others are decided by more than the "
-        "tolerance, or by a threshold of zero, which has no slack."
+        + " Every specification is drawn"
+        + cite(["ledger_specifications"])
+        + "."
     )
 
 
-def fragility_paragraph(ledger: pd.DataFrame) -> str:
-    """The fragile verdicts, one bullet each, with the figure that would reverse them."""
-    rows = ledger[ledger["claim_id"].isin(claims.fragile_ids(ledger))]
+def depends_paragraph(ledger: pd.DataFrame) -> str:
+    """The verdicts that depend on the choices, one bullet each, with the choice that flips them and to what."""
+    rows = ledger[ledger["verdict"] == DEPENDS]
     if rows.empty:
-        return "No verdict is reversed by any of the nearby tests the register names."
+        return "Every tested verdict holds under at least four in five of its specifications."
     lines = [
-        f"{len(rows)} verdicts would be reversed by a nearby test: another period, the figures as first released, "
-        "another benchmark or another source. They are labelled *fragile* in the ledger.",
+        f"{len(rows)} verdicts depend on the choices: fewer than {as_stated(100 * ROBUST_SHARE)}% of their "
+        "specifications agree. For each, the verdict most of them give, and the choice under which it flips.",
         "",
     ]
     for row in rows.itertuples():
-        detail = row.fragility.removeprefix("fragile: ")
-        said = claims.verdict_word(row.verdict, row.test_kind if isinstance(row.test_kind, str) else "")
-        lines.append(f"- **{row.claim_id}, {said}.** {detail[0].upper() + detail[1:]}.")
+        share = claims.share_words(row.robust_share, row.specifications)
+        lines.append(f"- **{row.claim_id}, {row.title}.** {share} give {row.modal_verdict}; with {row.flips_on}.")
     return "\n".join(lines)
 
 
 def verdict_lists(ledger: pd.DataFrame) -> str:
-    """One bullet per verdict with the claims that got it; fragile ones marked."""
-    fragile = set(claims.fragile_ids(ledger))
+    """One bullet per verdict with the claims that got it, each with its robustness share; consistency tests marked."""
     consistency = set(ledger.loc[ledger["test_kind"] == "consistency", "claim_id"])
     lines = []
-    for verdict, n in verdict_counts(ledger).items():
+    for verdict in (*STRENGTHS, DEPENDS, NOT_TESTABLE):
+        rows = ledger[ledger["verdict"] == verdict]
         ids = [
-            f"{i}{'*' if i in fragile else ''}{'†' if i in consistency else ''}"
-            for i in ledger.loc[ledger["verdict"] == verdict, "claim_id"]
+            f"{r.claim_id}{'†' if r.claim_id in consistency else ''}"
+            + (f" ({pct(100 * r.robust_share, 0)})" if pd.notna(r.robust_share) and r.robust_share < 1 - 1e-9 else "")
+            for r in rows.itertuples()
         ]
-        lines.append(f"- **{verdict.capitalize()}** ({n}): {', '.join(ids) or 'none'}")
+        lines.append(f"- **{verdict[0].upper() + verdict[1:]}** ({len(rows)}): {', '.join(ids) or 'none'}")
     return (
-        "\n".join(lines) + "\n\n\\* fragile: a nearby test reverses the verdict. † a test of consistency: the "
-        "ledger reads it *consistent* or *not consistent*, since the data can agree with the claim but not prove it."
+        "\n".join(lines) + "\n\nIn brackets, the share of a claim's specifications that give its verdict (or, where "
+        "it depends on the choices, the most common one), where not all do. † a test of consistency: it can find the "
+        "data consistent with the claim, never prove it."
+    )
+
+
+# --------------------------------------------------------------------------- the specification curve
+
+
+def curve_claims(ledger: pd.DataFrame) -> list[str]:
+    """The tested claims, in ledger order: the rows of the specification curve."""
+    return ledger.loc[ledger["verdict"] != NOT_TESTABLE, "claim_id"].tolist()
+
+
+def curve_labels(ledger: pd.DataFrame) -> dict[str, str]:
+    """Each row's label: the claim's id and short title."""
+    return {r.claim_id: f"{r.claim_id}  {r.title}" for r in ledger.itertuples()}
+
+
+def curve_notes(ledger: pd.DataFrame) -> dict[str, str]:
+    """Each row's note on the right: the share agreeing and, where the verdict depends on the choices, the choice."""
+    notes = {}
+    for r in ledger[ledger["verdict"] != NOT_TESTABLE].itertuples():
+        share = pct(100 * r.robust_share, 0)
+        notes[r.claim_id] = share if r.verdict != DEPENDS else f"{share}, flips on {r.flips_on.split(': ')[0]}"
+    return notes
+
+
+def specification_curve_text(ledger: pd.DataFrame, specs: pd.DataFrame) -> FigureText:
+    """The curve's words: how many claims hold under most of their specifications, what is drawn, how to read it."""
+    tested = ledger[ledger["verdict"] != NOT_TESTABLE]
+    robust = int((tested["verdict"] != DEPENDS).sum())
+    per_verdict = specs["verdict"].value_counts()
+    return FigureText(
+        title=(
+            f"{robust} of the {len(tested)} tested claims keep one verdict under at least "
+            f"{as_stated(100 * ROBUST_SHARE)}% of their specifications"
+        ),
+        subtitle=(
+            "Each row is a claim and each mark one specification of its test (a combination of defensible choices), "
+            "coloured by its verdict; the ringed mark reads the claim as stated. On the right, the share of "
+            "specifications giving the most common verdict"
+        ),
+        source="Source: the claims ledger, data/processed/claim_specifications.csv (computed from the report's data).",
+        alt=(
+            f"Specification curve of {len(tested)} claims and {len(specs)} specifications: "
+            + "; ".join(f"{int(per_verdict.get(v, 0))} {v}" for v in STRENGTHS)
+            + ". "
+            + "; ".join(
+                f"{r.claim_id}: {claims.share_words(r.robust_share, r.specifications)} give {r.modal_verdict}"
+                for r in tested.itertuples()
+            )
+        ),
+        note=(
+            "Blue: supported; light blue: consistent (a consistency test goes no higher); grey: indeterminate (the "
+            "band straddles the threshold); orange: not supported; red: contradicted."
+        ),
     )
 
 
@@ -350,7 +446,7 @@ def inflation_paragraph(tables: Tables) -> str:
         + f", against an average of {pct(i.base_mean)} a year in {periods.span(i.base)} (World Bank)."
         + "".join(
             f" For {y} the two sources are {number(abs(gap), 1)} points apart and the IMF value is an "
-            "estimate: the ledger tests the war years on the years they agree on, and the IMF's estimate as a probe."
+            "estimate: the ledger tests the war years on the years they agree on, with the IMF's figures as the band."
             for y, gap in i.gaps.items()
         )
         + f" The current account, the other sign of an economy running hot, was {pct(cab_last, 1)} of GDP in "
@@ -407,7 +503,10 @@ def scorecard_paragraph(tables: Tables, register: list[Claim]) -> str:
         + (f", not {_listing(led['not_led'])}" if led["not_led"] else "")
         + f". So the paper's view that Russia stays ahead of every other partner ({AHEAD_CLAIM}) holds for some "
         "vectors and not for others. Transit, the alliances and Russian capital after the partner data end are not "
-        "in the scorecard" + cite(["vectors_scorecard"]) + "."
+        "in the scorecard"
+        + cite(["vectors_scorecard"])
+        + ". "
+        + robustness.variants_paragraph(vectors.variant_summary(tables["vector_scorecard_variants"], params["country"]))
     )
 
 
@@ -418,11 +517,12 @@ def security_paragraph(tables: Tables, register: list[Claim]) -> str:
     turkey = _params(register, TURKEY_ARMS_CLAIM)
     peer_codes = next(
         (
-            p.params["peers"]
+            alternative.params["peers"]
             for c in register
             if c.claim_id == SECURITY_CHANGE_CLAIM
-            for p in c.probes
-            if "peers" in p.params
+            for alternatives in c.alternatives().values()
+            for alternative in alternatives
+            if "peers" in alternative.params
         ),
         [],
     )
@@ -546,13 +646,22 @@ COUNTERWEIGHT = "China"  # the one partner the paper sees as able to balance Rus
 
 
 def _reach_words(name: str, reach: dict[str, int]) -> str:
-    """ "the economic one (17 of its 21 claims tested, 12 supported)": one limit, from its counts."""
+    """ "the economic one (17 of its 21 claims tested: 5 robustly supported, 3 robustly consistent)"."""
     tested = (
         f"all {reach['claims']}"
         if reach["tested"] == reach["claims"]
         else f"{reach['tested']} of its {reach['claims']}"
     )
-    return f"the {name} one ({tested} claims tested, {reach['supported']} supported)"
+    parts = [
+        f"{reach[key]} {words}"
+        for key, words in (
+            ("supported", "robustly supported"),
+            ("consistent", "robustly consistent"),
+            ("against", "robustly not supported or contradicted"),
+        )
+        if reach[key]
+    ]
+    return f"the {name} one ({tested} claims tested: {', '.join(parts) if parts else 'none decided robustly'})"
 
 
 def conclusion_paragraph(tables: Tables, ledger: pd.DataFrame, register: list[Claim]) -> str:

@@ -9,12 +9,13 @@ words of the sections' figures are written here too, at the end.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import pandas as pd
 
 from kzmv.analysis import energy, periods
 from kzmv.figures.style import FigureText
-from kzmv.story.numbers import as_stated, number, pct
+from kzmv.story.numbers import as_stated, count, lower_bound, number, pct
 from kzmv.story.prose import join_and
 
 
@@ -191,4 +192,121 @@ def export_structure_text(structure: pd.DataFrame) -> FigureText:
             + ", ".join(f"{y} has {m} months" for y, m in missing.items())
             + ". Diamond: share published by the Bureau (as quoted)."
         ),
+    )
+
+
+# --- oil that avoids Russia, and the CPC's disruptions in the monthly exports ---------------------------------
+
+
+def bypass_paragraph(bypass: pd.DataFrame) -> str:
+    """Oil that avoided Russia by year, what the ports figure leaves out, and the share crossing Russia at least.
+
+    The bound is rounded down (:func:`kzmv.story.numbers.lower_bound`): "at least 94.7%"
+    must not read "at least 95%".
+    """
+    full = bypass[bypass["period"] == "full year"]
+    both = full.dropna(subset=["bypass_share_pct"])
+    if both.empty:
+        return "No year has both the oil bypassing Russian ports and the oil piped to China."
+    parts = [
+        f"{r.year}: {as_stated(r.ports_bypass_mt)} million tonnes bypassing Russian ports and "
+        f"{as_stated(r.china_mt)} piped to China, together {pct(r.bypass_share_pct)} of {number(r.total_mt, 1)} "
+        "million tonnes exported"
+        for r in both.itertuples()
+    ]
+    first, last = both.iloc[0], both.iloc[-1]
+    early = full[full["bypass_share_pct"].isna() & full["china_share_pct"].notna() & (full["year"] < first["year"])]
+    early_text = "".join(
+        f" In {r.year} the pipeline to China alone carried {as_stated(r.china_mt)} million tonnes, "
+        f"{pct(r.china_share_pct)} of the routes the pages list: a larger share than both routes together in "
+        f"{last['year']}."
+        for r in early.itertuples()
+        if r.china_share_pct > last["bypass_share_pct"]
+    )
+    grew = "grew" if last["bypass_share_pct"] > first["bypass_share_pct"] else "did not grow"
+    return (
+        "**Oil that avoids Russia.** The press figure counts oil that bypassed Russian ports, mostly tankers from "
+        "Aktau across the Caspian; oil piped east to China never reaches a port and is reported apart, so the "
+        "figure most likely leaves it out. Counting both: "
+        + "; ".join(parts)
+        + f". The share that avoided Russia {grew} between {first['year']} and {last['year']}, from "
+        f"{pct(first['bypass_share_pct'])} to {pct(last['bypass_share_pct'])} of exports."
+        + early_text
+        + f" So at least {lower_bound(last['crossing_russia_min_pct'], 0)}% of {last['year']}'s crude crossed Russia, "
+        "counting the China pipeline as avoiding it; read as if the ports figure already held the China oil, the "
+        f"bound would be {lower_bound(last['crossing_russia_min_ports_only_pct'], 0)}%. Both are rounded down, because "
+        "they are lower bounds: oil sent on through Russia's pipeline network to Germany bypasses Russian ports but "
+        "not Russia."
+    )
+
+
+def crude_monthly_text(crude: pd.DataFrame, dips: pd.DataFrame, shock_year: int) -> FigureText:
+    """The monthly chart's words: how many war-year months fell below the pre-war threshold, and the deepest one."""
+    war = dips[dips["year"] >= shock_year]
+    below = int(war["below_threshold"].sum())
+    deepest = war.loc[war["deepest_log"].idxmin()]
+    first, last = crude["month"].iloc[0], crude["month"].iloc[-1]
+    threshold = float(crude["threshold_log"].iloc[0])
+    worst = f"the worst {pct(100 * energy.DIP_QUANTILE, 0)} of pre-war months"
+    head = (
+        f"No month since {shock_year} fell as far below its trend as {worst}"
+        if below == 0
+        else f"{count(below)} months since {shock_year} fell below their trend further than {worst}"
+    )
+    gaps = crude.loc[crude["crude_usd_m"].isna(), "month"].tolist()
+    return FigureText(
+        title=f"{head}; the deepest dip was {_month(deepest['deepest_month'])}",
+        subtitle=(
+            f"Crude oil exports against other exports, deviation from the median of the {energy.TRAILING_MONTHS} "
+            f"months before, log points, {first} to {last}"
+        ),
+        source="Source: Bureau of National Statistics of Kazakhstan, exports by commodity (monthly); kzmv analysis.",
+        alt=(
+            f"Line chart of the monthly deviation, {first} to {last}, with a dashed line at "
+            f"{number(threshold, 2)} log points. Deepest month of each year: "
+            + "; ".join(f"{r.year} {_month(r.deepest_month)} {number(r.deepest_log, 2)}" for r in dips.itertuples())
+            + "."
+        ),
+        note=(
+            "Values in dollars: price moves stay in the ratio."
+            + (
+                f" A gap in the line is a month missing from the source ({join_and(_month(m) for m in gaps)})."
+                if gaps
+                else ""
+            )
+        ),
+    )
+
+
+def _months(n: int, none: str = "no month") -> str:
+    """ "1 month", "3 months", or ``none`` for zero."""
+    return none if n == 0 else f"{count(n)} month{'s' if n != 1 else ''}"
+
+
+def _month(month: str) -> str:
+    """``2022-12`` -> ``December 2022``."""
+    return pd.Timestamp(f"{month}-01").strftime("%B %Y")
+
+
+def crude_monthly_paragraph(dips: pd.DataFrame, threshold: float, shock_year: int, named: Sequence[int]) -> str:
+    """What the monthly exports show about disruptions in the years the briefing paper names (``named``)."""
+    war = dips[dips["year"] >= shock_year]
+    pre = dips[dips["year"] < shock_year]
+    pre_below = pre[pre["below_threshold"] > 0]
+    said = "; ".join(
+        f"{r.year}: deepest {_month(r.deepest_month)} ({number(r.deepest_log, 2)})"
+        for r in war.itertuples()
+        if r.year in set(named)
+    )
+    return (
+        f"**Disruptions in the monthly exports.** A month stands out when crude exports, set against all other "
+        f"exports, fell further below the median of the {energy.TRAILING_MONTHS} months before than in the worst "
+        f"{pct(100 * energy.DIP_QUANTILE, 0)} of the pre-war months ({number(threshold, 2)} log points). Before the "
+        "war that happened in "
+        + (join_and(f"{r.year} ({_months(r.below_threshold)})" for r in pre_below.itertuples()) or "no year")
+        + f"; since {shock_year}, in {_months(int(war['below_threshold'].sum()), none='no month')}. In the years "
+        "the briefing paper "
+        f"names for disruptions: {said}. Export values mix volume and price, and a stoppage of a few days or a "
+        "loading spread over later weeks need not show in a monthly total; the CPC's own monthly loadings, which "
+        "the project does not hold, would be the direct record."
     )

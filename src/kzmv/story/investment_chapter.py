@@ -19,7 +19,7 @@ import pandas as pd
 from kzmv.analysis import fdi
 from kzmv.analysis.trade import year_ranges
 from kzmv.figures.style import FigureText
-from kzmv.story.numbers import as_stated, count, number, pct, upper_bound, upper_bound_significant
+from kzmv.story.numbers import as_stated, count, lower_bound, number, pct, upper_bound, upper_bound_significant
 from kzmv.story.prose import count_of, describe_change, join_and, number_word
 
 # The combined stock share of mining (B) and professional services (M) may move by at most this many
@@ -179,7 +179,8 @@ def reclassification(shares: pd.DataFrame, breaks: Mapping[str, int]) -> str:
     return (
         f"Mining and quarrying (B) held {pct(b[br - 1])} of the stock at the end of {br - 1} and {pct(b[br])} a year "
         f"later, while professional, scientific and technical activities (M) {describe_change(m[br - 1], m[br])}: "
-        f"{verdict}. Together the two held between {pct(combined.min())} and {pct(combined.max())} in every year "
+        f"{verdict}. Together the two held between {lower_bound(combined.min())}% and {upper_bound(combined.max())}% in "
+        "every year "
         f"from {int(shares.index.min())} to {last}; mining alone held {pct(b[last])} in {last}. For flows the break "
         f"falls between {breaks['net inflow'] - 1} and {breaks['net inflow']}."
     )

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzmv.analysis import periods
-from kzmv.analysis.claims import verdict_counts
+from kzmv.analysis import periods, vectors
+from kzmv.analysis.claims import DEPENDS, NOT_TESTABLE, STRENGTHS, strength_counts
 from kzmv.analysis.headlines import BEFORE_SHOCKS, headlines
-from kzmv.story import claims
 from kzmv.story.numbers import pct
 from kzmv.story.prose import join_and, named
 
@@ -33,7 +32,9 @@ def _vector_cell(row: pd.Series) -> str:
     return f"{row['vector']} (the nearest ideal point of the partners compared, in {row['period']})"
 
 
-def vectors_finding(scorecard: pd.DataFrame, ledger: pd.DataFrame, country: str = FOCUS) -> str:
+def vectors_finding(
+    scorecard: pd.DataFrame, ledger: pd.DataFrame, country: str = FOCUS, variants: pd.DataFrame | None = None
+) -> str:
     """The scorecard's answer in one bullet: which vectors Russia leads, which others lead, and the UN stance.
 
     Why in the key findings: the sources argue political and security limits as
@@ -61,6 +62,15 @@ def vectors_finding(scorecard: pd.DataFrame, ledger: pd.DataFrame, country: str 
             for g, part in others.groupby("leader", sort=False)
         )
     text += ". Arms are SIPRI trend-indicator values, not money; an ideal point is a position, not an alliance."
+    if variants is not None:
+        summary = vectors.variant_summary(variants, country)
+        same = (summary["led_by_russia"] == len(russia)) & (summary["vectors_with_data"] == len(rows))
+        text += (
+            f" Russia's count of {len(russia)} holds in {int(same.sum())} of the {len(summary)} variants of the "
+            "scorecard's own choices (each vector's latest year or one common year, groups or single countries, "
+            f"ideal points or the Ukraine votes); across them Russia leads between {int(summary['led_by_russia'].min())} "
+            f"and {int(summary['led_by_russia'].max())}."
+        )
     neutral = ledger.loc[ledger["claim_id"] == NEUTRAL_VOTES_CLAIM, "measured"]
     if len(neutral) and pd.notna(neutral.iloc[0]):
         text += (
@@ -70,16 +80,30 @@ def vectors_finding(scorecard: pd.DataFrame, ledger: pd.DataFrame, country: str 
     return text
 
 
-def _headline(counts: dict[str, int], fragile: int) -> str:
-    """The claims bullet's bold lead, worded from the counts."""
-    tested = counts["supported"] + counts["partly supported"] + counts["not supported"]
-    if counts["supported"] * 2 > tested:
-        lead = "The published claims mostly hold where they can be tested"
-    elif counts["not supported"] * 2 > tested:
-        lead = "Most of the published claims that can be tested do not hold"
-    else:
-        lead = "The published claims hold and fail in about equal measure"
-    return lead + (", but many verdicts are fragile." if fragile * 3 >= tested else ".")
+def claims_finding(ledger: pd.DataFrame) -> str:
+    """The claims bullet: direct support first, then every strength with how many hold it robustly.
+
+    Why worded this way: a consistency test can find the data consistent with a
+    claim, never prove it, so the bold lead counts direct support alone, and no
+    sentence adds the consistent to the supported. Each strength counts the claims
+    most of whose specifications give it, with how many do so robustly (under at
+    least four in five of them).
+    """
+    by_strength = strength_counts(ledger)
+    tested = int((ledger["verdict"] != NOT_TESTABLE).sum())
+    depends = int((ledger["verdict"] == DEPENDS).sum())
+    untested = len(ledger) - tested
+    supported = by_strength["supported"]["robust"]
+    lead = f"The data robustly support {supported} of the {tested} claims they can test"
+    lead += ", and many verdicts turn on the analysis choices." if depends * 3 >= tested else "."
+    parts = [f"{s} {by_strength[s]['claims']} ({by_strength[s]['robust']} robustly)" for s in STRENGTHS]
+    return (
+        f"- **{lead}** Of the {len(ledger)} claims the ledger records from the three sources, each judged under "
+        f"every specification its declared choices allow, the verdicts most specifications give are: "
+        f"{', '.join(parts[:-1])} and {parts[-1]}. A consistency test can find the data consistent with a claim, "
+        f"never prove it, so the consistent are not support. {depends} verdicts depend on the choices; "
+        f"{untested} claims lie beyond the data."
+    )
 
 
 def _with_and_without_crude(growth_all: float, growth_no_crude: float) -> str:
@@ -93,8 +117,6 @@ def _with_and_without_crude(growth_all: float, growth_no_crude: float) -> str:
 def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> str:
     """Six Markdown bullets: trade, Russia since the pre-war year, oil, investment, the vectors, the claims."""
     h = headlines(tables)
-    counts = verdict_counts(ledger)
-    fragile = claims.fragile_ids(ledger) if "fragility" in ledger else []
     share_moved = "fell" if h.imports_ru < h.imports_ru_before else "rose"
     trade_moved = "rose" if h.growth_ru >= 0 else "fell"
     pace = "less than" if h.growth_ru < h.growth_all else "more than"
@@ -114,10 +136,7 @@ def findings_markdown(tables: dict[str, pd.DataFrame], ledger: pd.DataFrame) -> 
             f"- **Europe's investment is largely Dutch.** The EU-27 held {pct(h.eu_stock, 0)} of the inward FDI stock at "
             f"the end of {h.fdi_year}, the Netherlands alone {pct(h.nl_stock, 0)}: much of that is capital routed through "
             "holding companies, not necessarily European money.",
-            vectors_finding(tables["vector_scorecard"], ledger),
-            f"- **{_headline(counts, len(fragile))}** Of the {sum(counts.values())} claims the ledger records from "
-            f"the three sources, the data support {counts['supported']}, partly support {counts['partly supported']} "
-            f"and do not support {counts['not supported']}; {counts['not testable']} lie beyond the data, and "
-            f"{len(fragile)} verdicts would be reversed by a nearby test.",
+            vectors_finding(tables["vector_scorecard"], ledger, variants=tables.get("vector_scorecard_variants")),
+            claims_finding(ledger),
         ]
     )

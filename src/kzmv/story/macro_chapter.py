@@ -14,7 +14,7 @@ from kzmv.analysis import macro
 from kzmv.analysis.periods import BASE_YEAR, SHOCK_YEAR
 from kzmv.figures.style import FigureText
 from kzmv.story.numbers import as_stated, number, pct, upper_bound
-from kzmv.story.prose import join_and
+from kzmv.story.prose import join_and, number_word, path_clause
 
 # Two sources "disagree" about a year's inflation when they differ by at least this many points.
 DISAGREEMENT_PP = 1.0
@@ -118,11 +118,19 @@ def neighbours(summary: pd.DataFrame, first: int, last: int) -> str:
         + ("; ".join(f"{r.country} {pct(r.mean_growth_pct)}" for r in growth.itertuples()) or "no complete series")
         + (f" (no complete series for {join_and(no_growth)})" if no_growth and len(growth) else "")
         + ". Latest CPI inflation (World Bank): "
-        + "; ".join(f"{r.country} {pct(r.cpi_pct)} ({int(r.cpi_year)})" for r in cpi.itertuples())
+        + "; ".join(_latest_cpi(r) for r in cpi.itertuples())
         + ". Latest trade share of GDP: "
         + "; ".join(f"{r.country} {pct(r.trade_pct_gdp, 0)} ({int(r.trade_year)})" for r in trade.itertuples())
         + "."
     )
+
+
+def _latest_cpi(row) -> str:
+    """A country's latest CPI inflation, with the IMF's value beside it in a year the two sources dispute."""
+    said = f"{row.country} {pct(row.cpi_pct)} ({int(row.cpi_year)})"
+    if getattr(row, "cpi_disputed", False) is True:
+        return f"{said}, where the IMF estimates {pct(row.cpi_imf_pct)}: the two sources dispute that year"
+    return said
 
 
 # --- the words of the sections' figures ---------------------------------------------------------------------
@@ -170,9 +178,9 @@ def inflation_text(macro_table: pd.DataFrame, first: int, last: int) -> FigureTe
     status = " (an IMF estimate)" if worst in macro.projected_years(macro_table, macro.CPI, macro.IMF) else ""
     title = (
         f"For {worst} the World Bank reports {pct(wb)} consumer-price inflation and the IMF {pct(imf)}{status}: "
-        f"a gap of {number(abs(imf - wb), 1)} points, where in other years they differ by at most {number(agree, 1)}"
+        f"a gap of {number(abs(imf - wb), 1)} points, where in other years they differ by at most {upper_bound(agree, 1)}"
         if found.disagree
-        else f"The World Bank and the IMF agree on Kazakhstan's CPI inflation within {number(agree, 1)} points in "
+        else f"The World Bank and the IMF agree on Kazakhstan's CPI inflation within {upper_bound(agree, 1)} points in "
         f"every year from {int(both.index.min())} to {int(both.index.max())}"
     )
     latest_wb = int(found.gap[macro.WB].dropna().index.max())
@@ -183,10 +191,10 @@ def inflation_text(macro_table: pd.DataFrame, first: int, last: int) -> FigureTe
         alt=(
             f"Line chart of Kazakhstan's CPI inflation from the World Bank and the IMF, {first}–{last}. "
             + (
-                f"The two agree within {number(agree, 1)} points except in {worst}: World Bank {pct(wb)}, "
+                f"The two agree within {upper_bound(agree, 1)} points except in {worst}: World Bank {pct(wb)}, "
                 f"IMF {pct(imf)}."
                 if found.disagree
-                else f"The two agree within {number(agree, 1)} points in every year shown."
+                else f"The two agree within {upper_bound(agree, 1)} points in every year shown."
             )
         ),
         note=(
@@ -208,9 +216,10 @@ def exchange_rate_text(macro_table: pd.DataFrame, check: pd.DataFrame, first: in
     return FigureText(
         title=(
             f"The tenge went from {number(rate.iloc[0])} to {number(rate.iloc[-1])} per US dollar between "
-            f"{int(rate.index[0])} and {int(rate.index[-1])}; the IMF-implied rate is within "
-            f"{pct(close['difference_pct'].abs().max(), 2)} of the official average in {len(close)} of "
-            f"{len(checked)} years checked"
+            f"{int(rate.index[0])} and {int(rate.index[-1])}"
+            f"{path_clause(rate, int(rate.index[0]), int(rate.index[-1]), lambda v: number(v))}; the IMF-implied "
+            f"rate is within {upper_bound(close['difference_pct'].abs().max(), 2)}% of the official average in "
+            f"{len(close)} of {len(checked)} years checked"
         ),
         subtitle=f"Kazakhstan, tenge per US dollar, {first}–{last}: implied annual rate and official rates",
         source=(
@@ -300,8 +309,8 @@ def neighbours_text(
                 f"{r.country} {pct(r.growth_before_war_pct)} and {pct(r.growth_war_years_pct)}"
                 for r in summary.itertuples()
             )
-            + ". Latest undisputed CPI inflation: "
-            + "; ".join(f"{r.country} {pct(r.cpi_pct)} ({r.cpi_year})" for r in summary.itertuples())
+            + ". Latest CPI inflation (World Bank): "
+            + "; ".join(_latest_cpi(r) for r in summary.dropna(subset=["cpi_year"]).itertuples())
             + ". Latest trade share of GDP: "
             + "; ".join(f"{r.country} {pct(r.trade_pct_gdp, 0)} ({r.trade_year})" for r in summary.itertuples())
             + "."
@@ -316,4 +325,40 @@ def neighbours_text(
             + "".join(f"; {n}" for n in _disputed_notes(macro_table, first, last))
             + ". Growth after the last actual year is an IMF estimate."
         ),
+    )
+
+
+# --- echoes of Russia: co-movement, and growth against other oil exporters -----------------------------------
+
+
+def comovement_paragraph(
+    growth: dict, inflation: dict, change: dict, before: tuple[int, int], after: tuple[int, int]
+) -> str:
+    """Co-movement of Kazakhstan's growth and inflation with Russia's against oil exporters', and what it cannot show.
+
+    ``growth`` and ``inflation`` are :func:`macro.comovement_gap` results; ``change`` is
+    :func:`macro.growth_change_against` for the oil exporters over ``before`` and ``after``.
+    """
+
+    def said(found: dict) -> str:
+        more = "more" if found["gap"] > 0 else "less"
+        return (
+            f"in {found['first_year']}–{found['last_year']} correlated {number(found['partner'], 2)} with Russia's, "
+            f"{more} than its median correlation of {number(found['benchmark'], 2)} with "
+            f"{number_word(len(macro.OIL_EXPORTERS))} oil exporters outside the former Soviet Union"
+        )
+
+    return (
+        "**Echoes of Russia.** If Russia's economic troubles travel to Kazakhstan, the two economies' growth and "
+        "inflation should move together more than the oil price alone would make them. Kazakhstan's growth "
+        f"{said(growth)}; its inflation {said(inflation)} (the World Bank's series for Russia ends earlier, so this "
+        f"window ends earlier too). A correlation over {number_word(macro.COMOVEMENT_WINDOW)} years is a weak "
+        "instrument: it cannot say which way "
+        "anything travelled, and shocks the two share besides oil, the rouble's swings and the sanctions among "
+        "them, move both at once. Measured against its pre-war pace "
+        f"({before[0]}–{before[1]} to {after[0]}–{after[1]}), growth changed by "
+        f"{number(change['own_change_pp'], 1, signed=True)} points in Kazakhstan against a median of "
+        f"{number(change['peers_median_change_pp'], 1, signed=True)} for the same oil exporters. That sets "
+        "Kazakhstan beside economies that shared the oil price but not the Russian trade; even so it cannot tell "
+        "what trade with Russia did to growth."
     )

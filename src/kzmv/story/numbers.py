@@ -107,6 +107,25 @@ def upper_bound(value: float, digits: int = 1) -> str:
     return with_minus(f"{math.ceil(round(value * scale, 9)) / scale:.{digits}f}")
 
 
+def lower_bound(value: float, digits: int = 1) -> str:
+    """``value`` rounded *down* at ``digits`` decimals, for "at least X%".
+
+    Rounded to the nearest, a lower bound of 94.7 would read "at least 95%", which
+    the 94.7 itself contradicts; rounded down it reads 94%, which is true. A value
+    already exact at ``digits`` decimals is kept (94.0 stays 94).
+    """
+    scale = 10**digits
+    return with_minus(f"{math.floor(round(value * scale, 9)) / scale:.{digits}f}")
+
+
+def ordinal(n: int) -> str:
+    """A rank as a reader writes it: ``"1st"``, ``"2nd"``, ``"3rd"``, ``"11th"``, ``"22nd"``, ``"1,001st"``."""
+    value = int(n)
+    tens = abs(value) % 100
+    suffix = "th" if 11 <= tens <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(abs(value) % 10, "th")
+    return count(value) + suffix
+
+
 def upper_bound_significant(value: float) -> str:
     """A small positive bound rounded *up* to one significant figure: 5.4e-08 -> "6e-08", 0.0255 -> "0.03".
 

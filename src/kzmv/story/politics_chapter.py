@@ -11,19 +11,21 @@ by immediate investor) are written next to the numbers they qualify.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import pycountry
 
+from kzmv.analysis import gateway, politics, sanctions_trade, security, vectors
 from kzmv.analysis import investment_positions as positions_analysis
-from kzmv.analysis import politics, sanctions_trade, security, vectors
 from kzmv.analysis.trade import recordable
 from kzmv.data.schemas import SIPRI_PREAMBLE_LINES
 from kzmv.figures.style import FigureText
 from kzmv.story.back_matter import md_escape
-from kzmv.story.numbers import billions, count, number, pct
+from kzmv.story.numbers import billions, count, number, ordinal, pct
+from kzmv.story.prose import number_word, path_clause
 
 # The raw files the chapter reads (manifest ids), besides none of the other chapters' outputs.
 CHAPTER_SOURCES: tuple[str, ...] = (
@@ -31,6 +33,7 @@ CHAPTER_SOURCES: tuple[str, ...] = (
     "unga_ukraine_votes",
     "sipri_arms_register",
     "eu_exports_monthly_eurostat",
+    "eu27_exports_annual_eurostat",
     "peer_imports_national",
     "imf_dip_outward",
     "imf_dip_inward",
@@ -188,17 +191,26 @@ def shrinking_distance_paragraph(ideal: pd.DataFrame, focus: str, reference: str
     m = politics.who_moved(ideal, focus, reference, pre, last)
     mover_is_reference = abs(m["moved_reference"]) > abs(m["moved_self"])
     direction = "narrowed" if m["change"] < 0 else "widened"
+    points = politics.positions(ideal)
+
+    def score_path(iso3: str) -> str:
+        return path_clause(points[iso3], pre, last, lambda v: number(v, 2))
+
     reading = (
         f"The gap {direction} because {names[reference]} moved, not {names[focus]}: "
-        f"{names[reference]}'s score went from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}, "
-        f"{names[focus]}'s from {number(m['self_start'], 2)} to {number(m['self_end'], 2)}."
+        f"{names[reference]}'s score went from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}"
+        f"{score_path(reference)}, {names[focus]}'s from {number(m['self_start'], 2)} to {number(m['self_end'], 2)}"
+        f"{score_path(focus)}."
         if mover_is_reference
         else f"{names[focus]} moved more than {names[reference]}: its score went from {number(m['self_start'], 2)} to "
         f"{number(m['self_end'], 2)}, {names[reference]}'s from {number(m['reference_start'], 2)} to {number(m['reference_end'], 2)}."
     )
+    gap = politics.distance_series(politics.distances(ideal, [reference]), focus, reference)
+    path = path_clause(gap, pre, last, lambda v: number(v, 2))
     return (
         f"**What a shrinking distance means.** Between {pre} and {last} the distance between {names[focus]} and "
-        f"{names[reference]} went from {number(m['distance_start'], 2)} to {number(m['distance_end'], 2)}. {reading} A distance "
+        f"{names[reference]} went from {number(m['distance_start'], 2)} to {number(m['distance_end'], 2)}{path}. "
+        f"{reading} A distance "
         "records where two countries stand relative to each other; when it shrinks because the other country moved "
         f"towards {names[focus]}'s position, it says that {names[reference]} began voting more like "
         f"{names[focus]} on the Assembly's recorded votes, not that {names[focus]} moved "
@@ -433,31 +445,33 @@ def peers_arms_paragraph(
 # --- sanctions-era trade --------------------------------------------------------------------------------------
 
 
-def gateway_paragraph(series: pd.DataFrame, partners: Sequence[str], year: int, base_year: int) -> str:
-    """How EU exports to each partner moved against Russia's, complete year and latest part-year."""
+def gateway_paragraph(series: pd.DataFrame, partners: Sequence[str], year: int) -> str:
+    """How EU exports to each partner moved against Russia's, complete year and latest part-year, on the figure's base.
+
+    Every change is against the series' own 2019-2021 average, the base the figure
+    draws; a part-year is set against the same months of the base years.
+    """
     names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
     part_year = int(sanctions_trade.last_period(series)[:4])
     months = sanctions_trade.months_covered(series, "KAZ", part_year)
-    ratios = {p: sanctions_trade.ratio_to_base_year(series, p, year, base_year) for p in partners}
-    part = {p: sanctions_trade.ratio_to_base_year(series, p, part_year, base_year) for p in partners}
-    own = series[(series["frequency"] == "year")].set_index("period")["value_m"]
-    own_base, own_year = own.get(str(base_year), np.nan), own.get(str(year), np.nan)
+    index = {p: sanctions_trade.annual_index(series, p, year) for p in partners}
     grew = [p for p in partners if p != "RUS"]
-    part_text = (
-        f" In the first {len(months)} months of {part_year}, against the same months of {base_year}, the ratios were "
-        + "; ".join(f"{names[p]} {number(part[p], 2)}" for p in partners)
-        + "."
-        if part_year > year
-        else ""
-    )
+    part_text = ""
+    if part_year > year:
+        part = {p: sanctions_trade.annual_index(series, p, part_year) for p in partners}
+        part_text = (
+            f" In the first {len(months)} months of {part_year}, against the same months of {BASE_SPAN}, the indices "
+            "were " + "; ".join(f"{names[p]} {number(part[p], 0)}" for p in partners) + "."
+        )
+    own = sanctions_trade.own_exports_index(series, "RUS", year)
     return (
-        f"In {year} EU-27 exports to {names['RUS']} were {pct(100 * ratios['RUS'], 0)} of their {base_year} value, "
+        f"In {year} EU-27 exports to {names['RUS']} were {pct(index['RUS'], 0)} of their {BASE_SPAN} average, "
         "while exports to its neighbours multiplied: "
-        + join_words([f"{number(ratios[p], 1)}-fold to {names[p]}" for p in grew])
+        + join_words([f"{number(index[p] / 100, 1)}-fold to {names[p]}" for p in grew])
         + "."
         + part_text
-        + f" {names['KAZ']}'s own recorded exports to {names['RUS']} went from USD {number(own_base)} million in "
-        f"{base_year} to {number(own_year)} million in {year} ({pct(100 * (own_year / own_base - 1), 0, signed=True)})."
+        + f" {names['KAZ']}'s own recorded exports to {names['RUS']} in {year} were "
+        f"{pct(abs(own - 100), 0)} {'above' if own >= 100 else 'below'} their {BASE_SPAN} average."
     )
 
 
@@ -482,9 +496,11 @@ def ledgers_paragraph(
         + "; ".join(parts)
         + "."
         + (
-            f" For {join_words(faster)} the EU-declared flow grew faster than the partner's own record of it; the "
-            "gap is consistent with goods declared for a country but not recorded as arriving there, and it is no "
-            "proof of where they went."
+            f" For {join_words(faster)} the EU-declared flow grew faster than the partner's own record of it. A "
+            "partner's record above the importer's can be read two ways, and both fit: the importer records less "
+            "than arrives (under-declared or misattributed goods), or goods declared for it went on elsewhere, "
+            "Russia among the possible destinations. The trade chapter reads China's larger record of its trade "
+            "with Kazakhstan the same two ways; these totals cannot choose between them."
             if faster
             else " The two ledgers grew alike."
         )
@@ -502,11 +518,16 @@ def investment_paragraph(positions: pd.DataFrame, first: int, last: int, names: 
     both = china.dropna(subset=["china_figure_usd_m", "kazakhstan_figure_usd_m"])
     low, high = both["gap_pct"].idxmin(), both["gap_pct"].idxmax()
     kz_china = china["kazakhstan_figure_usd_m"]
+
+    def bn(value: float) -> str:
+        return number(value / 1000, 1)
+
     return (
         f"By {names['KAZ']}'s count (the IMF's mirror of the National Bank's data), the US direct-investment "
-        f"position in {names['KAZ']} was USD {number(usa.get(end, np.nan) / 1000, 1)} billion at the end of {end} and "
-        f"{number(usa.get(last, np.nan) / 1000, 1)} billion at the end of {last}, China's {number(kz_china.get(end, np.nan) / 1000, 1)} "
-        f"and {number(kz_china.get(last, np.nan) / 1000, 1)} billion. The USA reports no figure of its own for "
+        f"position in {names['KAZ']} was USD {bn(usa.get(end, np.nan))} billion at the end of {end} and "
+        f"{bn(usa.get(last, np.nan))} billion at the end of {last}{path_clause(usa, end, last, bn)}, China's "
+        f"{bn(kz_china.get(end, np.nan))} and {bn(kz_china.get(last, np.nan))} billion"
+        f"{path_clause(kz_china, end, last, bn)}. The USA reports no figure of its own for "
         f"{names['KAZ']}, but China does, and it is a second mirror, like the trade one: in {last} China counted "
         f"{number(china['china_figure_usd_m'].get(last, np.nan) / 1000, 1)} billion, and over {int(both.index.min())}–"
         f"{int(both.index.max())} its count ranged from {pct(abs(both.at[low, 'gap_pct']), 0)} "
@@ -752,22 +773,23 @@ LEDGER_NOTE = (
 )
 
 
-def gateway_text(series: pd.DataFrame, ratios: Mapping[str, float], year: int, base_year: int) -> FigureText:
+def gateway_text(series: pd.DataFrame, indices: Mapping[str, float], year: int) -> FigureText:
     """The wartime-trade chart's words: EU exports to Russia against those to Kazakhstan and the fastest neighbour.
 
-    ``ratios`` are each partner's EU exports in ``year`` over ``base_year``
-    (:func:`kzmv.analysis.sanctions_trade.ratio_to_base_year`).
+    ``indices`` are each partner's EU exports in ``year`` against their own 2019-2021
+    average (= 100, :func:`kzmv.analysis.sanctions_trade.annual_index`): the base the
+    lines are drawn on, so that the title, the subtitle and the lines use one base.
     """
     names = series.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
-    growing = {k: v for k, v in ratios.items() if k != "RUS"}
+    growing = {k: v for k, v in indices.items() if k != "RUS"}
     top = max(growing, key=lambda k: growing[k])
     last = series.loc[series["frequency"] == "month", "period"].max()
     first = series["period"].astype(str).min()
     return FigureText(
         title=(
-            f"In {year} EU exports to Russia were {pct(100 * ratios['RUS'], 0)} of their {base_year} level, while "
-            f"those to {names['KAZ']} were {number(ratios['KAZ'], 1)} times and those to {names[top]} "
-            f"{number(growing[top], 1)} times theirs"
+            f"In {year} EU exports to Russia were {pct(indices['RUS'], 0)} of their {BASE_SPAN} average, while "
+            f"those to {names['KAZ']} were {number(indices['KAZ'] / 100, 1)} times theirs and those to "
+            f"{names[top]} {number(growing[top] / 100, 1)} times"
         ),
         subtitle=(
             f"EU-27 goods exports by destination, monthly, {first} to {last}, and Kazakhstan's own exports to "
@@ -775,10 +797,9 @@ def gateway_text(series: pd.DataFrame, ratios: Mapping[str, float], year: int, b
         ),
         source=SOURCE_EUROSTAT,
         alt=(
-            f"Line chart on a log scale of EU-27 exports to {', '.join(names[k] for k in ratios)} from {first} to "
-            f"{last}, indexed to {BASE_SPAN}, and Kazakhstan's annual exports to Russia. {year} against {base_year}: "
-            + "; ".join(f"{names[k]} ×{number(v, 2)}" for k, v in ratios.items())
-            + "."
+            f"Line chart on a log scale of EU-27 exports to {', '.join(names[k] for k in indices)} from {first} to "
+            f"{last}, indexed to {BASE_SPAN}, and Kazakhstan's annual exports to Russia. {year} against the "
+            f"{BASE_SPAN} average (= 100): " + "; ".join(f"{names[k]} {number(v, 0)}" for k, v in indices.items()) + "."
         ),
         note=LEDGER_NOTE,
     )
@@ -872,4 +893,358 @@ def scorecard_text(table: pd.DataFrame, focus: str, n_countries: int) -> FigureT
             + "."
         ),
         note="Hatched cells: the raw data hold no partner breakdown for that country and vector.",
+    )
+
+
+# --- the gateway with a comparison group ---------------------------------------------------------------------
+
+SOURCE_EUROSTAT_ANNUAL = (
+    "Source: Eurostat, international trade in goods (Comext), EU-27 exports by destination, annual 2010–2023, "
+    "extracted November 2024; kzmv analysis."
+)
+GATEWAY_NOTE = (
+    f"Log points: {number(math.log(2), 2)} is a doubling relative to the group, {number(-math.log(2), 2)} a halving. "
+    "Each comparison destination's statistic is measured against the rest of the group, as a placebo. A change "
+    "larger than the group's is consistent with goods going on to Russia and proves nothing of the kind."
+)
+
+
+def _did_rows(did: pd.DataFrame) -> pd.DataFrame:
+    return did[did["role"].isin([gateway.ROLE_TREATED, gateway.ROLE_CONTRAST])].set_index("partner_iso3")
+
+
+def _above_every_placebo(did: pd.DataFrame) -> list[str]:
+    rows = _did_rows(did)
+    return [str(r.partner) for r in rows.itertuples() if r.role == gateway.ROLE_TREATED and r.rank == 1]
+
+
+def gateway_comparison_text(
+    did: pd.DataFrame, panel: pd.DataFrame, pre: tuple[int, int], post: tuple[int, int], focus: str = gateway.FOCUS
+) -> FigureText:
+    """The comparison chart's words: how far Kazakhstan's EU imports outgrew the group's, and its placebo rank."""
+    rows = _did_rows(did)
+    kaz = rows.loc[focus]
+    n = int((did["role"] == gateway.ROLE_COMPARISON).sum())
+    more = "more" if kaz["did_log"] >= 0 else "less"
+    top = [name for name in _above_every_placebo(did) if name != kaz["partner"]]
+    first, last = int(panel["year"].min()), int(panel["year"].max())
+    tail = f"; {join_words(top)} grew more than any of them" if top else ""
+    return FigureText(
+        title=(
+            f"From {periods_span(pre)} to {periods_span(post)} EU exports to {kaz['partner']} grew "
+            f"{pct(abs(kaz['did_pct']), 0)} {more} than to {n} destinations far from the war, the "
+            f"{ordinal(int(kaz['rank']))} largest change of {int(kaz['rank_of'])}{tail}"
+        ),
+        subtitle=(
+            f"EU-27 goods exports: each destination's gap to a comparison group of {n} destinations outside the EU "
+            f"that border neither Russia, Ukraine nor Belarus, log points, {first}–{last}, {periods_span(pre)} = 0 "
+            f"(left); the difference in differences, {periods_span(post)} against {periods_span(pre)}, of every "
+            "destination (right)"
+        ),
+        source=SOURCE_EUROSTAT_ANNUAL,
+        alt=(
+            f"Left: line chart of the log gap to the comparison group, {first}–{last}, for "
+            + ", ".join(str(r.partner) for r in rows.itertuples())
+            + ", with the group's 5–95% band. Right: the difference in differences of the "
+            f"{n} comparison destinations as ticks and of each destination shown as a dot: "
+            + "; ".join(
+                f"{r.partner} {number(r.did_log, 2, signed=True)} ({ordinal(int(r.rank))} of {int(r.rank_of)})"
+                for r in rows.itertuples()
+            )
+            + "."
+        ),
+        note=GATEWAY_NOTE,
+    )
+
+
+def periods_span(years: tuple[int, int]) -> str:
+    """ "2019–2021", or "2023" for a one-year period."""
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+
+
+def gateway_group_paragraph(destinations: pd.DataFrame, labels_dropped: int) -> str:
+    """Who is in the comparison group and who is left out, by rule, with the destinations each rule left out.
+
+    ``labels_dropped`` counts the file's rows that name no destination (aggregates and residuals).
+    """
+    n = int((destinations["role"] == gateway.ROLE_COMPARISON).sum())
+    treated = destinations[destinations["role"] == gateway.ROLE_TREATED]["partner"].tolist()
+    contrast = destinations[destinations["role"] == gateway.ROLE_CONTRAST]["partner"].tolist()
+    summary = gateway.left_out_summary(destinations)
+    listed = []
+    for r in summary.itertuples():
+        names = r.destinations.split(", ")
+        shown = join_words(names) if len(names) <= 8 else f"{', '.join(names[:6])} and {len(names) - 6} more"
+        listed.append(f"{r.reason} ({count(r.count)}: {shown})")
+    return (
+        f"**The comparison group.** Of the destinations in Eurostat's annual file, {count(n)} form the comparison "
+        f"group: places outside the EU that border neither Russia, Ukraine nor Belarus, one territory throughout, "
+        f"exported to in every year and large enough that one shipment does not move their log (at least EUR "
+        f"{number(gateway.MIN_BASE_EUR_M)} million a year in {periods_span(gateway.PRE_YEARS)}). The treated are "
+        f"{join_words(treated)}, each measured on its own against the group; {join_words(contrast)} is the contrast. "
+        f"Left out, with the rule that left each out: " + "; ".join(listed) + f". {count(labels_dropped)} rows "
+        "name no destination at all (the EU aggregates, trade not allocated to a country, ships' stores, the high "
+        "seas) and are dropped before anything is summed. The full list is the table gateway_destinations."
+    )
+
+
+def gateway_did_paragraph(did: pd.DataFrame, pre: tuple[int, int], post: tuple[int, int], focus: str) -> str:
+    """Each treated destination's difference in differences and its placebo rank, Kazakhstan first."""
+    rows = _did_rows(did)
+    kaz = rows.loc[focus]
+    others = rows.drop(index=focus)
+
+    def said(r: pd.Series) -> str:
+        return f"{r['partner']} {number(r['did_log'], 2, signed=True)} ({ordinal(int(r['rank']))})"
+
+    unusual = others[(others["role"] == gateway.ROLE_TREATED) & (others["placebo_p"] <= PLACEBO_LEVEL)]
+    usual = others[(others["role"] == gateway.ROLE_TREATED) & (others["placebo_p"] > PLACEBO_LEVEL)]
+    contrast = others[others["role"] == gateway.ROLE_CONTRAST]
+    return (
+        f"From {periods_span(pre)} to {periods_span(post)}, log EU exports to {kaz['partner']} rose "
+        f"{number(abs(kaz['did_log']), 2)} log points {'more' if kaz['did_log'] >= 0 else 'less'} than the group's "
+        f"({pct(kaz['did_pct'], 0, signed=True)}), the "
+        f"{ordinal(int(kaz['rank']))} largest change among {int(kaz['rank_of'])} destinations: "
+        f"{pct(100 * kaz['placebo_p'], 1)} of the comparison destinations, each set against the rest of the group, "
+        f"changed as much or more. Against the group's summed exports instead of its mean, the difference is "
+        f"{number(kaz['did_pooled_log'], 2, signed=True)}. Among the neighbours, "
+        + (join_words([said(r) for _, r in unusual.iterrows()]) + " also rank in the top " if len(unusual) else "")
+        + (f"{pct(100 * PLACEBO_LEVEL, 0)} of the placebos" if len(unusual) else "none ranks in the top tail")
+        + (
+            f", while {join_words([said(r) for _, r in usual.iterrows()])} lie within the group's own spread"
+            if len(usual)
+            else ""
+        )
+        + "."
+        + "".join(
+            f" {r['partner']}, the contrast, fell {number(abs(r['did_log']), 2)} log points against the group "
+            f"({ordinal(int(r['rank']))} of {int(r['rank_of'])})."
+            for _, r in contrast.iterrows()
+        )
+    )
+
+
+# A treated destination "stands out" when at most this share of placebos changed as much: the top tenth.
+PLACEBO_LEVEL = 0.10
+
+
+def gateway_pre_trend_paragraph(did: pd.DataFrame, first: int, pre_last: int, focus: str) -> str:
+    """The pre-war trend of each treated gap: slope, interval, placebo rank, and the trend-adjusted change."""
+    rows = _did_rows(did)
+    kaz = rows.loc[focus]
+    direction = "gaining" if kaz["pre_trend_slope"] > 0 else "losing"
+    steep = rows[(rows["role"] == gateway.ROLE_TREATED) & (rows["pre_trend_placebo_p"] <= PLACEBO_LEVEL)]
+    moved = rows[
+        (rows["role"] == gateway.ROLE_TREATED)
+        & (rows["placebo_p"] <= PLACEBO_LEVEL)
+        & (rows["trend_adjusted_p"] > PLACEBO_LEVEL)
+    ]
+    return (
+        f"**The pre-war trend.** From {first} to {pre_last} the gap between {kaz['partner']} and the group drifted by "
+        f"{number(kaz['pre_trend_slope'], 3, signed=True)} log points a year (95% interval "
+        f"{number(kaz['pre_trend_ci_low'], 3)} to {number(kaz['pre_trend_ci_high'], 3)}): EU exports to "
+        f"{kaz['partner']} were {direction} ground on the group's before the war"
+        + (
+            ", so the trend works against the war-time jump rather than explaining it"
+            if kaz["pre_trend_slope"] < 0 < kaz["did_log"]
+            else ""
+        )
+        + f". With the fitted trend taken out the difference is {number(kaz['did_trend_adjusted_log'], 2, signed=True)} "
+        f"log points ({ordinal(int(kaz['trend_adjusted_rank']))} of {int(kaz['rank_of'])}). The interval assumes "
+        "independent years, which a yearly gap is not, so it is too narrow; without that assumption, "
+        f"{pct(100 * kaz['pre_trend_placebo_p'], 0)} of the comparison destinations' gaps moved at least as steeply "
+        "before the war. "
+        + (
+            f"A pre-war slope steeper than {pct(100 * (1 - PLACEBO_LEVEL), 0)} of the group's marks "
+            f"{join_words([str(r.partner) for r in steep.itertuples()])}. "
+            if len(steep)
+            else f"No treated destination's pre-war slope is steeper than {pct(100 * (1 - PLACEBO_LEVEL), 0)} of "
+            "the group's. "
+        )
+        + (
+            f"Taking the trend out moves {join_words([str(r.partner) for r in moved.itertuples()])} back into the "
+            "group's spread."
+            if len(moved)
+            else "Taking the trend out moves no treated destination back into the group's spread."
+        )
+    )
+
+
+def gateway_limits_paragraph(group_size: int) -> str:
+    """What the comparison can and cannot show, and what goods-level data would add."""
+    return (
+        f"**Consistency, not proof.** A destination whose EU imports outgrew those of {count(group_size)} places far "
+        "from the war is what a route to Russia would leave in the EU's ledger, and the comparison removes what every "
+        "destination shared (prices, the euro, the recovery after the pandemic). It cannot tell a route from other "
+        "reasons a neighbour's imports grew: firms and people that moved from Russia, projects that began in those "
+        "years, goods stored or assembled locally. Goods-level data would narrow this down: the EU's exports at "
+        "the six-digit level of the Harmonized System, for the items on its common list of high-priority goods "
+        "that Russia's armed forces use, set against the same items in the neighbour's imports and in its exports "
+        "to Russia (its own customs and Russia's mirror records), would show whether the extra goods were those "
+        "items and whether they left again. Firm-level customs records would show who bought them."
+    )
+
+
+# --- the military doctrine and the suppliers of arms ------------------------------------------------------------
+
+
+def doctrine_paragraph(
+    diversity: pd.DataFrame,
+    orders: pd.DataFrame,
+    focus: str,
+    names: Mapping[str, str],
+    doctrine_year: int,
+    russia_exports: Mapping[str, float],
+) -> str:
+    """How many states supplied Kazakhstan's arms before and after the 2022 doctrine, by delivery and by order year.
+
+    ``russia_exports`` is Russia's deliveries to every recipient in the windows before and
+    after (:func:`kzmv.analysis.security.exporter_total`), keyed "before" and "after".
+    """
+    mine = diversity[diversity["recipient_iso3"] == focus].set_index(["basis", "period"])
+
+    def said(basis: str, period: str) -> str:
+        r = mine.loc[(basis, period)]
+        span = periods_span((int(r["first_year"]), int(r["last_year"])))
+        if int(r["suppliers"]) == 0:
+            return f"none in {span}"
+        return (
+            f"{count(int(r['suppliers']))} in {span} ({r['supplier_names']}; Russia {pct(r['russia_share_pct'], 0)} "
+            "of the TIV)"
+        )
+
+    earlier = mine.xs("earlier window", level="period") if "earlier window" in mine.index.get_level_values(1) else None
+    record = ""
+    if earlier is not None and len(earlier):
+        most = int(earlier["suppliers"].max())
+        when = earlier[earlier["suppliers"] == most]
+        after = int(mine.loc[(security.BY_DELIVERY, "after the doctrine"), "suppliers"])
+        compared = "more than" if after > most else "as many as" if after == most else "fewer than"
+        record = (
+            f" The same count in every earlier window of that length tops out at {count(most)} "
+            f"({join_words([periods_span((int(r.first_year), int(r.last_year))) for r in when.itertuples()])}): the "
+            f"suppliers after the doctrine are {compared} at the register's most varied."
+        )
+    after = mine.loc[(security.BY_DELIVERY, "after the doctrine")]
+    delivered = orders[
+        (orders["recipient_iso3"] == focus) & orders["year"].between(after["first_year"], after["last_year"])
+    ]
+    earlier_orders = (
+        100 * delivered.loc[delivered["order_year"] < doctrine_year, "tiv_m"].sum() / delivered["tiv_m"].sum()
+    )
+    peers = diversity[(diversity["recipient_iso3"] != focus) & (diversity["basis"] == security.BY_DELIVERY)]
+    wide = peers.pivot(index="recipient_iso3", columns="period", values="suppliers")
+    more = [names.get(c, c) for c, r in wide.iterrows() if r["after the doctrine"] > r["before the doctrine"]]
+    return (
+        f"**Suppliers before and after the {doctrine_year} military doctrine.** The doctrine Kazakhstan adopted in "
+        f"{doctrine_year} calls for more diverse military cooperation. States delivering major arms: "
+        f"{said(security.BY_DELIVERY, 'before the doctrine')}, against {said(security.BY_DELIVERY, 'after the doctrine')}."
+        + record
+        + f" Deliveries follow orders by years: {pct(earlier_orders, 0)} of the TIV delivered after the doctrine "
+        f"was ordered before {doctrine_year}. By the year of the order, {said(security.BY_ORDER, 'before the doctrine')}, against "
+        f"{said(security.BY_ORDER, 'after the doctrine')}, and the later count is a floor, because an order appears "
+        "in the register only once something has been delivered. Russia's deliveries to all its buyers came to "
+        f"{number(russia_exports['before'])} million TIV in the window before and {number(russia_exports['after'])} "
+        "in the window after, so a smaller Russian share is not only Kazakhstan's choice; among the other countries "
+        "shown, "
+        + (join_words(more) if more else "none")
+        + " also had more suppliers after the doctrine's year than before. One aircraft delivery can make a year, "
+        "so these windows are short for a lumpy series."
+    )
+
+
+# --- the annexation referendums and alignment with Russia --------------------------------------------------------
+
+
+def referendum_paragraph(grid: pd.DataFrame, focus: str) -> str:
+    """How Kazakhstan and the others voted on the resolution that declared the annexation referendums invalid."""
+    votes = politics.votes_on(grid, politics.ANNEXATION_RESOLUTION)
+    names = grid.drop_duplicates("country_iso3").set_index("country_iso3")["country"]
+    row = grid[grid["resolution"] == politics.ANNEXATION_RESOLUTION].iloc[0]
+    groups = {
+        v: [the(names[c]) for c, x in votes.items() if x == v and c != focus]
+        for v in ("yes", "no", "abstain", "absent")
+    }
+    listed = "; ".join(f"{politics.VOTE_LABELS[v]}: {join_words(c)}" for v, c in groups.items() if c)
+    unknown = [the(names[c]) for c, x in votes.items() if x == "unknown"]
+    return (
+        f"**The annexation referendums.** Resolution {politics.ANNEXATION_RESOLUTION} ({_month(row['date'])}) declared "
+        "invalid the referendums Russia staged in occupied regions of Ukraine and their annexation. "
+        f"{names[focus]}'s recorded vote on it: {politics.VOTE_LABELS[votes[focus]]}. The others shown: {listed}"
+        + (f"; no page seen states the vote of {join_words(unknown)}" if unknown else "")
+        + ". A vote is one record of a stance; what officials said about the referendums is not in these data."
+    )
+
+
+def alignment_paragraph(table: pd.DataFrame, focus: str, benchmark: str, central_asia: Sequence[str]) -> str:
+    """Alignment with Russia measured three ways that can each show it: votes on the war, distance, own move."""
+    rows = table.set_index("iso3")
+    kaz, bench = rows.loc[focus], rows.loc[benchmark]
+    ca = rows.loc[[c for c in central_asia if c in rows.index and c != focus]]
+    overlap = "overlap" if bool(kaz["bands_overlap_latest"]) else "do not overlap"
+    return (
+        f"**Alignment with Russia, measured so that it could show.** On the war's resolutions whose votes are known, "
+        f"{kaz['country']} voted as Russia did on {count(int(kaz['votes_with_russia']))} of "
+        f"{count(int(kaz['votes_known']))} ({pct(kaz['share_with_russia_pct'], 0)}) and against Russia's position on "
+        f"{count(int(kaz['votes_yes']))}; {bench['country']}, the benchmark of alignment, on "
+        f"{count(int(bench['votes_with_russia']))} of {count(int(bench['votes_known']))}. On the Assembly's main "
+        f"voting dimension the picture differs: {kaz['country']}'s distance to Russia went from "
+        f"{number(kaz['distance_pre_war'], 2)} to {number(kaz['distance_latest'], 2)}, the two posterior bands {overlap} "
+        f"in the latest year and overlapped in {count(int(kaz['war_years_overlapping']))} war years, and "
+        f"{bench['country']} stood {number(bench['distance_latest'], 2)} from Russia: by ideal points alone, "
+        f"{kaz['country']} cannot be told apart from Russia, mostly because Russia moved towards where "
+        f"{kaz['country']} already stood. {kaz['country']}'s own move brought it "
+        f"{number(kaz['move_towards_russia_latest'], 2, signed=True)} closer to Russia's latest position. "
+        f"**Central Asia.** {join_words(list(ca['country']))} voted with Russia on "
+        + join_words([f"{count(int(r.votes_with_russia))} of {count(int(r.votes_known))}" for r in ca.itertuples()])
+        + " of their known votes and against it on "
+        + join_words([count(int(r.votes_yes)) for r in ca.itertuples()])
+        + "; abstaining or staying away is distance from Moscow, not a push against it."
+    )
+
+
+# --- Russia from an early stage ------------------------------------------------------------------------------------
+
+
+def early_weight_paragraph(early: pd.DataFrame) -> str:
+    """Russia's place in the first years of every series, by country and against the EU as a bloc."""
+    parts = []
+    for r in early.itertuples():
+        span = periods_span((int(r.first_year), int(r.last_year)))
+        if r.unit == vectors.DISTANCE_UNIT:
+            parts.append(
+                f"UN votes ({span}): closest to {r.leader_country} ({number(r.leader_country_value, 2)} apart on average)"
+            )
+            continue
+        rank = ordinal(int(r.russia_rank_country)) if pd.notna(r.russia_rank_country) else "not ranked"
+        text = f"{r.vector} ({span}): Russia {pct(r.russia_value, 0)}, {rank} among countries"
+        if r.leader_country != vectors.RUSSIA:
+            text += f" ({r.leader_country} first, {pct(r.leader_country_value, 0)})"
+        if r.leader_group != vectors.RUSSIA and r.leader_country == vectors.RUSSIA:
+            text += f", behind the {r.leader_group} as a bloc ({pct(r.leader_group_value, 0)})"
+        parts.append(text)
+    return (
+        f"**Russia from an early stage.** In the first {number_word(vectors.EARLY_YEARS)} years of each series the "
+        "report holds: "
+        + "; ".join(parts)
+        + ". The series start when their sources do (trade in 2000, investment by partner in 2003, arms in 1995, "
+        "votes in 1992), not at independence."
+    )
+
+
+def positions_change_paragraph(combined: pd.Series, start: int, before_last: int, last: int) -> str:
+    """The five IMF investors' summed position in Kazakhstan, its latest change and its path since the partner data end."""
+    if last not in combined.index or before_last not in combined.index:
+        return "The IMF positions do not give all five investors for the latest two years."
+
+    def bn(v: float) -> str:
+        return number(v / 1000, 1)
+
+    change = 100 * (combined[last] / combined[before_last] - 1)
+    return (
+        f"Together, the five investors the IMF file reports, none of them Russia, held USD {bn(combined[start])} "
+        f"billion in Kazakhstan at the end of {start} and {bn(combined[last])} billion at the end of {last}"
+        f"{path_clause(combined, start, last, bn)}, by Kazakhstan's count; from {before_last} to {last} the sum "
+        f"changed by {pct(change, 1, signed=True)}. A position is a stock: it falls with disinvestment, with "
+        "repaid intra-company loans and with revaluation, and five countries are not all investors."
     )

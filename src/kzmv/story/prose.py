@@ -9,10 +9,11 @@ their paragraphs from these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
+from kzmv.analysis import stats
 from kzmv.analysis.trade import group_name
 from kzmv.data.partners import GROUPS
 from kzmv.story.numbers import cell, number
@@ -76,3 +77,18 @@ def markdown_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -
         for row in frame.itertuples(index=False)
     ]
     return "\n".join([header, rule, *body])
+
+
+def path_clause(series: Mapping[int, float] | pd.Series, start: int, end: int, fmt: Callable[[float], str]) -> str:
+    """ " (it peaked at 43.7 in 2022)" when a year between two endpoints lies beyond both, else "".
+
+    Every comparison of two endpoints in the report's prose adds this, so that a
+    reader never takes a peak or a trough between them for a flat line. ``fmt``
+    writes a value as the sentence writes the endpoints.
+    """
+    turns = stats.turns_between(series, start, end)
+    if not turns:
+        return ""
+    words = {"peak": "peaked at", "trough": "fell to"}
+    said = [f"{words[t.kind]} {fmt(t.value)} in {t.year}" for t in turns]
+    return f" (in between it {' and '.join(said)})"

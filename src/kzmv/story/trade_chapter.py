@@ -20,7 +20,7 @@ from kzmv.analysis import periods, trade
 from kzmv.data.partners import GROUPS
 from kzmv.figures.style import FigureText
 from kzmv.story.numbers import billions, count, number, pct, upper_bound, usd_bn, usd_m
-from kzmv.story.prose import count_of, describe_change, join_and, named, number_word
+from kzmv.story.prose import count_of, describe_change, join_and, named, number_word, path_clause
 
 # A partner with at least a third of turnover would set the terms of trade: "dominates" from here on.
 DOMINANT_SHARE_PCT = 33.0
@@ -72,10 +72,18 @@ def finding(
         f"Turnover was spread as if over {number(n['turnover'], 1)} equal-sized partners, exports over "
         f"{number(n['exports'], 1)}, imports over {only}{number(n['imports'], 1)}. "
         f"Since {base}, the last year before the shocks of {periods.SHOCK_YEAR}, Russia's share of imports "
-        f"{describe_change(imports_before['Russia'], imports['Russia'])} and China's "
-        f"{describe_change(imports_before['China'], imports['China'])}, " + _russia_in_dollars(change)
+        f"{describe_change(imports_before['Russia'], imports['Russia'])}"
+        f"{_path(by_group, 'Russia', 'imports_share', base, recent, lambda v: pct(v))} and China's "
+        f"{describe_change(imports_before['China'], imports['China'])}"
+        f"{_path(by_group, 'China', 'imports_share', base, recent, lambda v: pct(v))}, " + _russia_in_dollars(change)
     )
     return text + _mirror_note(mirror)
+
+
+def _path(by_group: pd.DataFrame, group: str, column: str, start: int, end: int, fmt) -> str:
+    """A group's ``column`` between two years: the peak or trough in between that the endpoints would hide."""
+    series = by_group[by_group["group"] == group].set_index("year")[column]
+    return path_clause(series, start, end, fmt)
 
 
 def _russia_in_dollars(change: Mapping[str, float]) -> str:
@@ -95,12 +103,15 @@ def _mirror_note(mirror: pd.DataFrame) -> str:
     gap = float(quoted.loc[year, "gap_pct"])
     if gap >= 0:
         return (
-            f"China's own customs record {pct(gap, 0)} more trade with Kazakhstan in {year} than Kazakhstan does, "
-            "so the Chinese vector is, if anything, understated here."
+            f"China's own customs record {pct(gap, 0)} more trade with Kazakhstan in {year} than Kazakhstan does. "
+            "That can mean Kazakhstan records less than crosses the border, which would make the Chinese vector "
+            "larger than shown here, or that goods China declares for Kazakhstan go on elsewhere; the wartime-trade "
+            "section reads the EU's larger record of its exports the same two ways, and neither ledger can choose."
         )
     return (
-        f"China's own customs record {pct(-gap, 0)} less trade with Kazakhstan in {year} than Kazakhstan does, "
-        "so the Chinese vector may be overstated here."
+        f"China's own customs record {pct(-gap, 0)} less trade with Kazakhstan in {year} than Kazakhstan does: "
+        "the Chinese vector may be overstated here, or Kazakhstan attributes to China goods that China does not "
+        "record as its own; as with the EU's ledger, neither reading can be ruled out."
     )
 
 
@@ -181,7 +192,8 @@ def around_the_shocks(
     effect = "did not cut" if russia >= 0 else "coincided with a fall in"
     text = (
         f"Turnover with Russia was {usd_bn(level[(base, 'Russia')])} in {base} and "
-        f"{usd_bn(level[(recent, 'Russia')])} in {recent}: the shocks of {periods.SHOCK_YEAR} {effect} trade "
+        f"{usd_bn(level[(recent, 'Russia')])} in {recent}"
+        f"{_path(by_group, 'Russia', 'turnover_usd_m', base, recent, usd_bn)}: the shocks of {periods.SHOCK_YEAR} {effect} trade "
         f"with Russia. Trade with {named(fastest)} {'grew fastest' if known[fastest] > 0 else 'fell least'} "
         f"({pct(known[fastest], 0, signed=True)}). At the national level, monthly exports reached their highest value of "
         f"{first}–{last} in {peak['month']:%B %Y} ({usd_bn(peak['exports_usd_m'])}). "
@@ -232,7 +244,10 @@ def concentration_change(concentration: pd.DataFrame, base: int, recent: int) ->
         return trade.concentration_value(concentration, year, flow, level)
 
     def moved(flow: str, level: str = "partner") -> str:
-        return describe_change(eff(base, flow, level), eff(recent, flow, level), unit="")
+        rows = concentration[(concentration["flow"] == flow) & (concentration["level"] == level)]
+        series = {int(y): trade.concentration_value(concentration, int(y), flow, level) for y in rows["year"]}
+        path = path_clause(series, base, recent, lambda v: number(v, 1))
+        return describe_change(eff(base, flow, level), eff(recent, flow, level), unit="") + path
 
     return (
         f"Between {base} and {recent}, the effective number of partners for imports {moved('imports')} and "

@@ -37,18 +37,21 @@ Tables = Mapping[str, pd.DataFrame]
 
 @dataclass(frozen=True)
 class Measure:
-    """A function computing one number from named tables, and the tables it reads.
+    """A function computing one number from named tables, the tables it reads, and its own band if it has one.
 
     ``raw`` narrows the evidence to the raw sources actually used when a table
     combines several (macro_indicators holds five); None means "the sources the
-    data dictionary lists for the tables".
+    data dictionary lists for the tables". ``band`` is a function of the same
+    arguments giving the measure's own uncertainty (low, high) where the source
+    states it, as the ideal points' 5-95% quantiles.
     """
 
     func: Callable[..., float]
     tables: tuple[str, ...]
     raw: tuple[str, ...] | None = None
+    band: Callable[..., tuple[float, float]] | None = None
 
-    def __call__(self, tables: Tables, **params: Any) -> float:
+    def _bind(self, tables: Tables, params: Mapping[str, Any]) -> None:
         missing = [t for t in self.tables if t not in tables]
         if missing:
             raise PipelineError(f"measure {self.func.__name__} needs table(s) {missing}, which were not loaded")
@@ -60,23 +63,45 @@ class Measure:
             raise PipelineError(
                 f"measure {self.func.__name__}: parameters {sorted(params)} do not fit {expected} ({exc})"
             ) from None
+
+    def __call__(self, tables: Tables, **params: Any) -> float:
+        self._bind(tables, params)
         return float(self.func(tables, **params))
+
+    def bounds(self, tables: Tables, **params: Any) -> tuple[float, float]:
+        """The measure's own band (low, high) from the source's uncertainty; only for a measure that has one."""
+        if self.band is None:
+            raise PipelineError(f"measure {self.func.__name__} gives no band of its own")
+        self._bind(tables, params)
+        low, high = self.band(tables, **params)
+        return float(low), float(high)
+
+    @property
+    def has_band(self) -> bool:
+        return self.band is not None
 
     def parameters(self) -> list[str]:
         """The names of the parameters a register entry gives this measure."""
         return [p for p in inspect.signature(self.func).parameters if p != "tables"]
+
+    def required(self) -> list[str]:
+        """The parameters a register entry must give (those without a default)."""
+        signature = inspect.signature(self.func).parameters
+        return [p for p in self.parameters() if signature[p].default is inspect.Parameter.empty]
 
 
 MEASURES: dict[str, Measure] = {}
 
 
 def measure(
-    *table_names: str, raw: tuple[str, ...] | None = None
+    *table_names: str,
+    raw: tuple[str, ...] | None = None,
+    band: Callable[..., tuple[float, float]] | None = None,
 ) -> Callable[[Callable[..., float]], Callable[..., float]]:
-    """Register a measure under its function name, with the tables it reads."""
+    """Register a measure under its function name, with the tables it reads and its own band, if any."""
 
     def register(func: Callable[..., float]) -> Callable[..., float]:
-        MEASURES[func.__name__] = Measure(func, tuple(table_names), raw)
+        MEASURES[func.__name__] = Measure(func, tuple(table_names), raw, band)
         return func
 
     return register
@@ -127,6 +152,97 @@ def group_share(by_group: pd.DataFrame, groups: Sequence[str], years: int | Sequ
     return float(sum(shares) / len(shares))
 
 
+# --- vintages: Kazakhstan's figures as officials quoted them at the time, beside the revised ones
+
+REVISED, QUOTED = "revised", "quoted"
+VINTAGES = (REVISED, QUOTED)
+FIRST_RELEASE_REPORTER = "Kazakhstan"
+# A quote a page itself marks as China's customs basis is China's record, not a vintage of Kazakhstan's.
+OTHER_BASIS = "customs basis"
+TRADE_VINTAGE_TABLES = ("trade_by_group", "trade_by_partner", "raw:trade_page_figures")
+
+
+def official_quotes(pages: pd.DataFrame) -> pd.DataFrame:
+    """Kazakhstan's own full-year partner figures as officials and the press quoted them (USD million)."""
+    rows = pages[
+        pages["reporter"].str.startswith(FIRST_RELEASE_REPORTER)
+        & pages["period"].str.startswith("full year")
+        & pages["flow"].isin(["exports", "imports", "turnover"])
+        & ~pages["note"].fillna("").str.contains(OTHER_BASIS, case=False, regex=False)
+    ]
+    return rows[["partner", "flow", "year", "value_usd_million"]].astype({"year": "int64"})
+
+
+def farthest_quotes(pages: pd.DataFrame, by_partner: pd.DataFrame) -> pd.DataFrame:
+    """For each partner country, flow and year an official quoted: the revised level and the quote farthest from it.
+
+    Why the farthest: the band is the spread of the records of one figure, so the
+    quote that differs most from the revised figure bounds it.
+    """
+    names = by_partner.drop_duplicates("partner_iso3")[["partner", "partner_iso3", "group"]]
+    quotes = official_quotes(pages).merge(names, on="partner", how="inner")
+    rows = []
+    for (iso3, group, flow, year), quoted in quotes.groupby(["partner_iso3", "group", "flow", "year"], sort=True):
+        revised = by_partner.loc[(by_partner["partner_iso3"] == iso3) & (by_partner["year"] == year), f"{flow}_usd_m"]
+        if revised.empty or pd.isna(revised.iloc[0]):
+            continue
+        level = float(revised.iloc[0])
+        values = quoted["value_usd_million"].astype(float).reset_index(drop=True)
+        far = float(values.iloc[int((values - level).abs().to_numpy().argmax())])
+        rows.append(
+            {"partner_iso3": iso3, "group": group, "flow": flow, "year": int(year), "revised": level, "quoted": far}
+        )
+    return pd.DataFrame(rows, columns=["partner_iso3", "group", "flow", "year", "revised", "quoted"])
+
+
+# The last few quoted vintages computed, with the very frames they were computed from: every specification of a
+# run reads the same published tables, so the substitution is made once per set of tables, not once per call.
+_QUOTED_CACHE: list[tuple[tuple[pd.DataFrame, ...], dict[str, pd.DataFrame]]] = []
+_QUOTED_CACHE_SIZE = 4
+
+
+def quoted_tables(tables: Tables) -> dict[str, pd.DataFrame]:
+    """The trade tables with each figure an official quoted put back as quoted (the quote farthest from the revision).
+
+    A country's quoted level replaces its revised one in ``trade_by_partner``, and
+    moves its group's level in ``trade_by_group`` by the same amount, so shares and
+    totals follow. Figures no page quotes stay as revised. Tables are never changed
+    in place in this project, so a result is reused for the same frames (compared by
+    identity, and kept alive with the result so that an identity cannot be reused).
+    """
+    sources = tuple(tables[name] for name in TRADE_VINTAGE_TABLES if name in tables)
+    for seen, result in _QUOTED_CACHE:
+        if len(seen) == len(sources) and all(a is b for a, b in zip(seen, sources, strict=True)):
+            return {**tables, **result}
+    by_partner = tables["trade_by_partner"]
+    quotes = farthest_quotes(tables["raw:trade_page_figures"], by_partner)
+    partner = by_partner.copy()
+    result: dict[str, pd.DataFrame] = {"trade_by_partner": partner}
+    for q in quotes.itertuples():
+        partner.loc[(partner["partner_iso3"] == q.partner_iso3) & (partner["year"] == q.year), f"{q.flow}_usd_m"] = (
+            q.quoted
+        )
+    if "trade_by_group" in tables:
+        group = tables["trade_by_group"].copy()
+        shifts = quotes.assign(shift=quotes["quoted"] - quotes["revised"]).groupby(["group", "year", "flow"])["shift"]
+        for (name, year, flow), shift in shifts.sum().items():
+            mask = (group["group"] == name) & (group["year"] == year)
+            group.loc[mask, f"{flow}_usd_m"] = group.loc[mask, f"{flow}_usd_m"] + shift
+        result["trade_by_group"] = group
+    _QUOTED_CACHE.insert(0, (sources, result))
+    del _QUOTED_CACHE[_QUOTED_CACHE_SIZE:]
+    return {**tables, **result}
+
+
+def vintage_of(tables: Tables, vintage: str) -> Tables:
+    """The trade tables as revised (the published tables) or as first quoted (:func:`quoted_tables`)."""
+    if vintage == REVISED:
+        return tables
+    if vintage == QUOTED:
+        return quoted_tables(tables)
+    raise PipelineError(f"unknown vintage {vintage!r}; use one of {list(VINTAGES)}")
+
+
 @measure("trade_by_group")
 def turnover_growth_pct(tables: Tables, groups: list[str], year: int) -> float:
     """Growth of turnover with ``groups`` in ``year`` over the year before, in percent."""
@@ -144,9 +260,6 @@ def min_turnover_growth_pct(tables: Tables, groups: list[str], first: int, last:
     if last < first:
         raise PipelineError(f"the last year ({last}) is before the first ({first})")
     return min(turnover_growth_pct(tables, groups, y) for y in range(first, last + 1))
-
-
-FIRST_RELEASE_REPORTER = "Kazakhstan"
 
 
 def first_releases(pages: pd.DataFrame, partner: str) -> pd.Series:
@@ -186,28 +299,36 @@ def min_turnover_growth_first_release_pct(tables: Tables, groups: list[str], fir
     return min(growth)
 
 
-@measure("trade_by_group")
+@measure(*TRADE_VINTAGE_TABLES)
 def turnover_share_change_pp(
-    tables: Tables, groups: list[str], start: int | list[int], end: int, flow: str = "turnover"
+    tables: Tables,
+    groups: list[str],
+    start: int | list[int],
+    end: int,
+    flow: str = "turnover",
+    vintage: str = REVISED,
 ) -> float:
     """Change in the share of ``groups`` in ``flow`` from ``start`` to ``end``, percentage points.
 
     ``start`` may be a list of years, whose mean share is the base: a one-year
-    base that was a spike would otherwise decide the verdict.
+    base that was a spike would otherwise decide the verdict. ``vintage`` reads
+    the figures as revised or as officials first quoted them (:func:`vintage_of`).
     """
-    by_group = tables["trade_by_group"]
+    by_group = vintage_of(tables, vintage)["trade_by_group"]
     return group_share(by_group, groups, end, flow) - group_share(by_group, groups, start, flow)
 
 
-@measure("trade_by_group")
-def turnover_ratio(tables: Tables, numerator: list[str], denominator: list[str], year: int) -> float:
+@measure(*TRADE_VINTAGE_TABLES)
+def turnover_ratio(
+    tables: Tables, numerator: list[str], denominator: list[str], year: int, vintage: str = REVISED
+) -> float:
     """Turnover with the ``numerator`` groups divided by turnover with the ``denominator`` groups."""
-    by_group = tables["trade_by_group"]
+    by_group = vintage_of(tables, vintage)["trade_by_group"]
     return group_value(by_group, numerator, year) / group_value(by_group, denominator, year)
 
 
-@measure("trade_by_group", "trade_by_partner", "raw:trade_page_figures")
-def turnover_ratio_to_china_customs(tables: Tables, numerator: list[str], year: int) -> float:
+@measure(*TRADE_VINTAGE_TABLES)
+def turnover_ratio_to_china_customs(tables: Tables, numerator: list[str], year: int, vintage: str = REVISED) -> float:
     """Turnover with ``numerator`` (Kazakhstan's records) over trade with China as China's customs record it.
 
     China records far more trade with Kazakhstan than Kazakhstan does; a
@@ -217,7 +338,7 @@ def turnover_ratio_to_china_customs(tables: Tables, numerator: list[str], year: 
     china = mirror.loc[mirror["flow"] == "turnover", "china_usd_m"]
     if china.empty or pd.isna(china.iloc[0]):
         raise PipelineError(f"trade_page_figures: no full-year China-side turnover for {year}")
-    return group_value(tables["trade_by_group"], numerator, year) / float(china.iloc[0])
+    return group_value(vintage_of(tables, vintage)["trade_by_group"], numerator, year) / float(china.iloc[0])
 
 
 def _partner_year(trade: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -227,23 +348,35 @@ def _partner_year(trade: pd.DataFrame, year: int) -> pd.DataFrame:
     return one_year.set_index("partner_iso3")
 
 
-@measure("trade_by_partner")
-def partners_matching(tables: Tables, reference: str, year: int) -> float:
-    """How many single countries other than ``reference`` trade at least as much with Kazakhstan."""
-    one_year = _partner_year(tables["trade_by_partner"], year)["turnover_usd_m"]
+@measure("trade_by_partner", "raw:trade_page_figures")
+def partners_matching(
+    tables: Tables, reference: str, year: int, blocs: list[str] | None = None, vintage: str = REVISED
+) -> float:
+    """How many partners other than ``reference`` trade at least as much with Kazakhstan.
+
+    Partners are single countries, except that each group in ``blocs`` (the
+    EU-27) counts as one partner, its members' trade summed.
+    """
+    one_year = _partner_year(vintage_of(tables, vintage)["trade_by_partner"], year)
     if reference not in one_year.index:
         raise PipelineError(f"partner {reference} has no row for {year} in trade_by_partner")
-    return float((one_year.drop(reference) >= one_year[reference]).sum())
+    key = one_year["group"].where(one_year["group"].isin(list(blocs or [])), one_year.index.to_series())
+    turnover = one_year["turnover_usd_m"].groupby(key).sum(min_count=1)
+    if reference not in turnover.index:
+        raise PipelineError(f"partner {reference} is inside one of the blocs {blocs}")
+    return float((turnover.drop(reference) >= turnover[reference]).sum())
 
 
-@measure("trade_by_partner")
-def largest_country_ratio(tables: Tables, reference: str, groups: list[str], year: int) -> float:
+@measure("trade_by_partner", "raw:trade_page_figures")
+def largest_country_ratio(
+    tables: Tables, reference: str, groups: list[str], year: int, vintage: str = REVISED
+) -> float:
     """Turnover with ``reference`` divided by that with the largest single country of ``groups``.
 
     "The West" as the briefing paper's Figure 1 shows it: single countries
     ranked by trade, not a bloc.
     """
-    one_year = _partner_year(tables["trade_by_partner"], year)
+    one_year = _partner_year(vintage_of(tables, vintage)["trade_by_partner"], year)
     if reference not in one_year.index:
         raise PipelineError(f"partner {reference} has no row for {year} in trade_by_partner")
     rivals = one_year[one_year["group"].isin(list(groups))]["turnover_usd_m"].dropna()
@@ -501,21 +634,40 @@ def growth_above_peers_pp(tables: Tables, first: int, last: int, peers: list[str
 # --------------------------------------------------------------------------- politics, security, wartime trade
 
 
-@measure("vector_scorecard")
-def vectors_not_led_by(tables: Tables, country: str, partner: str, leave_out: list[str] | None = None) -> float:
-    """How many of ``country``'s vectors with data (scorecard) some partner other than ``partner`` leads.
+@measure("vector_scorecard_variants")
+def vectors_not_led_by(
+    tables: Tables,
+    country: str,
+    partner: str,
+    years: str = "latest",
+    reading: str = "bloc",
+    votes: str = "ideal point",
+    leave_out: list[str] | None = None,
+) -> float:
+    """How many of ``country``'s vectors with data some partner other than ``partner`` leads, in one scorecard variant.
 
-    "Ahead of every other partner" holds exactly when this is zero. A vector the
-    data do not reach has no leader and is not counted either way; ``leave_out``
-    drops vectors by name (a probe without one of them).
+    "Ahead of every other partner" holds exactly when this is zero. The variant
+    (:func:`kzmv.analysis.vectors.scorecard_variants`) fixes the years (each
+    vector's latest, or one common year), the reading of partners (groups as blocs,
+    or single countries) and the UN vector (ideal points, or agreement on the
+    Ukraine votes). A vector the data do not reach has no leader and is not counted
+    either way; ``leave_out`` drops vectors by name.
     """
-    card = tables["vector_scorecard"]
-    rows = card[(card["country_iso3"] == country) & ~card["vector"].isin(list(leave_out or []))]
+    card = tables["vector_scorecard_variants"]
+    rows = card[
+        (card["country_iso3"] == country)
+        & (card["years"] == years)
+        & (card["reading"] == reading)
+        & (card["votes"] == votes)
+        & ~card["vector"].isin(list(leave_out or []))
+    ]
     if rows.empty:
-        raise PipelineError(f"vector_scorecard: no row for {country}")
+        raise PipelineError(
+            f"vector_scorecard_variants: no row for {country} with years={years!r}, reading={reading!r}, votes={votes!r}"
+        )
     with_data = rows[rows["leader"].notna()]
     if with_data.empty:
-        raise PipelineError(f"vector_scorecard: no vector of {country} has data")
+        raise PipelineError(f"vector_scorecard_variants: no vector of {country} has data")
     return float((with_data["leader"] != partner).sum())
 
 
@@ -601,7 +753,29 @@ def neutral_vote_share(
     return float(100 * (~known["vote"].isin(SIDED)).sum() / total)
 
 
-@measure("unga_ideal_points")
+# The ideal points' quantiles are the 5th and 95th of the posterior: a 90% band, 1.645 standard errors either side.
+Z90 = 1.645
+
+
+def ideal_point_move_band(tables: Tables, country: str, reference: str, start: int, end: int) -> tuple[float, float]:
+    """The 90% band of :func:`ideal_point_move_towards`, from the source's own 5-95% quantiles of both years.
+
+    Each year's standard error is read off its quantiles (their half-width over
+    1.645); the two estimates are independent, so the move's half-width is the
+    root of the sum of their squares. A band that straddles zero means the data
+    cannot tell which way the country moved.
+    """
+    ideal = tables["unga_ideal_points"]
+    move = politics.move_towards(ideal, country, reference, start, end)
+    one = ideal[ideal["iso3"] == country].set_index("year")
+    halves = [(one.at[y, "upper_95"] - one.at[y, "lower_5"]) / 2 for y in (start, end)]
+    if any(pd.isna(h) for h in halves):
+        raise PipelineError(f"unga_ideal_points: no 5-95% band for {country} in {start} or {end}")
+    half = math.sqrt(sum(h * h for h in halves))
+    return move - half, move + half
+
+
+@measure("unga_ideal_points", band=ideal_point_move_band)
 def ideal_point_move_towards(tables: Tables, country: str, reference: str, start: int, end: int) -> float:
     """How far ``country`` itself moved towards ``reference``'s starting position (ideal-point units; see who_moved)."""
     return politics.move_towards(tables["unga_ideal_points"], country, reference, start, end)
