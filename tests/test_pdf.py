@@ -44,9 +44,17 @@ def _read(path: Path) -> Any:
 
 @functools.cache
 def _page_bodies(printed: Path) -> list[str]:
-    """Each page's text on one line, without the running title and the page number Chromium prints (read once)."""
+    """Each page's text on one line, without the running title and the page number Chromium prints.
+
+    Read once, and only up to the data appendix (Annex C), which no test reads: pypdf walks every
+    drawing operator of the figures' pages, about half a second a page on the 2-core machine.
+    """
     furniture = re.compile(re.escape(_title()[:40]) + r"[^…]*…?|Page \d+ of \d+")
-    return [" ".join(furniture.sub(" ", page.extract_text()).split()) for page in _read(printed).pages]
+    pages = _read(printed).pages
+    last = _annex_page(printed, ANNEXES[2]) - 1
+    return [
+        " ".join(furniture.sub(" ", page.extract_text()).split()) if i < last else "" for i, page in enumerate(pages)
+    ]
 
 
 @functools.cache
