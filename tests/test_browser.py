@@ -1,15 +1,18 @@
 """The published report in a real browser, as its readers meet it: on a phone (390 px) and a laptop (1280 px).
 
-Slow-test budget (measured on the project's 2-core machine, 7 December 2026, the machine otherwise idle):
-the whole module takes about 30 s of wall time (before this layout: 250 s, of which 100 s was one axe audit
-with every ``<details>`` open). One Chromium serves the module, and each width is loaded once: a phone
-page and a laptop page from the file, as a reader opening an attachment would, and one laptop page over
-HTTP on 127.0.0.1, as a static host would serve it, so that the relative download links resolve. Tests
-that change a page's state (open tables, the code shown, an enlarged chart) put it back. axe runs once
-per width (about 4 s each) on a representative open state: one chapter's code shown, every figure's
-numbers table open. Its colour-contrast rule (90 s on this DOM) and its link-in-text-block rule are left
-to the module's own checks of the same criteria, which read every text element's computed colours in one
-pass. The PDF is printed once per test session (``conftest.printed_pdf``, used by ``test_pdf.py``).
+Slow-test budget, measured on the project's 2-core machine on 7 December 2026 while other work ran on it
+(load 3 to 4): this module takes 35 to 38 s of wall time and test_pdf.py 31 to 33 s, together about 60 s
+of CPU (25 s in pytest, most of it pypdf reading the paper's text, and about 33 s in Chromium). Before,
+the two took 250 s of wall time, 100 s of it one axe audit with every ``<details>`` open. One Chromium
+serves the module, and each width is loaded once: a phone page and a laptop page from the file, as a
+reader opening an attachment would, and one laptop page over HTTP on 127.0.0.1, as a static host would
+serve it, so that the relative download links resolve. Tests that change a page's state (open tables,
+the code shown, an enlarged chart) put it back. axe runs once per width (4 to 8 s each) on a
+representative open state: one chapter's code shown, every figure's numbers table open, the rows of two
+of them audited (the rest are the same generated markup). Its colour-contrast rule (90 s on this DOM)
+and its link-in-text-block rule are left to this module's own checks of the same criteria, which read
+every text element's computed colours in one pass. The PDF is printed once per test session
+(``conftest.printed_pdf``); the largest single costs are that print (about 9 s) and axe.
 
 Chromium is Debian's ``/usr/bin/chromium``, driven by Playwright; no browser is downloaded. Static checks
 of the HTML need no browser. Screenshots of the first screen go to ``test-artifacts/`` (ignored by git).
