@@ -49,7 +49,7 @@ export PYTHONUTF8 := 1
 unexport PARAMS VINTAGE REF SOURCE FILE RELEASE BASE_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help report pdf test lab data clean lint lock env-files bench venv which-python params diff release update
+.PHONY: help report pdf screenshot test lab data clean lint lock env-files bench venv which-python params diff release update
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -91,6 +91,10 @@ update: ## fetch the newest releases from a publisher's open API (SOURCE=worldba
 pdf: ## print report/index.html as an A4 briefing paper to pdf/kzmv-report.pdf with headless Chromium (not committed)
 	$(ENSURE_VENV)
 	@$(BIN)/python -m kzmv.engine.pdf
+
+screenshot: ## take the report's first screen for the README (docs/report-screenshot.png) with headless Chromium
+	$(ENSURE_VENV)
+	@$(BIN)/python -m kzmv.engine.pdf screenshot
 
 test: ## run the whole test suite: unit tests, notebook runs, nbval on the executed notebooks
 	$(ENSURE_VENV)

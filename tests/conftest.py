@@ -105,6 +105,18 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def printed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed report printed as ``make pdf`` prints it, once per test session (about 9 s)."""
+    from kzmv.engine import pdf
+    from kzmv.engine.pipeline import load_pipeline
+
+    if not pdf.CHROMIUM.is_file():
+        pytest.skip(f"Chromium is not installed ({pdf.CHROMIUM})")
+    title = load_pipeline(ROOT / "pipeline.yml").report["title"]
+    return pdf.make_pdf(ROOT / "report" / "index.html", tmp_path_factory.mktemp("pdf") / "kzmv-report.pdf", title)
+
+
 def run_folder(base: Path, out: Path, notebook: str = "test") -> Path:
     """A working folder holding the engine's run file: a notebook (or code) run there writes to ``out``."""
     from kzmv.paths import RunContext

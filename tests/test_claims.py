@@ -626,7 +626,12 @@ def test_the_displayed_ledger_marks_quotes_paraphrases_and_verdicts_that_depend_
     assert len(rows) == len(register), "one row per claim"
     for row in rows:
         cells = re.findall(r"<td( data-label=\"[^\"]+\")?>", row)
-        assert len(cells) == len(claims.presentation.DISPLAY_COLUMNS) and all(cells), "a data-label on every cell"
+        # one cell per displayed column, and the last one linking the claim's figures
+        assert len(cells) == len(claims.presentation.DISPLAY_COLUMNS) + 1 and all(cells), "a data-label on every cell"
+        assert cells[-1] == f' data-label="{claims.presentation.FIGURES_COLUMN}"'
+    linked = {c.claim_id for c in register if c.figures}
+    assert linked and all(f'<tr id="claim-{i}">' in html for i in linked)
+    assert re.search(r'<td data-label="figures"><a href="#fig-\w+">Figure</a>', html), "numbered by the report"
 
 
 @pytest.mark.skipif(not PUBLISHED.is_file(), reason="data/processed/claims.csv is not published yet (make report)")

@@ -303,8 +303,8 @@ def test_a_figure_with_a_table_per_panel_gets_a_numbers_table_and_a_download_eac
     }
     details = re.findall(r'<details class="fig-data" data-table="(\w+)"[^>]*><summary>([^<]*)', figure)
     assert details == [
-        ("a", "Figure 3, top panel: the numbers as a table (2 rows from "),
-        ("b", "Figure 3, bottom panel: the numbers as a table (1 rows from "),
+        ("a", "Figure 3, top panel: the numbers as a table (2 rows)"),
+        ("b", "Figure 3, bottom panel: the numbers as a table (1 row)"),
     ]
     assert "bottom panel data (CSV)" in figure and "data-table" not in figure[: figure.index("<img")]
     one = panel_html(_info(table="a"), 1, tmp_path, tmp_path, "kzmv")

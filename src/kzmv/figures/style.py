@@ -316,11 +316,17 @@ def save(chart: Chart, folder: Path | None = None) -> SavedFigure:
 def _cut(
     table: str | None, columns: Sequence[str] | None, rows: Mapping[str, Sequence[object]] | None
 ) -> dict[str, object]:
-    """A table and the part of it kept, as the figure's metadata carries them (plain JSON)."""
+    """A table and the part of it kept, as the figure's metadata carries them (plain JSON).
+
+    ``order`` keeps the order ``rows`` was declared in (a notebook's JSON sorts the keys of
+    ``rows``): the report lists the numbers in the chart's order, by the first column's
+    declared values, then the next's.
+    """
     return {
         "table": table,
         "columns": list(columns) if columns else None,
         "rows": {k: [_plain(v) for v in vs] for k, vs in rows.items()} if rows else None,
+        "order": list(rows) if rows else None,
     }
 
 

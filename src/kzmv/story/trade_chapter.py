@@ -510,7 +510,7 @@ def levels_events_text(levels: pd.DataFrame, events: pd.DataFrame) -> FigureText
             "drawn mid-year); total monthly exports and imports, USD billion; dashed lines: key events of "
             + ", ".join(str(y) for y in sorted(set(events["date"].dt.year)))
         ),
-        source=f"{SOURCE_TRADE} {SOURCE_MONTHLY} Events: data/events.csv ("
+        source=f"{SOURCE_TRADE} {SOURCE_MONTHLY} Events: the report's timeline ("
         + ", ".join(sorted(set(events["source"])))
         + ").",
         alt=(
@@ -563,7 +563,11 @@ def asymmetry_text(points: pd.DataFrame, year: int, missing: Sequence[str] = ())
             )
             + "."
         ),
-        note="Countries: the top partners ranked in figure 1; diamonds: EU-27 and Central Asia as wholes.",
+        # the words travel with the image, which no cross-reference can number: name the countries, not a figure
+        note=(
+            f"Countries: the {count(int((points['kind'] == 'partner').sum()))} top partners of {year}, as the chapter ranks them; "
+            "diamonds: EU-27 and Central Asia as wholes."
+        ),
     )
 
 

@@ -6,9 +6,11 @@ as one, so a reader can tell the source's words from the project's. Every cell
 is escaped (HTML by :func:`html.escape`, Markdown by
 :func:`kzmv.story.back_matter.md_escape`), since the text comes from data files.
 
-The HTML is one ``<tr>`` per claim with one ``<td>`` per column, each carrying a
-``data-label`` naming its column, so that a stylesheet can lay a row out as a
-card on a narrow screen without changing the markup.
+The HTML is one ``<tr>`` per claim (``id="claim-<id>"``) with one ``<td>`` per
+column, each carrying a ``data-label`` naming its column, so that the report's
+stylesheet lays a row out as a card on a narrow screen without changing the
+markup; its widths and type sizes are the stylesheet's too. The last column
+links the figures the claim is read from.
 """
 
 from __future__ import annotations
@@ -37,20 +39,22 @@ DISPLAY_COLUMNS: dict[str, str] = {
     "evidence": "evidence",
     "note": "note",
 }
+FIGURES_COLUMN = "figures"  # the HTML's last column: a link to each figure the claim is read from
 # Relative column widths of the ledger table (percent of the report column), so that long text wraps evenly.
 LEDGER_WIDTHS: dict[str, int] = {
     "id": 4,
-    "claim (our words)": 13,
+    "claim (our words)": 12,
     "source": 6,
-    "the source says": 8,
+    "the source says": 7,
     "measured, as stated": 7,
-    "unit": 9,
-    "period": 6,
+    "unit": 8,
+    "period": 8,
     "verdict": 7,
-    "across its specifications": 10,
-    "refuted if": 10,
-    "evidence": 8,
-    "note": 12,
+    "across its specifications": 9,
+    "refuted if": 9,
+    "evidence": 7,
+    "note": 10,
+    FIGURES_COLUMN: 6,
 }
 
 
@@ -114,24 +118,38 @@ def ledger_display(
     return shown.map(_cell)
 
 
-def ledger_html(ledger: pd.DataFrame, register: list[Claim], short_sources: Mapping[str, str] | None = None) -> str:
-    """The ledger as an HTML table: one row per claim, one cell per column labelled by ``data-label``, all escaped."""
+def ledger_html(
+    ledger: pd.DataFrame,
+    register: list[Claim],
+    short_sources: Mapping[str, str] | None = None,
+    present: set[str] | None = None,
+) -> str:
+    """The ledger as an HTML table: one row per claim, one cell per column labelled by ``data-label``, all escaped.
+
+    The last column links each figure the claim is read from that is drawn
+    (``present``, by default the published figures): ``<a href="#fig-<name>">Figure</a>``,
+    which the report numbers as it numbers Markdown links.
+    """
+    from kzmv.data import outputs
+
     shown = ledger_display(ledger, register, short_sources)
+    drawn = present if present is not None else outputs.figure_names()
+    figures = {c.claim_id: [f for f in c.figures if f in drawn] for c in register}
     esc = html.escape
-    columns = list(shown.columns)
+    columns = [*shown.columns, FIGURES_COLUMN]
     cols = "".join(f'<col style="width: {LEDGER_WIDTHS[c]}%">' for c in columns)
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
-    body = "".join(
-        '<tr id="claim-'
-        + esc(str(ledger["claim_id"].iloc[i]))
-        + '">'
-        + "".join(f'<td data-label="{esc(c)}">{esc(str(v))}</td>' for c, v in zip(columns, row, strict=True))
-        + "</tr>"
-        for i, row in enumerate(shown.itertuples(index=False))
-    )
+    rows = []
+    for i, row in enumerate(shown.itertuples(index=False)):
+        claim_id = str(ledger["claim_id"].iloc[i])
+        links = ", ".join(f'<a href="#fig-{esc(name)}">Figure</a>' for name in figures.get(claim_id, [])) or "—"
+        cells = "".join(
+            f'<td data-label="{esc(c)}">{esc(str(v))}</td>' for c, v in zip(shown.columns, row, strict=True)
+        )
+        rows.append(f'<tr id="claim-{esc(claim_id)}">{cells}<td data-label="{FIGURES_COLUMN}">{links}</td></tr>')
     return (
-        '<table class="kzmv-table claims-ledger" style="table-layout: fixed; width: 100%; font-size: 0.74rem;">'
-        f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f'<table class="kzmv-table claims-ledger"><colgroup>{cols}</colgroup>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
