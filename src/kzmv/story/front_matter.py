@@ -26,5 +26,5 @@ def date_of_data(cover: pd.DataFrame, preliminary_years: frozenset[int]) -> str:
     return (
         f"Partner trade to {trade_last}{prelim}; {monthly}; "
         f"FDI by partner to {last['fdi_by_partner_wiiw']}; IMF WEO {WEO_VINTAGE} vintage. "
-        "Every raw file is verified by its SHA-256 checksum (data/sources.yml)."
+        "Every raw file is verified by its SHA-256 checksum, listed with its source in the appendix."
     )
