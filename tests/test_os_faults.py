@@ -196,7 +196,7 @@ def _as_other_user() -> list[str]:
     return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3"]
 
 
-@pytest.mark.parametrize("remover", ["shutil.rmtree", "kzmv.engine.safe_files.remove_tree"])
+@pytest.mark.parametrize("remover", ["shutil.rmtree", "kzmv.safe_files.remove_tree"])
 def test_removal_gets_past_read_only_folders_as_a_user(remover: str) -> None:
     """The stage clean-up for a user, not root: plain rmtree is blocked by a read-only folder, remove_tree is not."""
     command = _as_other_user()

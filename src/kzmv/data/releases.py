@@ -27,10 +27,8 @@ the manifest and the mirror as they were.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -39,28 +37,9 @@ from kzmv import paths
 from kzmv.data.fetch import sha256_of
 from kzmv.data.manifest import LABEL_PATTERN, ORIGINAL, Release, Source, load_manifest
 from kzmv.errors import PipelineError
+from kzmv.safe_files import write_atomic
 
 ENTRY = re.compile(r"^  - id: *([a-z][a-z0-9_]*) *$")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: readers see the old file or the new one, even after a crash.
-
-    The data layer's own copy of the engine's recipe (temporary file, flush, fsync, rename), since
-    the data layer may not import the engine.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o644)
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _entry_span(lines: list[str], source_id: str, manifest: Path) -> tuple[int, int]:

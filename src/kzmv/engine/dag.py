@@ -26,9 +26,9 @@ from kzmv.engine.execute import KERNELS, NotebookJob, StoppedError, execute
 from kzmv.engine.layout import BuildPaths, executed_notebook, socket_dir
 from kzmv.engine.pipeline import NotebookStep, Pipeline
 from kzmv.engine.publish import clear_outputs
-from kzmv.engine.safe_files import remove_tree
 from kzmv.errors import PipelineError
 from kzmv.paths import RunContext
+from kzmv.safe_files import remove_tree
 
 # How long notebooks still running get to end once the build stops (their kernels were killed)
 # before the build stops waiting for them.

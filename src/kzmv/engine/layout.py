@@ -30,8 +30,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzmv.engine.safe_files import remove_tree
 from kzmv.paths import PUBLISHED  # the published outputs: folders that git tracks, swapped into place as a whole
+from kzmv.safe_files import remove_tree
 
 # What a copy of the project leaves out: environments, caches, version control.
 CACHES = frozenset({".venv", ".build", ".git", "test-artifacts", ".pytest_cache", ".ruff_cache", "__pycache__"})

@@ -27,7 +27,7 @@ from filelock import FileLock, Timeout
 
 from kzmv.engine.faults import BuildBusyError
 from kzmv.engine.layout import BuildPaths
-from kzmv.engine.safe_files import write_atomic
+from kzmv.safe_files import write_atomic
 
 
 def holder_description(paths: BuildPaths) -> str:

@@ -54,8 +54,8 @@ from typing import Any
 
 from kzmv.engine.faults import describe_os_error, signals_deferred
 from kzmv.engine.layout import PUBLISHED, BuildPaths
-from kzmv.engine.safe_files import fsync_dir, fsync_tree, make_tree_writable, remove_tree, write_atomic
 from kzmv.errors import PipelineError
+from kzmv.safe_files import fsync_dir, fsync_tree, make_tree_writable, remove_tree, write_atomic
 
 PAUSE_ENV = "KZMV_TEST_PUBLISH_PAUSE"
 JOURNAL_VERSION = 1

@@ -49,8 +49,8 @@ from kzmv.engine.layout import PUBLISHED, BuildPaths, copy_project, executed_not
 from kzmv.engine.lock import build_lock
 from kzmv.engine.pipeline import Pipeline, load_pipeline
 from kzmv.engine.publish import discard, prepare_stage, publish, recover
-from kzmv.engine.safe_files import write_atomic
 from kzmv.errors import PipelineError
+from kzmv.safe_files import write_atomic
 
 __all__ = [
     "PAPERMILL_SETTINGS",

@@ -39,9 +39,10 @@ from pathlib import Path, PurePosixPath
 from kzmv import paths as project_paths
 from kzmv.data.manifest import Release, Source, load_manifest, with_vintages
 from kzmv.data.publishers import NAMES, Fetched, fetch_release
-from kzmv.data.releases import record_releases, write_atomic
+from kzmv.data.releases import record_releases
 from kzmv.engine.diff import FindingsDiff, fmt
 from kzmv.errors import PipelineError
+from kzmv.safe_files import write_atomic
 
 KAZAKHSTAN = ("KAZ", "Kazakhstan")
 NOTHING_CHANGED = "nothing was changed: the manifest and the mirror are as they were"
