@@ -268,13 +268,15 @@ def test_a_low_open_files_limit_is_raised_or_named(tmp_path: Path) -> None:
 def _wait_for(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> None:
     assert proc.stderr is not None
     deadline = time.monotonic() + timeout
+    seen: list[str] = []
     while time.monotonic() < deadline:
         line = proc.stderr.readline()
         if text in line:
             return
         if not line:
             break
-    raise AssertionError(f"{text!r} never printed")
+        seen.append(line)
+    raise AssertionError(f"{text!r} never printed; the command printed: {''.join(seen)!r}")
 
 
 def _nothing_left(proj: Path) -> None:
