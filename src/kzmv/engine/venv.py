@@ -141,7 +141,10 @@ def _install(venv: Path, requirements: bool) -> str:
     if uv is not None:
         base = [str(uv), "pip", "install", "--quiet", "--python", python]
         if requirements:
-            _run([*base, "-r", "requirements.txt"], "installing the pinned requirements with uv")
+            # uv leaves modules uncompiled (pip compiles them); where bytecode is never written, for example
+            # under PYTHONDONTWRITEBYTECODE, every kernel and test process would compile pandas and matplotlib
+            # again on import: measured, `make test` in a fresh clone took 8 min instead of 5
+            _run([*base, "--compile-bytecode", "-r", "requirements.txt"], "installing the pinned requirements with uv")
         _run([*base, "--no-deps", "--reinstall-package", "kzmv", "-e", "."], "installing the project with uv")
         return "uv"
     base = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
