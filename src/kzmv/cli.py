@@ -51,14 +51,16 @@ REF_ENV = "KZMV_DIFF_REF"
 
 
 def default_jobs() -> int:
-    """One notebook more than the machine has cores.
+    """Two notebooks more than the machine has cores.
 
-    Why one more: a notebook that waits for its inputs, or a kernel still
-    starting, leaves a core idle; measured on two cores, three notebooks side by
-    side made the cold build about a tenth faster than two. The outputs do not
-    depend on it.
+    Why more than the cores: a notebook that waits for its inputs, or a kernel
+    still starting, leaves a core idle. Why two more: when the first notebook
+    ends, the two that wait on it start at once beside the two still running,
+    instead of the longer of them waiting for a slot; measured on two cores
+    (three cold builds each, alternating), four side by side took 0.4 to 1.9 s
+    less than three, and three a tenth less than two. The outputs do not depend on it.
     """
-    return (os.cpu_count() or 1) + 1
+    return (os.cpu_count() or 1) + 2
 
 
 def _log(message: str) -> None:
@@ -314,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs",
         type=int,
         default=default_jobs(),
-        help=f"notebooks run side by side (default {default_jobs()}: one more than the cores)",
+        help=f"notebooks run side by side (default {default_jobs()}: two more than the cores)",
     )
     for command in (report, sub.add_parser("clean", help="remove .build (cache, stage, failed notebooks)")):
         command.add_argument(
