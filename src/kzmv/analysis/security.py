@@ -71,38 +71,47 @@ def name_codes(names: pd.Series) -> pd.Series:
     return codes
 
 
+def _delivered(
+    register: pd.DataFrame, recipients: Sequence[str], groups: pd.DataFrame, years: dict[str, str]
+) -> pd.DataFrame:
+    """TIV summed per recipient, supplier and the register's year columns ``years`` (renamed to their values).
+
+    One summing for :func:`arms_flows` and :func:`arms_orders`, which differ only in the years they keep.
+    """
+    frame = register[["Supplier", "Recipient", *years, "TIV delivery values"]]
+    frame = frame.assign(recipient_iso3=name_codes(frame["Recipient"]))
+    frame = frame[frame["recipient_iso3"].isin(list(recipients))]
+    sums = frame.groupby(["recipient_iso3", "Recipient", "Supplier", *years], as_index=False)[
+        "TIV delivery values"
+    ].sum()
+    sums = sums.rename(
+        columns={"Recipient": "recipient", "Supplier": "supplier", **years, "TIV delivery values": "tiv_m"}
+    )
+    sums["supplier_iso3"] = name_codes(sums["supplier"])
+    sums["supplier_group"] = sums["supplier_iso3"].map(groups.set_index("iso3")["group"]).fillna("Other")
+    year_columns = list(years.values())
+    sums[year_columns] = sums[year_columns].astype("int64")
+    sums["tiv_m"] = sums["tiv_m"].round(6)
+    return sums
+
+
+def _in_recipient_order(sums: pd.DataFrame, recipients: Sequence[str], then: list[str]) -> pd.DataFrame:
+    """``sums`` sorted by recipient in the order asked for, then by the columns ``then``."""
+    order = {c: i for i, c in enumerate(recipients)}
+    return sums.sort_values(["recipient_iso3", *then], key=lambda s: s.map(order) if s.name == "recipient_iso3" else s)
+
+
 def arms_flows(register: pd.DataFrame, recipients: Sequence[str], groups: pd.DataFrame) -> pd.DataFrame:
     """TIV delivered per recipient, supplier and year, for the ``recipients`` (ISO3) only.
 
     Deliveries of one deal in one year are summed over deals; a supplier with no code
     (a non-state actor, "unknown supplier(s)") keeps its SIPRI name and falls in "Other".
     """
-    frame = register[["Supplier", "Recipient", "Delivery year", "TIV delivery values"]]
-    frame = frame.assign(recipient_iso3=name_codes(frame["Recipient"]))
-    frame = frame[frame["recipient_iso3"].isin(list(recipients))]
-    missing = sorted(set(recipients) - set(frame["recipient_iso3"]))
+    sums = _delivered(register, recipients, groups, {"Delivery year": "year"})
+    missing = sorted(set(recipients) - set(sums["recipient_iso3"]))
     if missing:
         raise PipelineError(f"arms transfers: no delivery to {', '.join(missing)} in the SIPRI register")
-    sums = frame.groupby(["recipient_iso3", "Recipient", "Supplier", "Delivery year"], as_index=False)[
-        "TIV delivery values"
-    ].sum()
-    sums = sums.rename(
-        columns={
-            "Recipient": "recipient",
-            "Supplier": "supplier",
-            "Delivery year": "year",
-            "TIV delivery values": "tiv_m",
-        }
-    )
-    sums["supplier_iso3"] = name_codes(sums["supplier"])
-    group_of = groups.set_index("iso3")["group"]
-    sums["supplier_group"] = sums["supplier_iso3"].map(group_of).fillna("Other")
-    sums["year"] = sums["year"].astype("int64")
-    sums["tiv_m"] = sums["tiv_m"].round(6)
-    order = {c: i for i, c in enumerate(recipients)}
-    sums = sums.sort_values(
-        ["recipient_iso3", "year", "supplier"], key=lambda s: s.map(order) if s.name == "recipient_iso3" else s
-    )
+    sums = _in_recipient_order(sums, recipients, ["year", "supplier"])
     return sums[FLOW_COLUMNS].reset_index(drop=True)
 
 
@@ -267,30 +276,8 @@ def arms_orders(register: pd.DataFrame, recipients: Sequence[str], groups: pd.Da
     absent, so counts by order year are truncated for the latest years. No deal detail
     leaves this function.
     """
-    frame = register[["Supplier", "Recipient", "Order date", "Delivery year", "TIV delivery values"]]
-    frame = frame.assign(recipient_iso3=name_codes(frame["Recipient"]))
-    frame = frame[frame["recipient_iso3"].isin(list(recipients))]
-    sums = frame.groupby(["recipient_iso3", "Recipient", "Supplier", "Order date", "Delivery year"], as_index=False)[
-        "TIV delivery values"
-    ].sum()
-    sums = sums.rename(
-        columns={
-            "Recipient": "recipient",
-            "Supplier": "supplier",
-            "Order date": "order_year",
-            "Delivery year": "year",
-            "TIV delivery values": "tiv_m",
-        }
-    )
-    sums["supplier_iso3"] = name_codes(sums["supplier"])
-    sums["supplier_group"] = sums["supplier_iso3"].map(groups.set_index("iso3")["group"]).fillna("Other")
-    sums[["order_year", "year"]] = sums[["order_year", "year"]].astype("int64")
-    sums["tiv_m"] = sums["tiv_m"].round(6)
-    order = {c: i for i, c in enumerate(recipients)}
-    sums = sums.sort_values(
-        ["recipient_iso3", "order_year", "year", "supplier"],
-        key=lambda s: s.map(order) if s.name == "recipient_iso3" else s,
-    )
+    sums = _delivered(register, recipients, groups, {"Order date": "order_year", "Delivery year": "year"})
+    sums = _in_recipient_order(sums, recipients, ["order_year", "year", "supplier"])
     return sums[ORDER_COLUMNS].reset_index(drop=True)
 
 
