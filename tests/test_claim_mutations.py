@@ -174,15 +174,19 @@ def eu_exports(partner: str, years: tuple[str, ...], factor: float) -> Mutation:
     return change
 
 
+def _move_ideal_points(frame: pd.DataFrame, mask: pd.Series, to: float) -> None:
+    """Move the ideal points of the rows ``mask`` to ``to`` in place, each 5-95% band shifted with its point."""
+    shift = to - frame.loc[mask, "ideal_point"]
+    for column in ("ideal_point", "lower_5", "upper_95"):
+        frame.loc[mask, column] += shift
+
+
 def ideal_point(country: str, years: list[int], value: float) -> Mutation:
     """Move a country's ideal point in ``years`` to ``value``, its 5-95% band with it."""
 
     def change(tables: Tables) -> Tables:
         frame = tables["unga_ideal_points"].copy()
-        mask = _where(frame, iso3=country, year=years)
-        shift = value - frame.loc[mask, "ideal_point"]
-        for column in ("ideal_point", "lower_5", "upper_95"):
-            frame.loc[mask, column] += shift
+        _move_ideal_points(frame, _where(frame, iso3=country, year=years), value)
         return {**tables, "unga_ideal_points": frame}
 
     return change
@@ -195,10 +199,7 @@ def ideal_point_at_russia(countries: list[str], year: int) -> Mutation:
         frame = tables["unga_ideal_points"].copy()
         russia = float(frame.loc[_where(frame, iso3="RUS", year=year), "ideal_point"].iloc[0])
         for country in countries:
-            mask = _where(frame, iso3=country, year=year)
-            shift = russia - frame.loc[mask, "ideal_point"]
-            for column in ("ideal_point", "lower_5", "upper_95"):
-                frame.loc[mask, column] += shift
+            _move_ideal_points(frame, _where(frame, iso3=country, year=year), russia)
         return {**tables, "unga_ideal_points": frame}
 
     return change
