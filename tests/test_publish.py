@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -131,18 +132,23 @@ def test_a_rename_that_fails_mid_publish_puts_everything_back(
     assert paths.cache_file.read_bytes() == OLD_CACHE and not paths.journal.exists()
 
 
+def _disk_full_for(target: Path, real_write: Callable[[Path, bytes], None]) -> Callable[[Path, bytes], None]:
+    """``write_atomic`` as on a disk with no room left for ``target``; every other file is written."""
+
+    def write(path: Path, data: bytes) -> None:
+        if path == target:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_write(path, data)
+
+    return write
+
+
 def test_a_full_disk_when_recording_the_cache_says_the_outputs_are_published(
     project: tuple[BuildPaths, dict[str, str], dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paths, _old, new = project
     real_write = publishing.write_atomic
-
-    def full_for_the_cache(path: Path, data: bytes) -> None:
-        if path == paths.cache_file:
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real_write(path, data)
-
-    monkeypatch.setattr(publishing, "write_atomic", full_for_the_cache)
+    monkeypatch.setattr(publishing, "write_atomic", _disk_full_for(paths.cache_file, real_write))
     with pytest.raises(PipelineError, match=r"^the new outputs are published, but no space left on device recording"):
         publish(paths, NEW_CACHE)
     assert output_digests(paths.root) == new
@@ -156,14 +162,7 @@ def test_when_the_disk_is_still_full_the_next_command_puts_the_previous_outputs_
 ) -> None:
     """The message promises both outcomes, and the next command keeps the one the disk allows."""
     paths, old, _new = project
-    real_write = publishing.write_atomic
-
-    def always_full_for_the_cache(path: Path, data: bytes) -> None:
-        if path == paths.cache_file:
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real_write(path, data)
-
-    monkeypatch.setattr(publishing, "write_atomic", always_full_for_the_cache)
+    monkeypatch.setattr(publishing, "write_atomic", _disk_full_for(paths.cache_file, publishing.write_atomic))
     with pytest.raises(PipelineError) as err:
         publish(paths, NEW_CACHE)
     assert "completes the record once it can write there, and puts the previous outputs back if it still cannot" in (
