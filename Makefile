@@ -110,9 +110,9 @@ params: ## write each notebook's parameters cell from its declaration in pipelin
 	$(ENSURE_VENV)
 	$(BIN)/python -m kzmv.cli params
 
-lint: ## ruff on the package and the tests
+lint: ## ruff on the package, the tests and the source notebooks (their cells are laid out for readers, so not reformatted)
 	$(ENSURE_VENV)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests notebooks
 	$(BIN)/ruff format --check src tests
 
 # One lock for every supported Python and platform: where a pin must differ, a line carries an
